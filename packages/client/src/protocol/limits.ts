@@ -1,0 +1,21 @@
+/** Size limits shared by the client (checked before sending) and the server (enforced). */
+export const LIMITS = {
+  nameLength: 100,
+  emailLength: 254,
+  passwordMin: 8,
+  passwordMax: 200,
+  topicLength: 500,
+  /** Serialized JSON size of a session's context, in bytes. */
+  contextBytes: 64 * 1024,
+  textLength: 20_000,
+  codeLength: 200_000,
+  languageLength: 40,
+  attachmentsPerMessage: 10,
+  attachmentBytes: 10 * 1024 * 1024,
+  fileNameLength: 255,
+  /** Largest JSON request body the server reads. */
+  jsonBodyBytes: 512 * 1024,
+  ratingCommentLength: 2_000,
+  auditTextLength: 5_000,
+  pageSize: 200,
+} as const

@@ -1,0 +1,110 @@
+import * as z from 'zod/mini'
+
+const id = z.string()
+const timestamp = z.number()
+const count = z.int()
+
+export const Role = z.enum(['user', 'builder'])
+export type Role = z.infer<typeof Role>
+
+/** A signed-in person: an end user or a builder. */
+export const User = z.object({
+  id,
+  name: z.string(),
+  email: z.nullable(z.string()),
+  role: Role,
+  /** The tools a builder covers; empty for users. */
+  tools: z.array(z.string()),
+  createdAt: timestamp,
+})
+export type User = z.infer<typeof User>
+
+/** An AI coding tool users can ask about. */
+export const Tool = z.object({ id, name: z.string() })
+export type Tool = z.infer<typeof Tool>
+
+export const SessionStatus = z.enum(['waiting', 'active', 'closed', 'cancelled'])
+export type SessionStatus = z.infer<typeof SessionStatus>
+
+export const SessionKind = z.enum(['chat', 'video'])
+export type SessionKind = z.infer<typeof SessionKind>
+
+/** Vendor-supplied context for a session (page URL, file, error, diff…), as a JSON object. */
+export const SessionContext = z.record(z.string(), z.unknown())
+export type SessionContext = z.infer<typeof SessionContext>
+
+const Person = z.object({ id, name: z.string() })
+
+/** A conversation between a user and (once claimed) a builder. */
+export const Session = z.object({
+  id,
+  appId: z.string(),
+  tool: z.string(),
+  topic: z.string(),
+  context: z.nullable(SessionContext),
+  kind: SessionKind,
+  status: SessionStatus,
+  user: Person,
+  builder: z.nullable(Person),
+  cost: count,
+  createdAt: timestamp,
+  assignedAt: z.nullable(timestamp),
+  closedAt: z.nullable(timestamp),
+  rating: z.nullable(z.object({ score: count, comment: z.nullable(z.string()) })),
+  /** Highest message `seq` in the session. */
+  lastSeq: count,
+  /** Highest `seq` each side has marked read. */
+  readSeq: z.object({ user: count, builder: count }),
+  /** Place in the queue while waiting; null otherwise. */
+  queue: z.nullable(z.object({ position: count, expectedWaitSeconds: z.nullable(count) })),
+})
+export type Session = z.infer<typeof Session>
+
+export const Author = z.enum(['user', 'builder', 'system'])
+export type Author = z.infer<typeof Author>
+
+export const MessageKind = z.enum(['text', 'code', 'file', 'event'])
+export type MessageKind = z.infer<typeof MessageKind>
+
+/** A file attached to a session; `url` needs the participant's access token. */
+export const Attachment = z.object({
+  id,
+  name: z.string(),
+  type: z.string(),
+  size: count,
+  url: z.string(),
+})
+export type Attachment = z.infer<typeof Attachment>
+
+export const CodeBlock = z.object({ language: z.string(), content: z.string() })
+export type CodeBlock = z.infer<typeof CodeBlock>
+
+/** A stored message. `seq` is gap-free per session; `clientId` is the sender's idempotency key. */
+export const Message = z.object({
+  id,
+  clientId: z.nullable(z.string()),
+  sessionId: id,
+  seq: count,
+  author: Author,
+  authorId: z.nullable(id),
+  kind: MessageKind,
+  /** Markdown text; for `event` messages the event name (`started`, `claimed`, `closed`, `cancelled`). */
+  body: z.string(),
+  code: z.nullable(CodeBlock),
+  attachments: z.array(Attachment),
+  createdAt: timestamp,
+})
+export type Message = z.infer<typeof Message>
+
+export const TransactionKind = z.enum(['grant', 'purchase', 'hold', 'capture', 'release', 'video', 'refund'])
+export type TransactionKind = z.infer<typeof TransactionKind>
+
+/** One row of the append-only credit ledger. The balance is the sum of `amount`. */
+export const Transaction = z.object({
+  id,
+  kind: TransactionKind,
+  amount: count,
+  reference: z.nullable(z.string()),
+  createdAt: timestamp,
+})
+export type Transaction = z.infer<typeof Transaction>

@@ -1,0 +1,140 @@
+import * as z from 'zod/mini'
+import { LIMITS } from './limits.js'
+import {
+  Attachment,
+  Message,
+  Session,
+  SessionContext,
+  SessionKind,
+  Tool,
+  Transaction,
+  User,
+} from './models.js'
+
+const text = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max))
+const email = z.email().check(z.maxLength(LIMITS.emailLength), z.toLowerCase())
+const password = z.string().check(z.minLength(LIMITS.passwordMin), z.maxLength(LIMITS.passwordMax))
+
+/** Ids the client generates (message ids, idempotency keys). */
+export const ClientId = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, 'Must be 8–64 letters, digits, _ or -'))
+
+// ---- auth ----
+
+export const SignUpRequest = z.strictObject({ name: text(1, LIMITS.nameLength), email, password })
+export type SignUpRequest = z.input<typeof SignUpRequest>
+
+export const SignInRequest = z.strictObject({
+  email,
+  password: z.string().check(z.minLength(1), z.maxLength(LIMITS.passwordMax)),
+})
+export type SignInRequest = z.input<typeof SignInRequest>
+
+export const IdentifyRequest = z.strictObject({ token: z.string().check(z.minLength(1), z.maxLength(4096)) })
+export type IdentifyRequest = z.input<typeof IdentifyRequest>
+
+export const RefreshRequest = z.strictObject({
+  refreshToken: z.string().check(z.minLength(1), z.maxLength(512)),
+})
+export type RefreshRequest = z.input<typeof RefreshRequest>
+
+export const SignOutRequest = z.strictObject({
+  refreshToken: z.optional(z.string().check(z.maxLength(512))),
+})
+
+export const AuthResponse = z.object({
+  user: User,
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  /** Seconds until the access token expires. */
+  expiresIn: z.int(),
+})
+export type AuthResponse = z.infer<typeof AuthResponse>
+
+export const UserResponse = z.object({ user: User })
+export const ToolsResponse = z.object({ tools: z.array(Tool) })
+export const OkResponse = z.object({ ok: z.literal(true) })
+
+// ---- credits ----
+
+export const BalanceResponse = z.object({ balance: z.int() })
+export const TransactionsResponse = z.object({ transactions: z.array(Transaction) })
+
+// ---- sessions ----
+
+export const StartSessionRequest = z.strictObject({
+  tool: z.string().check(z.minLength(1), z.maxLength(40)),
+  topic: text(1, LIMITS.topicLength),
+  context: z.optional(SessionContext),
+  kind: z.optional(SessionKind),
+})
+export type StartSessionRequest = z.input<typeof StartSessionRequest>
+
+export const SessionResponse = z.object({ session: Session })
+export const SessionsResponse = z.object({ sessions: z.array(Session) })
+
+export const RateRequest = z.strictObject({
+  score: z.int().check(z.gte(1), z.lte(5)),
+  comment: z.optional(z.string().check(z.maxLength(LIMITS.ratingCommentLength))),
+})
+export type RateRequest = z.input<typeof RateRequest>
+
+export const ReadRequest = z.strictObject({ seq: z.int().check(z.gte(0)) })
+
+// ---- messages ----
+
+export const SendMessageRequest = z
+  .strictObject({
+    /** Client-generated id; a retry with the same id returns the original message. */
+    id: ClientId,
+    text: z.optional(z.string().check(z.maxLength(LIMITS.textLength))),
+    code: z.optional(
+      z.strictObject({
+        language: z.string().check(z.maxLength(LIMITS.languageLength), z.regex(/^[\w+#.-]*$/)),
+        content: z.string().check(z.minLength(1), z.maxLength(LIMITS.codeLength)),
+      }),
+    ),
+    attachmentIds: z.optional(
+      z.array(z.string().check(z.maxLength(64))).check(z.maxLength(LIMITS.attachmentsPerMessage)),
+    ),
+  })
+  .check(
+    z.refine((m) => Boolean(m.text?.trim() || m.code || m.attachmentIds?.length), {
+      message: 'A message needs text, code or an attachment',
+    }),
+  )
+export type SendMessageRequest = z.input<typeof SendMessageRequest>
+
+export const MessageResponse = z.object({ message: Message })
+export const MessagesResponse = z.object({
+  messages: z.array(Message),
+  /** True when older (with `before`) or newer (with `after`) messages remain. */
+  hasMore: z.boolean(),
+})
+
+export const MessagesQuery = z.strictObject({
+  before: z.optional(z.coerce.number().check(z.int(), z.gte(1))),
+  after: z.optional(z.coerce.number().check(z.int(), z.gte(0))),
+  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(LIMITS.pageSize))),
+})
+
+export const AttachmentResponse = z.object({ attachment: Attachment })
+
+// ---- builder ----
+
+export const QueueResponse = z.object({ queue: z.array(Session) })
+
+// ---- stack audit ----
+
+export const AuditRequest = z.strictObject({
+  email,
+  building: text(1, LIMITS.auditTextLength),
+  tools: z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.maxLength(20)),
+  blockers: text(0, LIMITS.auditTextLength),
+})
+export type AuditRequest = z.input<typeof AuditRequest>
+
+export const AuditResponse = z.object({ audit: z.object({ id: z.string(), createdAt: z.number() }) })
+
+export const HealthResponse = z.object({ ok: z.literal(true) })

@@ -1,0 +1,88 @@
+import type { Database } from '../db/database.js'
+import type { AppRow } from '../db/schema.js'
+import { newId, newSecret } from '../ids.js'
+import { originMatches } from './origins.js'
+
+export interface App {
+  id: string
+  name: string
+  allowedOrigins: string[]
+  identitySecret: string
+  identityRequired: boolean
+  createdAt: number
+}
+
+function toApp(row: AppRow): App {
+  return {
+    id: row.id,
+    name: row.name,
+    allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+    identitySecret: row.identity_secret,
+    identityRequired: row.identity_required === 1,
+    createdAt: row.created_at,
+  }
+}
+
+const CACHE_MS = 5_000
+
+/** Apps (vendors embedding the widget), cached briefly because every request and preflight needs one. */
+export class Apps {
+  readonly #store: Database
+  #cache: { at: number; apps: Map<string, App> } | undefined
+
+  constructor(store: Database) {
+    this.#store = store
+  }
+
+  async all(): Promise<Map<string, App>> {
+    if (!this.#cache || Date.now() - this.#cache.at > CACHE_MS) {
+      const rows = await this.#store.db.selectFrom('apps').selectAll().orderBy('created_at').execute()
+      this.#cache = { at: Date.now(), apps: new Map(rows.map((row) => [row.id, toApp(row)])) }
+    }
+    return this.#cache.apps
+  }
+
+  async get(id: string): Promise<App | undefined> {
+    return (await this.all()).get(id)
+  }
+
+  /** Whether any app allows `origin` (used to answer CORS preflights, which carry no app id). */
+  async anyAllows(origin: string): Promise<boolean> {
+    for (const app of (await this.all()).values()) if (allows(app, origin)) return true
+    return false
+  }
+
+  async create(input: {
+    id?: string
+    name: string
+    allowedOrigins: string[]
+    identityRequired?: boolean
+    identitySecret?: string
+  }) {
+    const app: App = {
+      id: input.id ?? newId('app', 9),
+      name: input.name,
+      allowedOrigins: input.allowedOrigins,
+      identitySecret: input.identitySecret ?? newSecret(),
+      identityRequired: input.identityRequired ?? false,
+      createdAt: Date.now(),
+    }
+    await this.#store.db
+      .insertInto('apps')
+      .values({
+        id: app.id,
+        name: app.name,
+        allowed_origins: JSON.stringify(app.allowedOrigins),
+        identity_secret: app.identitySecret,
+        identity_required: app.identityRequired ? 1 : 0,
+        created_at: app.createdAt,
+      })
+      .execute()
+    this.#cache = undefined
+    return app
+  }
+}
+
+export function allows(app: App, origin: string): boolean {
+  return app.allowedOrigins.some((pattern) => originMatches(origin, pattern))
+}

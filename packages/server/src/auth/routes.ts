@@ -1,0 +1,114 @@
+import {
+  IdentifyRequest,
+  RefreshRequest,
+  SignInRequest,
+  SignOutRequest,
+  SignUpRequest,
+} from '@suportra/client/protocol'
+import { Hono } from 'hono'
+import type { UserRow } from '../db/schema.js'
+import { ApiError, forbidden, unauthorized } from '../http/errors.js'
+import { requireApp } from '../http/origin.js'
+import { consume, ensureNotExhausted } from '../http/rate-limit.js'
+import { type C, clientIp, type Env, readJson, requireCaller } from '../http/request.js'
+import { sha256 } from '../ids.js'
+import { createPasswordUser, findByLogin, findUser, toUser, upsertIdentifiedUser } from '../users/users.js'
+import { verifyIdentityToken } from './identity.js'
+import { hashPassword, verifyPassword } from './passwords.js'
+
+/** Hash compared against when the email is unknown, so a miss takes as long as a wrong password. */
+let decoyHash: Promise<string> | undefined
+
+const identityOnly = () => forbidden('This app signs users in with a vendor identity token only')
+
+async function respond(c: C, user: UserRow, appId: string, status: 200 | 201 = 200) {
+  const tokens = await c.get('ctx').tokens.signIn(user, appId)
+  return c.json({ user: toUser(user), ...tokens }, status)
+}
+
+export const authRoutes = new Hono<Env>()
+  .post('/sign-up', async (c) => {
+    const ctx = c.get('ctx')
+    const app = await requireApp(c)
+    await consume(ctx.limits.auth, clientIp(c), 'sign-in attempts')
+    if (app.identityRequired) throw identityOnly()
+    const input = await readJson(c, SignUpRequest)
+    if (await findByLogin(ctx.store, input.email))
+      throw new ApiError('conflict', 'An account with this email already exists')
+    const passwordHash = await hashPassword(input.password, ctx.config.scryptCost)
+    const user = await createPasswordUser(ctx.store, { name: input.name, email: input.email, passwordHash })
+    ctx.log.info({ userId: user.id, appId: app.id }, 'user signed up')
+    return respond(c, user, app.id, 201)
+  })
+
+  .post('/sign-in', async (c) => {
+    const ctx = c.get('ctx')
+    const app = await requireApp(c)
+    const ip = clientIp(c)
+    await consume(ctx.limits.auth, ip, 'sign-in attempts')
+    const input = await readJson(c, SignInRequest)
+    const failureKey = `${ip}|${input.email}`
+    await ensureNotExhausted(ctx.limits.signInFailures, failureKey, 'failed sign-ins')
+    const user = await findByLogin(ctx.store, input.email)
+    decoyHash ??= hashPassword('decoy-password', ctx.config.scryptCost)
+    const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyHash))
+    if (!user || !ok) {
+      await consume(ctx.limits.signInFailures, failureKey, 'failed sign-ins').catch(() => {})
+      ctx.log.info({ appId: app.id }, 'sign-in failed')
+      throw unauthorized('Email or password is incorrect')
+    }
+    if (user.role === 'user' && app.identityRequired) throw identityOnly()
+    await ctx.limits.signInFailures.delete(failureKey)
+    ctx.log.info({ userId: user.id, appId: app.id }, 'user signed in')
+    return respond(c, user, app.id)
+  })
+
+  .post('/identify', async (c) => {
+    const ctx = c.get('ctx')
+    const app = await requireApp(c)
+    await consume(ctx.limits.auth, clientIp(c), 'sign-in attempts')
+    const { token } = await readJson(c, IdentifyRequest)
+    const claims = await verifyIdentityToken(token, app.id, app.identitySecret)
+    const user = await upsertIdentifiedUser(ctx.store, {
+      appId: app.id,
+      externalId: claims.sub,
+      name: claims.name,
+      email: claims.email,
+    })
+    ctx.log.info({ userId: user.id, appId: app.id }, 'user identified')
+    return respond(c, user, app.id)
+  })
+
+  .post('/refresh', async (c) => {
+    const ctx = c.get('ctx')
+    await consume(ctx.limits.auth, clientIp(c), 'refresh attempts')
+    const { refreshToken } = await readJson(c, RefreshRequest)
+    const { userId, ...tokens } = await ctx.tokens.refresh(refreshToken)
+    const user = await findUser(ctx.store, userId)
+    if (!user) throw unauthorized('Account no longer exists')
+    return c.json({ user: toUser(user), ...tokens })
+  })
+
+  .post('/sign-out', async (c) => {
+    const ctx = c.get('ctx')
+    const { refreshToken } = c.req.header('content-type') ? await readJson(c, SignOutRequest) : {}
+    if (refreshToken) {
+      const row = await ctx.store.db
+        .selectFrom('refresh_tokens')
+        .select('family_id')
+        .where('token_hash', '=', sha256(refreshToken))
+        .executeTakeFirst()
+      if (row) await ctx.tokens.revokeFamily(row.family_id, 'sign_out')
+    } else {
+      const caller = await requireCaller(c)
+      await ctx.tokens.revokeFamily(caller.familyId, 'sign_out')
+    }
+    return c.json({ ok: true })
+  })
+
+export const meRoutes = new Hono<Env>().get('/', async (c) => {
+  const caller = await requireCaller(c)
+  const user = await findUser(c.get('ctx').store, caller.userId)
+  if (!user) throw unauthorized('Account no longer exists')
+  return c.json({ user: toUser(user) })
+})

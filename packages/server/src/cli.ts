@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util'
+import { addBuilder, createApp, listApps } from './admin/commands.js'
+import { DEMO } from './seed.js'
+import { createContext, startServer } from './server.js'
+
+const HELP = `suportra-server — the reference Suportra API server
+
+Usage:
+  suportra-server [--port 8787] [--host 127.0.0.1] [--db ./suportra.db | :memory:] [--seed demo]
+  suportra-server apps create --name NAME --origin ORIGIN [--origin ORIGIN…] [--identity-required] [--db FILE]
+  suportra-server apps list [--db FILE]
+  suportra-server builders add --email EMAIL --name NAME --password PASSWORD [--tools cursor,v0] [--db FILE]
+
+Environment: PORT, HOST, SUPORTRA_DB, SUPORTRA_DATA_DIR, SUPORTRA_JWT_SECRET, SUPORTRA_LOG_LEVEL`
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    db: { type: 'string' },
+    'data-dir': { type: 'string' },
+    seed: { type: 'string' },
+    name: { type: 'string' },
+    origin: { type: 'string', multiple: true },
+    'identity-required': { type: 'boolean' },
+    email: { type: 'string' },
+    password: { type: 'string' },
+    tools: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+})
+
+const env = process.env
+const db = values.db ?? env.SUPORTRA_DB ?? './suportra.db'
+const dataDir = values['data-dir'] ?? env.SUPORTRA_DATA_DIR
+const common = {
+  db,
+  ...(dataDir && { dataDir }),
+  ...(env.SUPORTRA_JWT_SECRET && { jwtSecret: env.SUPORTRA_JWT_SECRET }),
+}
+
+function required(name: keyof typeof values): string {
+  const value = values[name]
+  if (typeof value !== 'string' || value === '') throw new Error(`--${name} is required (see --help)`)
+  return value
+}
+
+async function admin(command: string) {
+  const ctx = await createContext(common)
+  try {
+    if (command === 'apps create') {
+      const app = await createApp(ctx, {
+        name: required('name'),
+        origins: values.origin ?? [],
+        identityRequired: values['identity-required'] ?? false,
+      })
+      console.log(`App created.\n  app id:          ${app.id}\n  identity secret: ${app.identitySecret}`)
+      console.log('Keep the identity secret on your backend; it signs identity tokens (HS256).')
+    } else if (command === 'apps list') {
+      for (const app of await listApps(ctx)) {
+        console.log(
+          `${app.id}\t${app.name}\t${app.allowedOrigins.join(' ')}${app.identityRequired ? '\tidentity required' : ''}`,
+        )
+      }
+    } else if (command === 'builders add') {
+      const builder = await addBuilder(ctx, {
+        name: required('name'),
+        email: required('email'),
+        password: required('password'),
+        tools: values.tools ? values.tools.split(',').map((t) => t.trim()) : [],
+      })
+      console.log(`Builder ${builder.email} added (${builder.id}), covering ${builder.tools.join(', ')}`)
+    } else {
+      throw new Error(`Unknown command "${command}" (see --help)`)
+    }
+  } finally {
+    await ctx.store.close()
+  }
+}
+
+async function serve() {
+  if (values.seed !== undefined && values.seed !== 'demo') throw new Error('--seed takes only "demo"')
+  const server = await startServer({
+    ...common,
+    port: Number(values.port ?? env.PORT ?? 8787),
+    host: values.host ?? env.HOST ?? '127.0.0.1',
+    ...(values.seed === 'demo' && { seed: 'demo' as const }),
+  })
+  console.log(`\nSuportra server on ${server.url}  (database: ${db})`)
+  if (values.seed === 'demo') {
+    console.log(`  app id:  ${DEMO.appId}   identity secret: ${DEMO.identitySecret}`)
+    console.log(`  user:    ${DEMO.user.email} / ${DEMO.user.password} (${DEMO.user.credits} credits)`)
+    console.log(`  builder: ${DEMO.builder.email} / ${DEMO.builder.password}\n`)
+  }
+  let stopping = false
+  const stop = async () => {
+    if (stopping) return
+    stopping = true
+    await server.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+try {
+  if (values.help) console.log(HELP)
+  else if (positionals.length > 0) await admin(positionals.slice(0, 2).join(' '))
+  else await serve()
+} catch (error) {
+  console.error(`suportra-server: ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(1)
+}

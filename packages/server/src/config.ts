@@ -1,0 +1,95 @@
+import type { Tool } from '@suportra/client/protocol'
+
+/** A limit of `points` requests per `duration` seconds. */
+export interface RateLimit {
+  points: number
+  duration: number
+}
+
+export interface RateLimits {
+  /** Failed sign-ins per IP and email. */
+  signInFailures: RateLimit
+  /** Sign-in, sign-up, identify and refresh calls per IP. */
+  auth: RateLimit
+  /** Messages sent per user. */
+  send: RateLimit
+  /** Typing notifications per user (extra ones are dropped silently). */
+  typing: RateLimit
+  /** Stack audits per IP. */
+  auditsPerIp: RateLimit
+  /** Stack audits per email. */
+  auditsPerEmail: RateLimit
+}
+
+export interface Config {
+  /** SQLite file, or `:memory:`. */
+  db: string
+  /** Where attachments are stored; defaults to `<db file>.files/` (a temporary folder for `:memory:`). */
+  dataDir: string | undefined
+  /** Secret that signs access tokens; generated and stored in the database when not given. */
+  jwtSecret: string | undefined
+  accessTokenTtlSeconds: number
+  refreshTokenTtlSeconds: number
+  /** How long a refresh token that was just rotated may still be used (concurrent refreshes). */
+  refreshGraceMs: number
+  /** Credits held when a session starts and captured when a builder joins. */
+  conversationCost: number
+  /** Server ping interval; a socket that misses one is closed. */
+  heartbeatMs: number
+  /** Time a new socket has to send its `auth` frame. */
+  authTimeoutMs: number
+  /** Most messages replayed per session on resume; beyond it the client gets `continuity_lost`. */
+  resumeWindow: number
+  /** scrypt cost (N) for new password hashes; memory used is 128 × N × 8 bytes. */
+  scryptCost: number
+  /** Take the client IP from `X-Forwarded-For` (only behind a proxy you run). */
+  trustProxy: boolean
+  tools: Tool[]
+  rateLimits: RateLimits
+}
+
+export const DEFAULT_TOOLS: Tool[] = [
+  { id: 'cursor', name: 'Cursor' },
+  { id: 'claude-code', name: 'Claude Code' },
+  { id: 'lovable', name: 'Lovable' },
+  { id: 'bolt', name: 'Bolt' },
+  { id: 'v0', name: 'v0' },
+  { id: 'replit', name: 'Replit' },
+  { id: 'windsurf', name: 'Windsurf' },
+  { id: 'copilot', name: 'GitHub Copilot' },
+  { id: 'other', name: 'Something else' },
+]
+
+export const DEFAULT_CONFIG: Config = {
+  db: './suportra.db',
+  dataDir: undefined,
+  jwtSecret: undefined,
+  accessTokenTtlSeconds: 15 * 60,
+  refreshTokenTtlSeconds: 30 * 24 * 60 * 60,
+  refreshGraceMs: 10_000,
+  conversationCost: 1,
+  heartbeatMs: 25_000,
+  authTimeoutMs: 5_000,
+  resumeWindow: 1_000,
+  scryptCost: 2 ** 17,
+  trustProxy: false,
+  tools: DEFAULT_TOOLS,
+  rateLimits: {
+    signInFailures: { points: 10, duration: 15 * 60 },
+    auth: { points: 120, duration: 60 },
+    send: { points: 120, duration: 60 },
+    typing: { points: 60, duration: 60 },
+    auditsPerIp: { points: 5, duration: 60 * 60 },
+    auditsPerEmail: { points: 3, duration: 24 * 60 * 60 },
+  },
+}
+
+export type ServerOptions = Partial<Omit<Config, 'rateLimits'>> & { rateLimits?: Partial<RateLimits> }
+
+export function resolveConfig(options: ServerOptions = {}): Config {
+  return {
+    ...DEFAULT_CONFIG,
+    ...options,
+    rateLimits: { ...DEFAULT_CONFIG.rateLimits, ...options.rateLimits },
+  }
+}

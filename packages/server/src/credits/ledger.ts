@@ -1,0 +1,99 @@
+import type { Transaction } from '@suportra/client/protocol'
+import { sql } from 'kysely'
+import type { Database, Tx } from '../db/database.js'
+import type { DB } from '../db/schema.js'
+import { ApiError } from '../http/errors.js'
+import { newId } from '../ids.js'
+
+type Kind = DB['ledger']['kind']
+type Queryable = Database['db'] | Tx
+
+/** The balance is derived: the sum of the user's ledger rows. */
+export async function balanceOf(q: Queryable, userId: string): Promise<number> {
+  const row = await q
+    .selectFrom('ledger')
+    .select(sql<number>`coalesce(sum(amount), 0)`.as('balance'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow()
+  return Number(row.balance)
+}
+
+/**
+ * Appends a ledger row unless one with the same idempotency key exists.
+ * Returns false (and writes nothing) for a repeat.
+ */
+export async function appendEntry(
+  tx: Tx,
+  entry: { userId: string; kind: Kind; amount: number; key: string; reference: string | null },
+): Promise<boolean> {
+  const result = await tx
+    .insertInto('ledger')
+    .values({
+      id: newId('txn'),
+      user_id: entry.userId,
+      kind: entry.kind,
+      amount: entry.amount,
+      idempotency_key: entry.key,
+      reference: entry.reference,
+      created_at: Date.now(),
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .executeTakeFirst()
+  return result.numInsertedOrUpdatedRows !== 0n
+}
+
+/**
+ * Places a hold of `amount` credits: a negative row, so the balance shown is what is left to
+ * spend. Must run inside the transaction that creates what the hold is for.
+ */
+export async function placeHold(store: Database, tx: Tx, userId: string, amount: number, reference: string) {
+  await store.lockUser(tx, userId)
+  const balance = await balanceOf(tx, userId)
+  if (balance < amount) {
+    throw new ApiError(
+      'insufficient_credits',
+      `This needs ${amount} credit${amount === 1 ? '' : 's'}; your balance is ${balance}`,
+      { details: { balance, cost: amount } },
+    )
+  }
+  await appendEntry(tx, { userId, kind: 'hold', amount: -amount, key: `hold:${reference}`, reference })
+}
+
+/**
+ * Resolves the hold for `reference` exactly once: `capture` keeps the credits spent, `release`
+ * gives them back. Both share one idempotency key, so a hold can never be resolved twice.
+ */
+export async function settleHold(
+  tx: Tx,
+  userId: string,
+  amount: number,
+  reference: string,
+  outcome: 'capture' | 'release',
+) {
+  const resolved = await appendEntry(tx, {
+    userId,
+    kind: outcome,
+    amount: outcome === 'release' ? amount : 0,
+    key: `settle:${reference}`,
+    reference,
+  })
+  if (!resolved) throw new ApiError('conflict', 'This hold was already settled')
+}
+
+export async function listTransactions(q: Queryable, userId: string, limit = 200): Promise<Transaction[]> {
+  const rows = await q
+    .selectFrom('ledger')
+    .select(['id', 'kind', 'amount', 'reference', 'created_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute()
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    amount: r.amount,
+    reference: r.reference,
+    createdAt: r.created_at,
+  }))
+}

@@ -1,0 +1,115 @@
+import type { Generated, Insertable, Selectable } from 'kysely'
+
+/** Table types for Kysely. Timestamps are milliseconds since the epoch; JSON columns are text. */
+export interface DB {
+  settings: { key: string; value: string }
+  apps: {
+    id: string
+    name: string
+    /** JSON array of origin patterns, e.g. `http://localhost:*`. */
+    allowed_origins: string
+    identity_secret: string
+    identity_required: number
+    created_at: number
+  }
+  users: {
+    id: string
+    name: string
+    /** Shown to builders and used for email; not unique (identified users may share it). */
+    email: string | null
+    /** Lower-cased email of a password account; unique. */
+    login_email: string | null
+    password_hash: string | null
+    role: 'user' | 'builder'
+    /** JSON array of tool ids a builder covers. */
+    tools: string
+    /** Set for users identified by a vendor token: the app and the vendor's user id. */
+    app_id: string | null
+    external_id: string | null
+    created_at: number
+  }
+  refresh_families: {
+    id: string
+    user_id: string
+    app_id: string
+    created_at: number
+    revoked_at: number | null
+    revoked_reason: string | null
+  }
+  refresh_tokens: {
+    token_hash: string
+    family_id: string
+    created_at: number
+    expires_at: number
+    used_at: number | null
+  }
+  sessions: {
+    id: string
+    user_id: string
+    app_id: string
+    tool: string
+    topic: string
+    context: string | null
+    kind: 'chat' | 'video'
+    status: 'waiting' | 'active' | 'closed' | 'cancelled'
+    builder_id: string | null
+    cost: number
+    idempotency_key: string | null
+    created_at: number
+    assigned_at: number | null
+    closed_at: number | null
+    rating_score: number | null
+    rating_comment: string | null
+    last_seq: Generated<number>
+    user_read_seq: Generated<number>
+    builder_read_seq: Generated<number>
+  }
+  messages: {
+    id: string
+    session_id: string
+    seq: number
+    client_id: string | null
+    author: 'user' | 'builder' | 'system'
+    author_id: string | null
+    kind: 'text' | 'code' | 'file' | 'event'
+    body: string
+    code_language: string | null
+    code_content: string | null
+    created_at: number
+  }
+  attachments: {
+    id: string
+    session_id: string
+    uploader_id: string
+    message_id: string | null
+    name: string
+    type: string
+    size: number
+    created_at: number
+  }
+  ledger: {
+    id: string
+    /** Null once the account is deleted: billing rows are kept, anonymised. */
+    user_id: string | null
+    kind: 'grant' | 'purchase' | 'hold' | 'capture' | 'release' | 'video' | 'refund'
+    amount: number
+    idempotency_key: string
+    reference: string | null
+    created_at: number
+  }
+  audits: {
+    id: string
+    email: string
+    building: string
+    tools: string
+    blockers: string
+    created_at: number
+  }
+}
+
+export type AppRow = Selectable<DB['apps']>
+export type UserRow = Selectable<DB['users']>
+export type SessionRow = Selectable<DB['sessions']>
+export type MessageRow = Selectable<DB['messages']>
+export type AttachmentRow = Selectable<DB['attachments']>
+export type NewMessage = Insertable<DB['messages']>

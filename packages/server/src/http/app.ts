@@ -1,0 +1,75 @@
+import { Hono } from 'hono'
+import { cors } from 'hono/cors'
+import { HTTPException } from 'hono/http-exception'
+import { authRoutes, meRoutes } from '../auth/routes.js'
+import type { Context } from '../context.js'
+import { attachmentRoutes, auditRoutes, builderRoutes, creditRoutes, toolRoutes } from '../routes.js'
+import { sessionRoutes } from '../sessions/routes.js'
+import { ApiError } from './errors.js'
+import { isSameOrigin } from './origin.js'
+import type { Env } from './request.js'
+
+/** The HTTP API. Every failure leaves as `{ error: { code, message } }`; unknown errors as a logged 500. */
+export function createApp(ctx: Context): Hono<Env> {
+  const app = new Hono<Env>()
+
+  app.use(async (c, next) => {
+    c.set('ctx', ctx)
+    const started = performance.now()
+    await next()
+    ctx.log.debug(
+      {
+        method: c.req.method,
+        path: c.req.routePath,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+        userId: c.get('caller')?.userId,
+      },
+      'request',
+    )
+  })
+
+  app.use(
+    '/v1/*',
+    cors({
+      origin: async (origin, c) =>
+        isSameOrigin(c as never, origin) || (await ctx.apps.anyAllows(origin)) ? origin : null,
+      allowMethods: ['GET', 'POST', 'DELETE'],
+      allowHeaders: ['Authorization', 'Content-Type', 'X-Suportra-App', 'Idempotency-Key'],
+      exposeHeaders: ['Retry-After'],
+      maxAge: 600,
+    }),
+  )
+
+  app.get('/health', (c) => c.json({ ok: true }))
+  app.route('/v1/auth', authRoutes)
+  app.route('/v1/me', meRoutes)
+  app.route('/v1/tools', toolRoutes)
+  app.route('/v1/credits', creditRoutes)
+  app.route('/v1/sessions', sessionRoutes)
+  app.route('/v1/builder', builderRoutes)
+  app.route('/v1/attachments', attachmentRoutes)
+  app.route('/v1/audits', auditRoutes)
+
+  app.notFound((c) =>
+    c.json(new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}`).toJSON(), 404),
+  )
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      const retryAfter = error.details?.retryAfter
+      if (retryAfter !== undefined) c.header('Retry-After', String(retryAfter))
+      return c.json(error.toJSON(), error.status as 400)
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      return c.json(
+        new ApiError('validation', error.message || 'Bad request', { status: error.status }).toJSON(),
+        error.status,
+      )
+    }
+    ctx.log.error({ err: error, method: c.req.method, path: c.req.routePath }, 'unhandled error')
+    return c.json(new ApiError('server', 'Something went wrong on our side').toJSON(), 500)
+  })
+
+  return app
+}

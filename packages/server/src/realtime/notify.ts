@@ -1,0 +1,27 @@
+import type { Message, Session } from '@suportra/client/protocol'
+import type { Context } from '../context.js'
+import { balanceOf } from '../credits/ledger.js'
+
+/** The people who see a session's messages: its user and, once claimed, its builder. */
+export function participantsOf(row: { user_id: string; builder_id: string | null }): string[] {
+  return row.builder_id ? [row.user_id, row.builder_id] : [row.user_id]
+}
+
+export function notifySession(ctx: Context, session: Session): void {
+  const users = session.builder ? [session.user.id, session.builder.id] : [session.user.id]
+  ctx.bus.publish({ kind: 'event', users, event: { type: 'session', session } })
+}
+
+export function notifyMessage(ctx: Context, users: string[], message: Message): void {
+  ctx.bus.publish({ kind: 'event', users, event: { type: 'message', message } })
+}
+
+/** Tells every builder a session entered or left the queue. */
+export function notifyQueue(ctx: Context, action: 'added' | 'removed', session: Session): void {
+  ctx.bus.publish({ kind: 'event', users: [], builders: true, event: { type: 'queue', action, session } })
+}
+
+export async function notifyCredits(ctx: Context, userId: string): Promise<void> {
+  const balance = await balanceOf(ctx.store.db, userId)
+  ctx.bus.publish({ kind: 'event', users: [userId], event: { type: 'credits', balance } })
+}

@@ -1,0 +1,80 @@
+import { AuditRequest } from '@suportra/client/protocol'
+import { Hono } from 'hono'
+import { balanceOf, listTransactions } from './credits/ledger.js'
+import { consume } from './http/rate-limit.js'
+import { clientIp, type Env, readJson, requireBuilder, requireCaller } from './http/request.js'
+import { newId } from './ids.js'
+import { openAttachment } from './messages/attachments.js'
+import { claimSession } from './sessions/lifecycle.js'
+import { sessionQuery, toSession } from './sessions/sessions.js'
+import { findUser } from './users/users.js'
+
+export const toolRoutes = new Hono<Env>().get('/', (c) => c.json({ tools: c.get('ctx').config.tools }))
+
+export const creditRoutes = new Hono<Env>()
+  .get('/', async (c) => {
+    const caller = await requireCaller(c)
+    return c.json({ balance: await balanceOf(c.get('ctx').store.db, caller.userId) })
+  })
+  .get('/transactions', async (c) => {
+    const caller = await requireCaller(c)
+    return c.json({ transactions: await listTransactions(c.get('ctx').store.db, caller.userId) })
+  })
+
+export const builderRoutes = new Hono<Env>()
+  .get('/queue', async (c) => {
+    const ctx = c.get('ctx')
+    const caller = await requireBuilder(c)
+    const builder = await findUser(ctx.store, caller.userId)
+    const tools = builder ? (JSON.parse(builder.tools) as string[]) : []
+    const rows =
+      tools.length === 0
+        ? []
+        : await sessionQuery(ctx.store)
+            .where('s.status', '=', 'waiting')
+            .where('s.tool', 'in', tools)
+            .orderBy('s.created_at', 'asc')
+            .limit(200)
+            .execute()
+    return c.json({ queue: await Promise.all(rows.map((row) => toSession(ctx, row))) })
+  })
+  .post('/sessions/:id/claim', async (c) => {
+    const caller = await requireBuilder(c)
+    return c.json({ session: await claimSession(c.get('ctx'), caller, c.req.param('id')) })
+  })
+
+export const attachmentRoutes = new Hono<Env>().get('/:id', async (c) => {
+  const caller = await requireCaller(c)
+  const { attachment, stream } = await openAttachment(c.get('ctx'), caller, c.req.param('id'))
+  return new Response(stream as ReadableStream, {
+    headers: {
+      'content-type': attachment.type,
+      'content-length': String(attachment.size),
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(attachment.name)}`,
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+      'cache-control': 'private, no-store',
+    },
+  })
+})
+
+export const auditRoutes = new Hono<Env>().post('/', async (c) => {
+  const ctx = c.get('ctx')
+  await consume(ctx.limits.auditsPerIp, clientIp(c), 'stack audits from this address')
+  const input = await readJson(c, AuditRequest)
+  await consume(ctx.limits.auditsPerEmail, input.email, 'stack audits for this email')
+  const audit = { id: newId('aud'), createdAt: Date.now() }
+  await ctx.store.db
+    .insertInto('audits')
+    .values({
+      id: audit.id,
+      email: input.email,
+      building: input.building,
+      tools: JSON.stringify(input.tools),
+      blockers: input.blockers,
+      created_at: audit.createdAt,
+    })
+    .execute()
+  ctx.log.info({ auditId: audit.id }, 'stack audit received')
+  return c.json({ audit }, 201)
+})

@@ -1,0 +1,118 @@
+import { mkdtempSync } from 'node:fs'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createAdaptorServer } from '@hono/node-server'
+import { WebSocketServer } from 'ws'
+import { Apps } from './apps/apps.js'
+import { TokenService } from './auth/tokens.js'
+import { resolveConfig, type ServerOptions } from './config.js'
+import type { Context } from './context.js'
+import { type Database, openDatabase } from './db/database.js'
+import { createApp } from './http/app.js'
+import { createRateLimiters } from './http/rate-limit.js'
+import { newSecret } from './ids.js'
+import { createLogger, type Logger } from './log.js'
+import { LocalBus } from './realtime/bus.js'
+import { Hub } from './realtime/hub.js'
+import { seedDemo } from './seed.js'
+
+export interface StartOptions extends ServerOptions {
+  /** 0 picks a free port. */
+  port?: number
+  host?: string
+  seed?: 'demo'
+  logger?: Logger
+}
+
+export interface SuportraServer {
+  /** Base URL, e.g. `http://127.0.0.1:8787`. */
+  url: string
+  port: number
+  context: Context
+  hub: Hub
+  /** Closes sockets (clients will reconnect), stops listening and closes the database. */
+  close(): Promise<void>
+}
+
+/** Builds the shared context: database (migrated), secrets, token service, bus. */
+export async function createContext(options: ServerOptions & { logger?: Logger } = {}): Promise<Context> {
+  const config = resolveConfig(options)
+  const store = await openDatabase(config.db)
+  const bus = new LocalBus()
+  const jwtSecret = config.jwtSecret ?? (await storedSecret(store, 'jwt_secret'))
+  const tokens = new TokenService(jwtSecret, store, config, (familyIds, userId) =>
+    bus.publish({ kind: 'revoke', userId, familyIds }),
+  )
+  const filesDir =
+    config.dataDir ??
+    (config.db === ':memory:' ? mkdtempSync(join(tmpdir(), 'suportra-files-')) : `${config.db}.files`)
+  return {
+    config,
+    store,
+    bus,
+    tokens,
+    apps: new Apps(store),
+    log: options.logger ?? createLogger(),
+    limits: createRateLimiters(config.rateLimits),
+    filesDir,
+  }
+}
+
+/** Starts the Suportra API server: HTTP on `port`, realtime at `/v1/realtime`. */
+export async function startServer(options: StartOptions = {}): Promise<SuportraServer> {
+  const ctx = await createContext(options)
+  if (options.seed === 'demo') await seedDemo(ctx)
+  const app = createApp(ctx)
+  const hub = new Hub(ctx)
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
+
+  server.on('upgrade', (request, socket, head) => {
+    const path = new URL(request.url ?? '/', 'http://x').pathname
+    if (path !== '/v1/realtime') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+      return
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => hub.accept(ws, request))
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', resolve)
+  })
+  const { port, address } = server.address() as AddressInfo
+  const host = address.includes(':') ? `[${address}]` : address
+  ctx.log.info({ port }, 'listening')
+
+  return {
+    url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`,
+    port,
+    context: ctx,
+    hub,
+    async close() {
+      hub.close()
+      wss.close()
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      await ctx.store.close()
+    },
+  }
+}
+
+async function storedSecret(store: Database, key: string): Promise<string> {
+  await store.db
+    .insertInto('settings')
+    .values({ key, value: newSecret() })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute()
+  const row = await store.db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', key)
+    .executeTakeFirstOrThrow()
+  return row.value
+}

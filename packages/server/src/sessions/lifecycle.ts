@@ -1,0 +1,167 @@
+import type { Session, StartSessionRequest } from '@suportra/client/protocol'
+import type { Caller } from '../auth/tokens.js'
+import type { Context } from '../context.js'
+import { placeHold, settleHold } from '../credits/ledger.js'
+import type { Tx } from '../db/database.js'
+import { conflict, forbidden, notFound } from '../http/errors.js'
+import { newId } from '../ids.js'
+import { appendEvent } from '../messages/append.js'
+import { toMessage } from '../messages/messages.js'
+import {
+  notifyCredits,
+  notifyMessage,
+  notifyQueue,
+  notifySession,
+  participantsOf,
+} from '../realtime/notify.js'
+import { findUser } from '../users/users.js'
+import {
+  checkStart,
+  ensureOpen,
+  loadSession,
+  type SessionRecord,
+  sessionQuery,
+  toSession,
+} from './sessions.js'
+
+/** Runs a state change and its event message in one transaction, then tells everyone concerned. */
+async function transition(
+  ctx: Context,
+  sessionId: string,
+  change: (tx: Tx) => Promise<'started' | 'claimed' | 'closed' | 'cancelled'>,
+): Promise<{ session: Session; record: SessionRecord }> {
+  const event = await ctx.store.transaction(async (tx) => appendEvent(tx, sessionId, await change(tx)))
+  const record = await sessionQuery(ctx.store).where('s.id', '=', sessionId).executeTakeFirstOrThrow()
+  const session = await toSession(ctx, record)
+  notifySession(ctx, session)
+  notifyMessage(ctx, participantsOf(record), toMessage(event, []))
+  return { session, record }
+}
+
+/**
+ * Starts a session and holds its cost. With an idempotency key, a retry returns the session the
+ * first request created instead of starting (and charging) a second one.
+ */
+export async function startSession(
+  ctx: Context,
+  caller: Caller,
+  input: StartSessionRequest,
+  idempotencyKey: string | undefined,
+): Promise<{ session: Session; created: boolean }> {
+  checkStart(ctx, input)
+  if (idempotencyKey) {
+    const existing = await sessionQuery(ctx.store)
+      .where('s.user_id', '=', caller.userId)
+      .where('s.idempotency_key', '=', idempotencyKey)
+      .executeTakeFirst()
+    if (existing) return { session: await toSession(ctx, existing), created: false }
+  }
+  const id = newId('ses')
+  const cost = ctx.config.conversationCost
+  try {
+    const { session } = await transition(ctx, id, async (tx) => {
+      await tx
+        .insertInto('sessions')
+        .values({
+          id,
+          user_id: caller.userId,
+          app_id: caller.appId,
+          tool: input.tool,
+          topic: input.topic,
+          context: input.context ? JSON.stringify(input.context) : null,
+          kind: input.kind ?? 'chat',
+          status: 'waiting',
+          builder_id: null,
+          cost,
+          idempotency_key: idempotencyKey ?? null,
+          created_at: Date.now(),
+          assigned_at: null,
+          closed_at: null,
+          rating_score: null,
+          rating_comment: null,
+        })
+        .execute()
+      await placeHold(ctx.store, tx, caller.userId, cost, id)
+      return 'started'
+    })
+    notifyQueue(ctx, 'added', session)
+    await notifyCredits(ctx, caller.userId)
+    return { session, created: true }
+  } catch (error) {
+    // Two concurrent retries with one key: the loser hits the unique index; answer with the winner.
+    if (idempotencyKey && isUniqueViolation(error)) return startSession(ctx, caller, input, idempotencyKey)
+    throw error
+  }
+}
+
+/** A builder claims a waiting session. Exactly one concurrent claim wins; it captures the hold. */
+export async function claimSession(ctx: Context, caller: Caller, sessionId: string): Promise<Session> {
+  const builder = await findUser(ctx.store, caller.userId)
+  const tools = builder ? (JSON.parse(builder.tools) as string[]) : []
+  const row = await sessionQuery(ctx.store).where('s.id', '=', sessionId).executeTakeFirst()
+  if (!row) throw notFound('Session')
+  if (row.status !== 'waiting') throw conflict('Session was already claimed or has ended')
+  if (!tools.includes(row.tool)) throw forbidden(`You do not cover ${row.tool}`)
+  const { session } = await transition(ctx, sessionId, async (tx) => {
+    const won = await tx
+      .updateTable('sessions')
+      .set({ status: 'active', builder_id: caller.userId, assigned_at: Date.now() })
+      .where('id', '=', sessionId)
+      .where('status', '=', 'waiting')
+      .executeTakeFirst()
+    if (won.numUpdatedRows === 0n) throw conflict('Session was already claimed or has ended')
+    await settleHold(tx, row.user_id, row.cost, sessionId, 'capture')
+    return 'claimed'
+  })
+  notifyQueue(ctx, 'removed', session)
+  return session
+}
+
+/** The user withdraws a waiting session; the hold is released. */
+export async function cancelSession(ctx: Context, caller: Caller, sessionId: string): Promise<Session> {
+  const { row } = await loadSession(ctx, caller, sessionId, ['owner'])
+  if (row.status !== 'waiting') {
+    throw conflict(
+      row.status === 'active'
+        ? 'A builder already joined; close the session instead'
+        : `Session is ${row.status}`,
+    )
+  }
+  const { session } = await transition(ctx, sessionId, async (tx) => {
+    const done = await tx
+      .updateTable('sessions')
+      .set({ status: 'cancelled', closed_at: Date.now() })
+      .where('id', '=', sessionId)
+      .where('status', '=', 'waiting')
+      .executeTakeFirst()
+    if (done.numUpdatedRows === 0n) throw conflict('A builder joined just now; close the session instead')
+    await settleHold(tx, row.user_id, row.cost, sessionId, 'release')
+    return 'cancelled'
+  })
+  notifyQueue(ctx, 'removed', session)
+  await notifyCredits(ctx, row.user_id)
+  return session
+}
+
+/** Ends an active session (user or builder). A user closing a waiting session cancels it. */
+export async function closeSession(ctx: Context, caller: Caller, sessionId: string): Promise<Session> {
+  const { row } = await loadSession(ctx, caller, sessionId, ['owner', 'builder'])
+  if (row.status === 'waiting') return cancelSession(ctx, caller, sessionId)
+  ensureOpen(row)
+  const { session } = await transition(ctx, sessionId, async (tx) => {
+    const done = await tx
+      .updateTable('sessions')
+      .set({ status: 'closed', closed_at: Date.now() })
+      .where('id', '=', sessionId)
+      .where('status', '=', 'active')
+      .executeTakeFirst()
+    if (done.numUpdatedRows === 0n) throw conflict('Session already ended')
+    return 'closed'
+  })
+  return session
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505'
+}

@@ -1,0 +1,118 @@
+import { LIMITS, type Session, type StartSessionRequest } from '@suportra/client/protocol'
+import type { Caller } from '../auth/tokens.js'
+import type { Context } from '../context.js'
+import type { Database } from '../db/database.js'
+import type { SessionRow } from '../db/schema.js'
+import { ApiError, conflict, forbidden, invalid, notFound } from '../http/errors.js'
+
+/** A session row with the names of the people in it. */
+export type SessionRecord = SessionRow & { user_name: string; builder_name: string | null }
+
+/** How the caller relates to a session. `preview`: a builder looking at a waiting session in the queue. */
+export type Access = 'owner' | 'builder' | 'preview'
+
+export function sessionQuery(store: Database) {
+  return store.db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .leftJoin('users as b', 'b.id', 's.builder_id')
+    .selectAll('s')
+    .select(['u.name as user_name', 'b.name as builder_name'])
+}
+
+export function accessOf(
+  row: Pick<SessionRow, 'user_id' | 'builder_id' | 'status' | 'tool'>,
+  caller: Caller,
+): Access | null {
+  if (row.user_id === caller.userId) return 'owner'
+  if (caller.role !== 'builder') return null
+  if (row.builder_id === caller.userId) return 'builder'
+  if (row.status === 'waiting') return 'preview'
+  return null
+}
+
+/**
+ * Loads a session the caller may see, or throws 404 (we do not reveal sessions that exist but are
+ * not yours). `allowed` narrows which kinds of access the operation needs; others get 403.
+ */
+export async function loadSession(
+  ctx: Context,
+  caller: Caller,
+  id: string,
+  allowed: Access[] = ['owner', 'builder', 'preview'],
+): Promise<{ row: SessionRecord; access: Access }> {
+  const row = await sessionQuery(ctx.store).where('s.id', '=', id).executeTakeFirst()
+  const access = row ? accessOf(row, caller) : null
+  if (!row || !access) throw notFound('Session')
+  if (!allowed.includes(access)) {
+    throw forbidden(
+      access === 'preview'
+        ? 'Claim this session before taking part in it'
+        : `Only the session's ${allowed.includes('owner') ? 'user' : 'builder'} can do this`,
+    )
+  }
+  return { row, access }
+}
+
+export async function toSession(ctx: Context, row: SessionRecord): Promise<Session> {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    tool: row.tool,
+    topic: row.topic,
+    context: row.context === null ? null : (JSON.parse(row.context) as Record<string, unknown>),
+    kind: row.kind,
+    status: row.status,
+    user: { id: row.user_id, name: row.user_name },
+    builder: row.builder_id ? { id: row.builder_id, name: row.builder_name ?? 'Builder' } : null,
+    cost: row.cost,
+    createdAt: row.created_at,
+    assignedAt: row.assigned_at,
+    closedAt: row.closed_at,
+    rating: row.rating_score === null ? null : { score: row.rating_score, comment: row.rating_comment },
+    lastSeq: row.last_seq,
+    readSeq: { user: row.user_read_seq, builder: row.builder_read_seq },
+    queue: row.status === 'waiting' ? await queueInfo(ctx.store, row) : null,
+  }
+}
+
+/** Position among waiting sessions, and the median wait of the last 20 claimed ones. */
+async function queueInfo(store: Database, row: SessionRow) {
+  const ahead = await store.db
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'waiting')
+    .where((eb) =>
+      eb.or([
+        eb('created_at', '<', row.created_at),
+        eb.and([eb('created_at', '=', row.created_at), eb('id', '<', row.id)]),
+      ]),
+    )
+    .executeTakeFirstOrThrow()
+  const recent = await store.db
+    .selectFrom('sessions')
+    .select(['created_at', 'assigned_at'])
+    .where('assigned_at', 'is not', null)
+    .orderBy('assigned_at', 'desc')
+    .limit(20)
+    .execute()
+  const waits = recent.map((r) => Number(r.assigned_at) - r.created_at).sort((a, b) => a - b)
+  const median = waits.length > 0 ? Math.round((waits[Math.floor(waits.length / 2)] ?? 0) / 1000) : null
+  return { position: Number(ahead.n) + 1, expectedWaitSeconds: median }
+}
+
+/** Checks a start request against server configuration (tool list, context size). */
+export function checkStart(ctx: Context, input: StartSessionRequest): void {
+  if (!ctx.config.tools.some((tool) => tool.id === input.tool)) {
+    throw invalid(`Unknown tool "${input.tool}"; see GET /v1/tools`)
+  }
+  if (input.context && Buffer.byteLength(JSON.stringify(input.context)) > LIMITS.contextBytes) {
+    throw new ApiError('validation', `Context is larger than ${LIMITS.contextBytes / 1024} KB`, {
+      status: 413,
+    })
+  }
+}
+
+export function ensureOpen(row: SessionRow): void {
+  if (row.status === 'closed' || row.status === 'cancelled') throw conflict(`Session is ${row.status}`)
+}

@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { AuthResponse } from '@suportra/client/protocol'
+import { SignJWT } from 'jose'
+import { createLogger } from '../log.js'
+import { DEMO } from '../seed.js'
+import { type StartOptions, type SuportraServer, startServer } from '../server.js'
+
+export { DEMO }
+
+export interface TestServer {
+  url: string
+  /** The SQLite file this server uses (fresh for each test server). */
+  dbFile: string
+  current: SuportraServer
+  /** Stops the server and starts it again on the same database file and port. */
+  restart(): Promise<void>
+  close(): Promise<void>
+}
+
+/**
+ * Starts the real server on a random port with a fresh database file and the demo seed.
+ * Password hashing is cheaper than in production so tests stay fast; nothing else differs.
+ */
+export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'suportra-test-'))
+  const dbFile = join(dir, 'test.db')
+  const base: StartOptions = {
+    db: dbFile,
+    port: 0,
+    seed: 'demo',
+    scryptCost: 2 ** 12,
+    logger: createLogger(process.env.SUPORTRA_LOG_LEVEL ?? 'silent'),
+    ...options,
+  }
+  let current = await startServer(base)
+  const port = current.port
+  const handle: TestServer = {
+    url: current.url,
+    dbFile,
+    current,
+    async restart() {
+      await current.close()
+      current = await startServer({ ...base, port })
+      handle.current = current
+    },
+    async close() {
+      await current.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+  return handle
+}
+
+export interface ApiResult<T = any> {
+  status: number
+  body: T
+  headers: Headers
+}
+
+/** A plain HTTP call to the API, for tests that check status codes and bodies exactly. */
+export async function api<T = any>(
+  url: string,
+  method: string,
+  path: string,
+  options: {
+    token?: string
+    body?: unknown
+    app?: string
+    headers?: Record<string, string>
+    raw?: BodyInit
+  } = {},
+): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { ...options.headers }
+  if (options.token) headers.authorization = `Bearer ${options.token}`
+  if (options.app !== undefined) headers['x-suportra-app'] = options.app
+  let body = options.raw
+  if (options.body !== undefined) {
+    headers['content-type'] ??= 'application/json'
+    body = JSON.stringify(options.body)
+  }
+  const response = await fetch(url + path, { method, headers, ...(body !== undefined && { body }) })
+  const text = await response.text()
+  let parsed: unknown = text
+  try {
+    parsed = JSON.parse(text)
+  } catch {}
+  return { status: response.status, body: parsed as T, headers: response.headers }
+}
+
+/** Signs in with a password through the demo app. */
+export async function signIn(
+  url: string,
+  email: string,
+  password: string = DEMO.user.password,
+): Promise<AuthResponse> {
+  const result = await api<AuthResponse>(url, 'POST', '/v1/auth/sign-in', {
+    app: DEMO.appId,
+    body: { email, password },
+  })
+  if (result.status !== 200)
+    throw new Error(`sign-in as ${email} failed: ${result.status} ${JSON.stringify(result.body)}`)
+  return result.body
+}
+
+/** Signs up a fresh user through the API and, if asked, grants them credits. */
+export async function createUser(
+  server: TestServer,
+  options: { name?: string; email?: string; credits?: number } = {},
+): Promise<AuthResponse> {
+  const email = options.email ?? `user-${Math.random().toString(36).slice(2, 10)}@example.com`
+  const result = await api<AuthResponse>(server.url, 'POST', '/v1/auth/sign-up', {
+    app: DEMO.appId,
+    body: { name: options.name ?? 'Test User', email, password: DEMO.user.password },
+  })
+  if (result.status !== 201)
+    throw new Error(`sign-up failed: ${result.status} ${JSON.stringify(result.body)}`)
+  if (options.credits) await grantCredits(server, result.body.user.id, options.credits)
+  return result.body
+}
+
+/** Grants credits directly in the ledger (what a verified purchase does). */
+export async function grantCredits(server: TestServer, userId: string, amount: number): Promise<void> {
+  const { store } = server.current.context
+  await store.db
+    .insertInto('ledger')
+    .values({
+      id: `txn_test_${Math.random().toString(36).slice(2)}`,
+      user_id: userId,
+      kind: 'grant',
+      amount,
+      idempotency_key: `test-grant:${Math.random().toString(36).slice(2)}`,
+      reference: 'test',
+      created_at: Date.now(),
+    })
+    .execute()
+}
+
+/** Signs a vendor identity token the way a vendor's backend would (HS256 with the app's secret). */
+export async function signIdentityToken(
+  claims: { sub: string; name?: string; email?: string },
+  options: { secret?: string; expiresIn?: string | number; alg?: string } = {},
+): Promise<string> {
+  const jwt = new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: options.alg ?? 'HS256', typ: 'JWT' })
+    .setIssuedAt()
+  if (options.expiresIn !== undefined) jwt.setExpirationTime(options.expiresIn)
+  else jwt.setExpirationTime('10m')
+  return jwt.sign(new TextEncoder().encode(options.secret ?? DEMO.identitySecret))
+}
