@@ -12,7 +12,8 @@ Usage:
   suportra-server apps list [--db FILE]
   suportra-server builders add --email EMAIL --name NAME --password PASSWORD [--tools cursor,v0] [--db FILE]
 
-Environment: PORT, HOST, SUPORTRA_DB, SUPORTRA_DATA_DIR, SUPORTRA_JWT_SECRET, SUPORTRA_LOG_LEVEL`
+Environment: PORT, HOST, SUPORTRA_DB, SUPORTRA_DATA_DIR, SUPORTRA_JWT_SECRET, SUPORTRA_LOG_LEVEL,
+             SUPORTRA_SCRYPT_N (password hashing cost, default 131072)`
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

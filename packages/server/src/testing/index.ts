@@ -42,6 +42,9 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     current,
     async restart() {
       await current.close()
+      // Server and test share one event loop: let clients see their pooled sockets close
+      // before anything reuses them (a real restart takes far longer than this).
+      await new Promise((resolve) => setTimeout(resolve, 20))
       current = await startServer({ ...base, port })
       handle.current = current
     },
@@ -53,6 +56,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   return handle
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely and assert on them
 export interface ApiResult<T = any> {
   status: number
   body: T
@@ -60,6 +64,7 @@ export interface ApiResult<T = any> {
 }
 
 /** A plain HTTP call to the API, for tests that check status codes and bodies exactly. */
+// biome-ignore lint/suspicious/noExplicitAny: see ApiResult
 export async function api<T = any>(
   url: string,
   method: string,
@@ -149,3 +154,5 @@ export async function signIdentityToken(
   else jwt.setExpirationTime('10m')
   return jwt.sign(new TextEncoder().encode(options.secret ?? DEMO.identitySecret))
 }
+export { CLI_PATH, type ServerProcess, spawnServer } from './process.js'
+export { openSocket, type TestSocket } from './socket.js'

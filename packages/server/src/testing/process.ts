@@ -1,0 +1,68 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+export interface ServerProcess {
+  url: string
+  child: ChildProcess
+  /** SIGKILL: no shutdown code runs, as in a crash. */
+  kill(): Promise<void>
+  stop(): Promise<void>
+}
+
+/** The built CLI (`pnpm build` first; `pnpm test` does). */
+export const CLI_PATH = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
+
+/**
+ * Starts `suportra-server` as a separate process on `dbFile`, so tests can kill it for real.
+ * `port` 0 picks a free one; pass the previous port to come back on the same address.
+ */
+export async function spawnServer(
+  dbFile: string,
+  options: { port?: number; args?: string[]; env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
+  if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run pnpm build first`)
+  const child = spawn(
+    process.execPath,
+    [
+      CLI_PATH,
+      '--db',
+      dbFile,
+      '--port',
+      String(options.port ?? 0),
+      '--seed',
+      'demo',
+      ...(options.args ?? []),
+    ],
+    {
+      env: { ...process.env, SUPORTRA_LOG_LEVEL: 'warn', SUPORTRA_SCRYPT_N: '4096', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = ''
+    const onData = (chunk: Buffer) => {
+      output += chunk
+      const match = output.match(/Suportra server on (http:\/\/\S+)/)
+      if (match?.[1]) resolve(match[1])
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', (chunk) => {
+      output += chunk
+    })
+    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${output}`)))
+  })
+  return {
+    url,
+    child,
+    async kill() {
+      child.kill('SIGKILL')
+      await exited
+    },
+    async stop() {
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// Installs everything the repository needs on a machine that has only Node.js 20+ and npm:
+// the pinned pnpm, then the workspace's dependencies. `--browser` also makes sure Chromium is
+// there for the browser tests. Safe to run again: each step is skipped when already done.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const pnpmVersion = packageManager.split('@')[1]
+const env = { ...process.env }
+
+function run(command, args) {
+  console.log(`> ${command} ${args.join(' ')}`)
+  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' })
+  if (result.status !== 0) process.exit(result.status ?? 1)
+}
+
+function version(command) {
+  try {
+    return execFileSync(command, ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim()
+  } catch {
+    return undefined
+  }
+}
+
+const [major] = process.versions.node.split('.').map(Number)
+if (major < 20) {
+  console.error(`Node.js 20 or newer is needed; this is ${process.version}.`)
+  process.exit(1)
+}
+
+if (version('pnpm') !== pnpmVersion) run('npm', ['install', '--global', `pnpm@${pnpmVersion}`])
+
+// better-sqlite3 compiles from source when no prebuilt binary can be downloaded. Point node-gyp
+// at this Node's own headers when they are installed, so it does not try to download them.
+const prefix = resolve(process.execPath, '..', '..')
+if (!env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node.h'))) {
+  env.npm_config_nodedir = prefix
+}
+
+run('pnpm', ['install', ...(env.CI ? ['--frozen-lockfile'] : [])])
+
+if (process.argv.includes('--browser')) {
+  const chromium = env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+  if (!existsSync(chromium)) {
+    if (process.getuid?.() === 0 && version('apt-get')) {
+      run('apt-get', ['update', '-qq'])
+      run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'])
+    } else {
+      console.error(
+        `Browser tests need Chromium at ${chromium} (Debian: apt-get install chromium, or set CHROMIUM_PATH).`,
+      )
+      process.exit(1)
+    }
+  }
+}
