@@ -1,3 +1,4 @@
+import { ERROR_STATUS } from '@suportra/client/protocol'
 import {
   type ApiResult,
   api,
@@ -17,25 +18,16 @@ import { addBuilder } from '../src/admin/commands.js'
 const ACTORS = ['anonymous', 'owner', 'otherUser', 'builder', 'otherBuilder'] as const
 type Actor = (typeof ACTORS)[number]
 type State = 'waiting' | 'active' | 'closed'
-/** Expected status per actor, in the order of ACTORS. */
-type Row = readonly [
-  anonymous: number,
-  owner: number,
-  otherUser: number,
-  builder: number,
-  otherBuilder: number,
-]
+/** Expected status per actor, in the order of ACTORS: anonymous, owner, otherUser, builder, otherBuilder. */
+type Row = readonly number[]
 
+/** The error code the server must use with each status (413 and 415 are `validation` too). */
 const CODE_OF: Record<number, string> = {
-  400: 'validation',
-  401: 'unauthorized',
-  402: 'insufficient_credits',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
+  ...Object.fromEntries(Object.entries(ERROR_STATUS).map(([code, status]) => [status, code])),
+  413: 'validation',
+  415: 'validation',
 }
 const JWT_SECRET = 'authorization-test-jwt-secret'
-const OTHER_BUILDER = { name: 'Linus', email: 'linus@example.com', password: DEMO.builder.password }
 const enc = (s: string) => new TextEncoder().encode(s)
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
 let counter = 0
@@ -109,23 +101,26 @@ function forgeAccessToken(claims: Record<string, unknown>, exp: number, secret =
     .sign(enc(secret))
 }
 
+/** Adds a builder (an empty `tools` list covers every tool) and signs them in. */
+async function newBuilder(name: string, email: string, tools: string[]) {
+  await addBuilder(server.current.context, { name, email, password: DEMO.builder.password, tools })
+  return (await signIn(server.url, email)).accessToken
+}
+
 beforeAll(async () => {
   server = await startTestServer({ jwtSecret: JWT_SECRET })
-  // (cast: tsc may resolve @suportra/server/testing to dist types, addBuilder to src)
-  const context = server.current.context as unknown as Parameters<typeof addBuilder>[0]
-  await addBuilder(context, { ...OTHER_BUILDER, tools: [] })
   const owner = await createUser(server, { name: 'Owner', credits: 1000 })
   const other = await createUser(server, { name: 'Other', credits: 10 })
   Object.assign(emails, {
     owner: owner.user.email,
     otherUser: other.user.email,
     builder: DEMO.builder.email,
-    otherBuilder: OTHER_BUILDER.email,
+    otherBuilder: 'linus@example.com',
   })
   tokens.owner = owner.accessToken
   tokens.otherUser = other.accessToken
   tokens.builder = (await signIn(server.url, DEMO.builder.email)).accessToken
-  tokens.otherBuilder = (await signIn(server.url, OTHER_BUILDER.email)).accessToken
+  tokens.otherBuilder = await newBuilder('Linus', emails.otherBuilder, [])
 })
 afterAll(() => server.close())
 
@@ -151,9 +146,11 @@ const globalRows = GLOBAL.flatMap(([name, method, path, body, expected]) =>
   }),
 )
 
-test.each(globalRows)('$name | $actor → $status', async ({ method, path, body, actor, status }) => {
-  expectStatus(await call(actor, method, path, { body }), status)
-})
+for (const { name, method, path, body, actor, status } of globalRows) {
+  test(`${name} | ${actor} → ${status}`, async () => {
+    expectStatus(await call(actor, method, path, { body }), status)
+  })
+}
 
 const session = (f: Fixture) => `/v1/sessions/${f.sessionId}`
 type Endpoint = {
@@ -165,41 +162,19 @@ type Endpoint = {
   attachment?: true
 }
 
+// biome-ignore format: one endpoint per line
 const ENDPOINTS: Record<string, Endpoint> = {
   'GET /v1/sessions/:id': { method: 'GET', path: session },
   'POST /v1/sessions/:id/cancel': { method: 'POST', path: (f) => `${session(f)}/cancel` },
   'POST /v1/sessions/:id/close': { method: 'POST', path: (f) => `${session(f)}/close` },
-  'POST /v1/sessions/:id/rating': {
-    method: 'POST',
-    path: (f) => `${session(f)}/rating`,
-    body: () => ({ score: 5 }),
-  },
-  'POST /v1/sessions/:id/read': {
-    method: 'POST',
-    path: (f) => `${session(f)}/read`,
-    body: () => ({ seq: 1 }),
-  },
+  'POST /v1/sessions/:id/rating': { method: 'POST', path: (f) => `${session(f)}/rating`, body: () => ({ score: 5 }) },
+  'POST /v1/sessions/:id/read': { method: 'POST', path: (f) => `${session(f)}/read`, body: () => ({ seq: 1 }) },
   'POST /v1/sessions/:id/typing': { method: 'POST', path: (f) => `${session(f)}/typing` },
   'GET /v1/sessions/:id/messages': { method: 'GET', path: (f) => `${session(f)}/messages` },
-  'POST /v1/sessions/:id/messages': {
-    method: 'POST',
-    path: (f) => `${session(f)}/messages`,
-    body: () => ({ id: clientId(), text: 'Hello' }),
-  },
-  'POST /v1/sessions/:id/attachments': {
-    method: 'POST',
-    path: (f) => `${session(f)}/attachments?name=x.txt`,
-    raw: 'file body',
-  },
-  'GET /v1/attachments/:id': {
-    method: 'GET',
-    path: (f) => `/v1/attachments/${f.attachmentId}`,
-    attachment: true,
-  },
-  'POST /v1/builder/sessions/:id/claim': {
-    method: 'POST',
-    path: (f) => `/v1/builder/sessions/${f.sessionId}/claim`,
-  },
+  'POST /v1/sessions/:id/messages': { method: 'POST', path: (f) => `${session(f)}/messages`, body: () => ({ id: clientId(), text: 'Hello' }) },
+  'POST /v1/sessions/:id/attachments': { method: 'POST', path: (f) => `${session(f)}/attachments?name=x.txt`, raw: 'file body' },
+  'GET /v1/attachments/:id': { method: 'GET', path: (f) => `/v1/attachments/${f.attachmentId}`, attachment: true },
+  'POST /v1/builder/sessions/:id/claim': { method: 'POST', path: (f) => `/v1/builder/sessions/${f.sessionId}/claim` },
 }
 
 // "builder" is grace: previewing while the session waits, assigned once it is claimed.
@@ -245,9 +220,9 @@ const matrixRows = MATRIX.flatMap(([name, state, expected]) =>
 )
 
 describe('session endpoints', () => {
-  test.each(matrixRows)(
-    '$name | $state session | $actor → $status',
-    async ({ endpoint, state, actor, status }) => {
+  for (const { name, state, actor, status } of matrixRows) {
+    test(`${name} | ${state} session | ${actor} → ${status}`, async () => {
+      const endpoint = ENDPOINTS[name] as Endpoint
       const fixture = await sessionIn(state, endpoint.attachment)
       const before = await stored(fixture.sessionId)
       const result = await call(actor, endpoint.method, endpoint.path(fixture), {
@@ -258,17 +233,17 @@ describe('session endpoints', () => {
       if (status >= 400) expect(await stored(fixture.sessionId)).toEqual(before)
       if (status === 200 && endpoint.path === session) expect(result.body.session.id).toBe(fixture.sessionId)
       if (status === 200 && endpoint.attachment) expect(result.body).toBe('hello')
-    },
-  )
+    })
+  }
 
   test.each([
-    ['GET', (id: string) => `/v1/sessions/${id}`],
-    ['GET', (id: string) => `/v1/sessions/${id}/messages`],
-    ['POST', (id: string) => `/v1/builder/sessions/${id}/claim`],
-    ['GET', (id: string) => `/v1/attachments/${id}`],
-  ] as const)('%s on an id that does not exist → 404', async (method, path) => {
+    ['GET', '/v1/sessions/:id'],
+    ['GET', '/v1/sessions/:id/messages'],
+    ['POST', '/v1/builder/sessions/:id/claim'],
+    ['GET', '/v1/attachments/:id'],
+  ])('%s %s with an id that does not exist → 404', async (method, path) => {
     const actor = method === 'POST' ? 'builder' : 'owner'
-    expectStatus(await call(actor, method, path('ses_does_not_exist')), 404)
+    expectStatus(await call(actor, method, path.replace(':id', 'xyz_does_not_exist')), 404)
   })
 
   test('lists show only what each actor may see', async () => {
@@ -291,6 +266,31 @@ describe('session endpoints', () => {
       (t: { reference: string }) => t.reference,
     )
     expect(references).not.toContain(waiting.sessionId)
+  })
+
+  test('a builder who does not cover the tool cannot see it in the queue nor claim it', async () => {
+    const token = await newBuilder('Bo', 'bo@example.com', ['bolt'])
+    const { sessionId } = await sessionIn('waiting') // a cursor session
+    const queue = await api(server.url, 'GET', '/v1/builder/queue', { token })
+    expect(queue.body.queue.map((s: { id: string }) => s.id)).not.toContain(sessionId)
+    const claim = await api(server.url, 'POST', `/v1/builder/sessions/${sessionId}/claim`, { token })
+    expectStatus(claim, 403)
+    expect((await call('owner', 'GET', `/v1/sessions/${sessionId}`)).body.session.status).toBe('waiting')
+  })
+
+  test('a file uploaded but not sent yet is visible to its uploader only', async () => {
+    const { sessionId } = await sessionIn('active')
+    const upload = await call('owner', 'POST', `/v1/sessions/${sessionId}/attachments?name=draft.txt`, {
+      raw: 'hello',
+    })
+    const path = `/v1/attachments/${upload.body.attachment.id}`
+    expectStatus(await call('owner', 'GET', path), 200)
+    expectStatus(await call('builder', 'GET', path), 404)
+    const sent = await call('owner', 'POST', `/v1/sessions/${sessionId}/messages`, {
+      body: { id: clientId(), attachmentIds: [upload.body.attachment.id] },
+    })
+    expectStatus(sent, 201)
+    expectStatus(await call('builder', 'GET', path), 200)
   })
 
   test("a waiting session's owner can send; the builder only after claiming", async () => {
@@ -366,11 +366,13 @@ describe('access tokens', () => {
     expect(result.body.error.details).toEqual({ reason: 'expired' })
   })
 
-  test('a non-Bearer Authorization header → 401', async () => {
-    const result = await api(server.url, 'GET', '/v1/me', {
+  test('a non-Bearer Authorization header, or the token in the URL → 401', async () => {
+    const basic = await api(server.url, 'GET', '/v1/me', {
       headers: { authorization: `Basic ${tokens.owner}` },
     })
-    expectStatus(result, 401)
+    expectStatus(basic, 401)
+    for (const param of ['token', 'access_token'])
+      expectStatus(await api(server.url, 'GET', `/v1/me?${param}=${tokens.owner}`), 401)
   })
 
   test('a token of a revoked sign-in (after sign-out with the refresh token) → 401', async () => {
@@ -382,6 +384,10 @@ describe('access tokens', () => {
     const result = await api(server.url, 'GET', '/v1/credits', { token: fresh.accessToken })
     expectStatus(result, 401)
     expect(result.body.error.details).toEqual({ reason: 'revoked' })
+    const refresh = await api(server.url, 'POST', '/v1/auth/refresh', {
+      body: { refreshToken: fresh.refreshToken },
+    })
+    expectStatus(refresh, 401)
   })
 })
 

@@ -1,3 +1,4 @@
+import { LIMITS } from '@suportra/client/protocol'
 import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
@@ -7,7 +8,7 @@ import { attachmentRoutes, auditRoutes, builderRoutes, creditRoutes, toolRoutes 
 import { sessionRoutes } from '../sessions/routes.js'
 import { ApiError } from './errors.js'
 import { isSameOrigin } from './origin.js'
-import type { Env } from './request.js'
+import { type Env, limitBody } from './request.js'
 
 /** The HTTP API. Every failure leaves as `{ error: { code, message } }`; unknown errors as a logged 500. */
 export function createApp(ctx: Context): Hono<Env> {
@@ -41,6 +42,9 @@ export function createApp(ctx: Context): Hono<Env> {
     }),
   )
 
+  const jsonLimit = limitBody(LIMITS.jsonBodyBytes)
+  app.use('/v1/*', (c, next) => (c.req.path.endsWith('/attachments') ? next() : jsonLimit(c, next)))
+
   app.get('/health', (c) => c.json({ ok: true }))
   app.route('/v1/auth', authRoutes)
   app.route('/v1/me', meRoutes)
@@ -59,6 +63,8 @@ export function createApp(ctx: Context): Hono<Env> {
     if (error instanceof ApiError) {
       const retryAfter = error.details?.retryAfter
       if (retryAfter !== undefined) c.header('Retry-After', String(retryAfter))
+      // The rest of an oversized body is never read: do not reuse this connection.
+      if (error.status === 413) c.header('Connection', 'close')
       return c.json(error.toJSON(), error.status as 400)
     }
     if (error instanceof HTTPException && error.status < 500) {

@@ -1,6 +1,6 @@
 import { getConnInfo } from '@hono/node-server/conninfo'
-import { LIMITS } from '@suportra/client/protocol'
 import type { Context as HonoContext } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import type * as z from 'zod/mini'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
@@ -35,7 +35,6 @@ export async function readJson<S extends z.ZodMiniType>(c: C, schema: S): Promis
     throw new ApiError('validation', 'Send a JSON body with Content-Type: application/json', { status: 415 })
   }
   const raw = await c.req.text()
-  if (raw.length > LIMITS.jsonBodyBytes) throw tooLarge(LIMITS.jsonBodyBytes)
   let value: unknown
   try {
     value = JSON.parse(raw)
@@ -44,6 +43,15 @@ export async function readJson<S extends z.ZodMiniType>(c: C, schema: S): Promis
   }
   return parse(schema, value, 'Request body')
 }
+
+/** Refuses bodies over `maxSize` bytes while they stream in (and by Content-Length before). */
+export const limitBody = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: () => {
+      throw tooLarge(maxSize)
+    },
+  })
 
 export function tooLarge(limit: number): ApiError {
   const size = limit >= 1024 * 1024 ? `${limit / 1024 / 1024} MB` : `${Math.round(limit / 1024)} KB`

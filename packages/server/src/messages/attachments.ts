@@ -53,7 +53,10 @@ export async function storeAttachment(
   return toAttachment(row)
 }
 
-/** Opens an attachment for a participant of its session; anyone else gets 404. */
+/**
+ * Opens an attachment for a participant of its session (before it is sent in a message, for its
+ * uploader only); anyone else gets 404.
+ */
 export async function openAttachment(ctx: Context, caller: Caller, id: string) {
   const row = await ctx.store.db
     .selectFrom('attachments as a')
@@ -63,7 +66,8 @@ export async function openAttachment(ctx: Context, caller: Caller, id: string) {
     .where('a.id', '=', id)
     .executeTakeFirst()
   const access = row && accessOf(row, caller)
-  if (!row || (access !== 'owner' && access !== 'builder')) throw notFound('Attachment')
+  const visible = row && (row.message_id !== null || row.uploader_id === caller.userId)
+  if (!row || !visible || (access !== 'owner' && access !== 'builder')) throw notFound('Attachment')
   return {
     attachment: toAttachment(row),
     stream: Readable.toWeb(createReadStream(join(ctx.filesDir, row.id))),

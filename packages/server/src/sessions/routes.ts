@@ -8,10 +8,9 @@ import {
   StartSessionRequest,
 } from '@suportra/client/protocol'
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { conflict } from '../http/errors.js'
 import { consume } from '../http/rate-limit.js'
-import { type C, type Env, parse, readJson, requireCaller, tooLarge } from '../http/request.js'
+import { type C, type Env, limitBody, parse, readJson, requireCaller } from '../http/request.js'
 import { storeAttachment } from '../messages/attachments.js'
 import { listMessages, sendMessage } from '../messages/messages.js'
 import { cancelSession, closeSession, startSession } from './lifecycle.js'
@@ -143,12 +142,11 @@ export const sessionRoutes = new Hono<Env>()
 
   .post(
     '/:id/attachments',
-    bodyLimit({
-      maxSize: LIMITS.attachmentBytes,
-      onError: () => {
-        throw tooLarge(LIMITS.attachmentBytes)
-      },
-    }),
+    async (c, next) => {
+      await requireCaller(c)
+      await next()
+    },
+    limitBody(LIMITS.attachmentBytes),
     async (c) => {
       const caller = await requireCaller(c)
       const data = new Uint8Array(await c.req.arrayBuffer())

@@ -106,11 +106,30 @@ export function checkStart(ctx: Context, input: StartSessionRequest): void {
   if (!ctx.config.tools.some((tool) => tool.id === input.tool)) {
     throw invalid(`Unknown tool "${input.tool}"; see GET /v1/tools`)
   }
+  if (input.context && depthOf(input.context) > MAX_CONTEXT_DEPTH) {
+    throw invalid(`Context is nested more than ${MAX_CONTEXT_DEPTH} levels deep`)
+  }
   if (input.context && Buffer.byteLength(JSON.stringify(input.context)) > LIMITS.contextBytes) {
     throw new ApiError('validation', `Context is larger than ${LIMITS.contextBytes / 1024} KB`, {
       status: 413,
     })
   }
+}
+
+const MAX_CONTEXT_DEPTH = 16
+
+/** Nesting depth of a JSON value, without recursion (a hostile value can be thousands deep). */
+function depthOf(value: unknown): number {
+  let deepest = 0
+  const stack: [unknown, number][] = [[value, 1]]
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [node, depth] = item
+    if (typeof node !== 'object' || node === null) continue
+    deepest = Math.max(deepest, depth)
+    if (deepest > MAX_CONTEXT_DEPTH) break
+    for (const child of Object.values(node)) stack.push([child, depth + 1])
+  }
+  return deepest
 }
 
 export function ensureOpen(row: SessionRow): void {
