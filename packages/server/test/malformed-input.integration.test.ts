@@ -1,5 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs'
-import { ERROR_STATUS, LIMITS, SERVER_ERROR_CODES } from '@suportra/client/protocol'
+import { ERROR_CODES, ERROR_STATUS, LIMITS } from '@suportra/client/protocol'
+
+/** Codes the server may send (`network` and `protocol` are the client's own). */
+const SERVER_ERROR_CODES = ERROR_CODES.filter((code) => code !== 'network' && code !== 'protocol')
 import {
   type ApiResult,
   api,

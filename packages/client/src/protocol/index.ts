@@ -3,7 +3,9 @@
  * Client and server both validate with these schemas.
  */
 export * from './errors.js'
+export * from './frames.js'
 export * from './limits.js'
 export * from './models.js'
 export * from './realtime.js'
 export * from './requests.js'
+export * from './responses.js'

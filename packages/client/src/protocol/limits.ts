@@ -1,4 +1,7 @@
-/** Size limits shared by the client (checked before sending) and the server (enforced). */
+/** Largest attachment, in bytes (checked by the client before uploading). */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+/** Size limits the server enforces. */
 export const LIMITS = {
   nameLength: 100,
   emailLength: 254,
@@ -11,7 +14,7 @@ export const LIMITS = {
   codeLength: 200_000,
   languageLength: 40,
   attachmentsPerMessage: 10,
-  attachmentBytes: 10 * 1024 * 1024,
+  attachmentBytes: MAX_ATTACHMENT_BYTES,
   fileNameLength: 255,
   /** Largest JSON request body the server reads. */
   jsonBodyBytes: 512 * 1024,

@@ -2,7 +2,7 @@ import * as z from 'zod/mini'
 
 const id = z.string()
 const timestamp = z.number()
-const count = z.int()
+const count = z.number()
 
 export const Role = z.enum(['user', 'builder'])
 export type Role = z.infer<typeof Role>
@@ -30,7 +30,7 @@ export const SessionKind = z.enum(['chat', 'video'])
 export type SessionKind = z.infer<typeof SessionKind>
 
 /** Vendor-supplied context for a session (page URL, file, error, diff…), as a JSON object. */
-export const SessionContext = z.record(z.string(), z.unknown())
+export const SessionContext = z.looseObject({})
 export type SessionContext = z.infer<typeof SessionContext>
 
 const Person = z.object({ id, name: z.string() })

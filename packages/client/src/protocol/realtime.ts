@@ -16,45 +16,37 @@ export const CLOSE_CODES = {
   authTimeout: 4008,
 } as const
 
-// ---- client → server ----
-
-export const AuthFrame = z.strictObject({
-  type: z.literal('auth'),
-  token: z.string().check(z.maxLength(4096)),
-  /** Last `seq` the client holds per session id; the server replays what came after. */
-  resume: z.optional(z.record(z.string().check(z.maxLength(64)), z.int().check(z.gte(0)))),
-})
-export type AuthFrame = z.infer<typeof AuthFrame>
-
-export const PingFrame = z.strictObject({ type: z.literal('ping') })
-
-export const ClientFrame = z.discriminatedUnion('type', [AuthFrame, PingFrame])
-export type ClientFrame = z.infer<typeof ClientFrame>
-
-// ---- server → client ----
-
 const sessionId = z.string()
 const side = z.enum(['user', 'builder'])
 
-export const RealtimeEvent = z.discriminatedUnion('type', [
+/**
+ * Server → client events, by `type`. (A map rather than a discriminated union: the client bundles
+ * these schemas, and the union machinery would cost more than the lookup.)
+ */
+export const REALTIME_EVENTS = {
   /** Authentication succeeded and every requested replay has been sent. */
-  z.object({
-    type: z.literal('ready'),
-    userId: z.string(),
-    heartbeatMs: z.int(),
-    resumeWindow: z.int(),
-  }),
-  z.object({ type: z.literal('message'), message: Message }),
-  z.object({ type: z.literal('session'), session: Session }),
-  z.object({ type: z.literal('typing'), sessionId, author: side, userId: z.string() }),
-  z.object({ type: z.literal('read'), sessionId, author: side, seq: z.int() }),
+  ready: z.object({ userId: z.string(), heartbeatMs: z.number(), resumeWindow: z.number() }),
+  message: z.object({ message: Message }),
+  session: z.object({ session: Session }),
+  typing: z.object({ sessionId, author: side, userId: z.string() }),
+  read: z.object({ sessionId, author: side, seq: z.number() }),
   /** Builders only: a session entered or left the queue. */
-  z.object({ type: z.literal('queue'), action: z.enum(['added', 'removed']), session: Session }),
-  z.object({ type: z.literal('credits'), balance: z.int() }),
+  queue: z.object({ action: z.enum(['added', 'removed']), session: Session }),
+  credits: z.object({ balance: z.number() }),
   /** Too much was missed (or the session is unknown): reload the session over HTTP. */
-  z.object({ type: z.literal('continuity_lost'), sessionId, reason: z.string() }),
-  z.object({ type: z.literal('pong') }),
-  z.object({ type: z.literal('error'), code: z.enum(ERROR_CODES), message: z.string() }),
-])
-export type RealtimeEvent = z.infer<typeof RealtimeEvent>
-export type RealtimeEventType = RealtimeEvent['type']
+  continuity_lost: z.object({ sessionId, reason: z.string() }),
+  pong: z.looseObject({}),
+  error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
+}
+
+type Events = typeof REALTIME_EVENTS
+export type RealtimeEventType = keyof Events
+export type RealtimeEvent = { [K in RealtimeEventType]: { type: K } & z.infer<Events[K]> }[RealtimeEventType]
+
+/** Validates one event; undefined when it is not a known, well-formed event. */
+export function parseRealtimeEvent(value: unknown): RealtimeEvent | undefined {
+  const type = (value as { type?: unknown } | null)?.type
+  const schema = typeof type === 'string' && Object.hasOwn(REALTIME_EVENTS, type) ? REALTIME_EVENTS[type as RealtimeEventType] : undefined
+  const parsed = schema?.safeParse(value)
+  return parsed?.success ? ({ ...parsed.data, type } as RealtimeEvent) : undefined
+}

@@ -1,15 +1,6 @@
 import * as z from 'zod/mini'
 import { LIMITS } from './limits.js'
-import {
-  Attachment,
-  Message,
-  Session,
-  SessionContext,
-  SessionKind,
-  Tool,
-  Transaction,
-  User,
-} from './models.js'
+import { SessionContext, SessionKind } from './models.js'
 
 const text = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max))
 const email = z.email().check(z.maxLength(LIMITS.emailLength), z.toLowerCase())
@@ -43,23 +34,7 @@ export const SignOutRequest = z.strictObject({
   refreshToken: z.optional(z.string().check(z.maxLength(512))),
 })
 
-export const AuthResponse = z.object({
-  user: User,
-  accessToken: z.string(),
-  refreshToken: z.string(),
-  /** Seconds until the access token expires. */
-  expiresIn: z.int(),
-})
-export type AuthResponse = z.infer<typeof AuthResponse>
-
-export const UserResponse = z.object({ user: User })
-export const ToolsResponse = z.object({ tools: z.array(Tool) })
-export const OkResponse = z.object({ ok: z.literal(true) })
-
 // ---- credits ----
-
-export const BalanceResponse = z.object({ balance: z.int() })
-export const TransactionsResponse = z.object({ transactions: z.array(Transaction) })
 
 // ---- sessions ----
 
@@ -70,9 +45,6 @@ export const StartSessionRequest = z.strictObject({
   kind: z.optional(SessionKind),
 })
 export type StartSessionRequest = z.input<typeof StartSessionRequest>
-
-export const SessionResponse = z.object({ session: Session })
-export const SessionsResponse = z.object({ sessions: z.array(Session) })
 
 export const RateRequest = z.strictObject({
   score: z.int().check(z.gte(1), z.lte(5)),
@@ -106,24 +78,13 @@ export const SendMessageRequest = z
   )
 export type SendMessageRequest = z.input<typeof SendMessageRequest>
 
-export const MessageResponse = z.object({ message: Message })
-export const MessagesResponse = z.object({
-  messages: z.array(Message),
-  /** True when older (with `before`) or newer (with `after`) messages remain. */
-  hasMore: z.boolean(),
-})
-
 export const MessagesQuery = z.strictObject({
   before: z.optional(z.coerce.number().check(z.int(), z.gte(1))),
   after: z.optional(z.coerce.number().check(z.int(), z.gte(0))),
   limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(LIMITS.pageSize))),
 })
 
-export const AttachmentResponse = z.object({ attachment: Attachment })
-
 // ---- builder ----
-
-export const QueueResponse = z.object({ queue: z.array(Session) })
 
 // ---- stack audit ----
 
@@ -135,6 +96,3 @@ export const AuditRequest = z.strictObject({
 })
 export type AuditRequest = z.input<typeof AuditRequest>
 
-export const AuditResponse = z.object({ audit: z.object({ id: z.string(), createdAt: z.number() }) })
-
-export const HealthResponse = z.object({ ok: z.literal(true) })

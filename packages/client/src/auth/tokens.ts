@@ -1,0 +1,112 @@
+import type { User } from '../protocol/models.js'
+import type { AuthResponse } from '../protocol/responses.js'
+import { SuportraError } from '../core/errors.js'
+import { type StorageLike, storedValue } from '../core/storage.js'
+
+/** What a sign-in leaves in storage. Nothing is written before a sign-in. */
+export interface StoredAuth {
+  accessToken: string
+  refreshToken: string
+  /** Epoch ms when the access token expires. */
+  expiresAt: number
+  user: User
+}
+
+/** Refresh this long before the access token expires, so requests never carry a stale one. */
+const EARLY_MS = 30_000
+
+const processLocks = new WeakMap<object, Promise<unknown>>()
+
+/**
+ * Runs `fn` under a lock shared by every client using the same storage: the Web Locks API where
+ * the runtime has it (several tabs), otherwise a lock per storage object (several clients in one
+ * process). Concurrent refreshes therefore happen once, not once per client.
+ */
+function withLock<T>(name: string, storage: StorageLike, fn: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks
+  if (locks) return locks.request(name, fn) as Promise<T>
+  const run = (processLocks.get(storage) ?? Promise.resolve()).then(fn, fn)
+  processLocks.set(
+    storage,
+    run.catch(() => {}),
+  )
+  return run
+}
+
+export class Tokens {
+  readonly #stored: ReturnType<typeof storedValue<StoredAuth>>
+  readonly #storage: StorageLike
+  readonly #lockName: string
+  readonly #exchange: (refreshToken: string) => Promise<AuthResponse>
+  readonly #onChange: (auth: StoredAuth | undefined) => void
+  #inflight: Promise<string> | undefined
+
+  constructor(
+    storage: StorageLike,
+    prefix: string,
+    exchange: (refreshToken: string) => Promise<AuthResponse>,
+    onChange: (auth: StoredAuth | undefined) => void,
+  ) {
+    this.#storage = storage
+    this.#stored = storedValue<StoredAuth>(storage, `${prefix}auth`)
+    this.#lockName = `${prefix}refresh`
+    this.#exchange = exchange
+    this.#onChange = onChange
+  }
+
+  get storageKey(): string {
+    return this.#stored.key
+  }
+
+  get(): StoredAuth | undefined {
+    return this.#stored.get()
+  }
+
+  save(auth: AuthResponse): StoredAuth {
+    const stored = {
+      accessToken: auth.accessToken,
+      refreshToken: auth.refreshToken,
+      expiresAt: Date.now() + auth.expiresIn * 1000,
+      user: auth.user,
+    }
+    this.#stored.set(stored)
+    this.#onChange(stored)
+    return stored
+  }
+
+  clear(): void {
+    this.#stored.set(undefined)
+    this.#onChange(undefined)
+  }
+
+  /** A usable access token, refreshed first when it is about to expire. */
+  async access(): Promise<string> {
+    const auth = this.get()
+    if (!auth) throw new SuportraError('unauthorized', 'Not signed in')
+    return auth.expiresAt - EARLY_MS > Date.now() ? auth.accessToken : this.refresh(auth.accessToken)
+  }
+
+  /**
+   * Replaces `stale` with a fresh access token. If another client sharing the storage already did
+   * so, its token is used and no request is made.
+   */
+  refresh(stale: string): Promise<string> {
+    this.#inflight ??= withLock(this.#lockName, this.#storage, async () => {
+      const auth = this.get()
+      if (!auth) throw new SuportraError('unauthorized', 'Not signed in')
+      if (auth.accessToken !== stale && auth.expiresAt - EARLY_MS > Date.now()) return auth.accessToken
+      try {
+        return this.save(await this.#exchange(auth.refreshToken)).accessToken
+      } catch (error) {
+        // Refused (not merely unreachable): this sign-in is over, unless another client renewed it meanwhile.
+        if (SuportraError.isInstance(error) && error.code === 'unauthorized' && this.get()?.refreshToken === auth.refreshToken) {
+          this.clear()
+        }
+        throw error
+      }
+    }).finally(() => {
+      this.#inflight = undefined
+    })
+    return this.#inflight
+  }
+}

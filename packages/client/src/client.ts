@@ -1,0 +1,243 @@
+import { atom, type ReadableAtom } from 'nanostores'
+import * as z from 'zod/mini'
+import { Tokens } from './auth/tokens.js'
+import { Builder } from './builder/builder.js'
+import { createEmitter } from './core/emitter.js'
+import { SuportraError } from './core/errors.js'
+import { resolveStorage, type StorageOption } from './core/storage.js'
+import { Credits } from './credits/credits.js'
+import { createHttp } from './http/http.js'
+import type { Session, Tool, User } from './protocol/models.js'
+import type { RealtimeEvent } from './protocol/realtime.js'
+import { AuditResponse, AuthResponse, OkResponse, ToolsResponse } from './protocol/responses.js'
+import { Connection, type ConnectionChange, type ConnectionStatus, type WebSocketFactory } from './realtime/connection.js'
+import { Outbox } from './sessions/outbox.js'
+import { Sessions } from './sessions/sessions.js'
+
+export interface ClientOptions {
+  /** Where the Suportra API lives, e.g. `https://api.suportra.com`. */
+  baseUrl: string
+  /** Your app id (from `suportra-server apps create`). */
+  appId: string
+  /** Where the sign-in and unsent messages are kept. Default `local` (shared by tabs). */
+  storage?: StorageOption
+  /** Defaults to the global `fetch`. */
+  fetch?: typeof fetch
+  /** Defaults to the global `WebSocket`; pass the `ws` package's on Node 20. */
+  WebSocket?: WebSocketFactory
+}
+
+/** Events from `client.on(name, listener)`. */
+export interface ClientEvents {
+  [name: string]: unknown
+  message: Extract<RealtimeEvent, { type: 'message' }>['message']
+  session: Session
+  typing: { sessionId: string; author: 'user' | 'builder'; userId: string }
+  read: { sessionId: string; author: 'user' | 'builder'; seq: number }
+  queue: { action: 'added' | 'removed'; session: Session }
+  credits: { balance: number }
+  connection: ConnectionChange
+  /** The signed-in user changed: someone signed in (a User) or out (null). */
+  user: User | null
+  /** Failures that happened in the background (realtime, retries). */
+  error: SuportraError
+}
+
+/** Events that arrive over realtime: listening to them keeps the connection open. */
+const REALTIME_EVENTS = new Set(['message', 'session', 'typing', 'read', 'queue', 'credits'])
+
+const AccountExport = z.looseObject({})
+
+/** Creates a Suportra client. Nothing is stored and no connection opens until someone signs in and listens. */
+export function createClient(options: ClientOptions) {
+  // zod compiles parsers with `new Function` unless told not to; that breaks under a strict CSP.
+  z.config({ jitless: true })
+  const storage = resolveStorage(options.storage)
+  const prefix = `suportra:${options.appId}:`
+  const events = createEmitter<ClientEvents>()
+  const $user = atom<User | null>(null)
+  const $connection = atom<ConnectionStatus>('idle')
+  const http = createHttp({
+    baseUrl: options.baseUrl,
+    appId: options.appId,
+    fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)),
+    tokens: () => tokens,
+  })
+  const tokens = new Tokens(
+    storage,
+    prefix,
+    (refreshToken) => http('/v1/auth/refresh', AuthResponse, { method: 'POST', body: { refreshToken }, auth: false }),
+    (auth) => setUser(auth?.user ?? null),
+  )
+  const me = () => $user.get()?.id
+  const retain = () => connection.retain()
+  const outbox = new Outbox(storage, prefix, http, (message) => sessions.get(message.sessionId).receive(message))
+  const sessions = new Sessions(http, { outbox, retain, me })
+  const credits = new Credits(http, retain)
+  const builder = new Builder(http, sessions, retain)
+
+  const connection = new Connection({
+    url: `${options.baseUrl.replace(/^http/, 'ws').replace(/\/$/, '')}/v1/realtime`,
+    WebSocket: options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketFactory),
+    token: () => tokens.access(),
+    refresh: (stale) => tokens.refresh(stale),
+    resume: () => {
+      const resume: Record<string, number> = {}
+      for (const handle of sessions.handles()) {
+        if (handle.resumeFrom !== undefined) resume[handle.id] = handle.resumeFrom
+      }
+      return resume
+    },
+    onEvent,
+    onChange(change) {
+      $connection.set(change.current)
+      events.emit('connection', change)
+      if (change.error) events.emit('error', change.error)
+    },
+    onRevoked: () => tokens.clear(),
+    onError: (error) => events.emit('error', error),
+  })
+
+  let opened = false
+  function onEvent(event: RealtimeEvent) {
+    switch (event.type) {
+      case 'ready':
+        // Back after a gap: what changed meanwhile outside the resumed sessions comes over HTTP.
+        if (opened) refreshLive()
+        opened = true
+        outbox.nudge()
+        return
+      case 'message':
+        sessions.get(event.message.sessionId).receive(event.message)
+        return events.emit('message', event.message)
+      case 'session':
+        sessions.receive(event.session)
+        return events.emit('session', event.session)
+      case 'typing':
+        sessions.get(event.sessionId).receiveTyping({ author: event.author, userId: event.userId })
+        return events.emit('typing', event)
+      case 'read':
+        sessions.get(event.sessionId).receiveRead(event.author, event.seq)
+        return events.emit('read', event)
+      case 'queue':
+        builder.receive(event.action, event.session)
+        return events.emit('queue', event)
+      case 'credits':
+        credits.$balance.set(event.balance)
+        return events.emit('credits', { balance: event.balance })
+      case 'continuity_lost':
+        sessions.get(event.sessionId).reload().catch((error) => events.emit('error', error))
+        return
+      case 'error':
+        return events.emit('error', new SuportraError(event.code, event.message))
+    }
+  }
+
+  function refreshLive() {
+    const quiet = (promise: Promise<unknown>) => promise.catch((error) => events.emit('error', error))
+    if (sessions.$list.lc > 0) quiet(sessions.list())
+    if (credits.$balance.lc > 0) quiet(credits.refresh())
+    if (builder.$queue.lc > 0) quiet(builder.refresh())
+  }
+
+  function setUser(user: User | null) {
+    const previous = $user.get()
+    $user.set(user)
+    if (previous?.id === user?.id) return
+    opened = false
+    if (previous) {
+      connection.disable()
+      outbox.unload(!user)
+      sessions.reset()
+      builder.$queue.set([])
+      credits.$balance.set(undefined)
+    }
+    if (user) {
+      outbox.load(user.id)
+      connection.start()
+    }
+    events.emit('user', user)
+  }
+
+  async function signedIn(request: Promise<AuthResponse>): Promise<User> {
+    return tokens.save(await request).user
+  }
+
+  // Another tab signed in or out: follow it.
+  const onStorage = (event: StorageEvent) => {
+    if (event.key === tokens.storageKey) setUser(tokens.get()?.user ?? null)
+  }
+  globalThis.addEventListener?.('storage', onStorage as EventListener)
+
+  const stored = tokens.get()
+  if (stored) setUser(stored.user)
+  else connection.disable()
+
+  const post = (path: string, body: unknown) => http(path, AuthResponse, { method: 'POST', body, auth: false })
+
+  return {
+    /** The signed-in user, or null. */
+    $user: $user as ReadableAtom<User | null>,
+    /** Realtime status: `idle`, `connecting`, `open`, `reconnecting` or `offline`. */
+    $connection: $connection as ReadableAtom<ConnectionStatus>,
+
+    auth: {
+      signUp: (input: { name: string; email: string; password: string }) => signedIn(post('/v1/auth/sign-up', input)),
+      signIn: (input: { email: string; password: string }) => signedIn(post('/v1/auth/sign-in', input)),
+      /** Signs in with an identity token your backend signed (HS256, your app's identity secret). */
+      identify: (input: { token: string }) => signedIn(post('/v1/auth/identify', input)),
+      /** Signs out here and on the server, and clears everything the client stored. */
+      async signOut(): Promise<void> {
+        const refreshToken = tokens.get()?.refreshToken
+        tokens.clear()
+        if (refreshToken) {
+          await http('/v1/auth/sign-out', OkResponse, { method: 'POST', body: { refreshToken }, auth: false }).catch(() => {})
+        }
+      },
+    },
+
+    /** The AI coding tools users can ask about. */
+    tools: async (): Promise<Tool[]> => (await http('/v1/tools', ToolsResponse, { auth: false })).tools,
+
+    credits,
+    sessions,
+    builder,
+
+    audits: {
+      /** Sends a free stack audit request; no sign-in needed. */
+      submit: async (input: { email: string; building: string; tools: string[]; blockers: string }) =>
+        (await http('/v1/audits', AuditResponse, { method: 'POST', body: input, auth: false })).audit,
+    },
+
+    account: {
+      /** Everything stored about you, as JSON. */
+      export: () => http('/v1/account/export', AccountExport),
+      /** Deletes your account, transcripts and files; billing records are kept anonymised. Signs you out. */
+      async delete(): Promise<void> {
+        await http('/v1/account', OkResponse, { method: 'DELETE' })
+        tokens.clear()
+      },
+    },
+
+    /** Listens to a client event; returns the function that stops listening. */
+    on<K extends keyof ClientEvents & string>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
+      const off = events.on(name, listener)
+      const release = REALTIME_EVENTS.has(name) ? connection.retain() : undefined
+      return () => {
+        off()
+        release?.()
+      }
+    },
+
+    /** Closes the connection and removes every listener and timer. Unsent messages stay stored. */
+    destroy(): void {
+      globalThis.removeEventListener?.('storage', onStorage as EventListener)
+      connection.destroy()
+      outbox.destroy()
+      sessions.reset()
+      events.clear()
+    },
+  }
+}
+
+export type SuportraClient = ReturnType<typeof createClient>

@@ -1,0 +1,64 @@
+import type { ErrorCode } from '../protocol/errors.js'
+
+const BRAND = Symbol.for('suportra.error')
+
+/** The one error every Suportra call rejects with. Switch on `code`; show `message` to people. */
+export class SuportraError extends Error {
+  readonly code: ErrorCode
+  /** HTTP status, when the error came from a response. */
+  readonly status: number | undefined
+  /** Extra data from the server, e.g. `{ balance, cost }` for `insufficient_credits`. */
+  readonly details: Record<string, unknown> | undefined
+  readonly [BRAND] = true
+
+  constructor(
+    code: ErrorCode,
+    message: string = defaultMessage(code),
+    options: { cause?: unknown; status?: number; details?: Record<string, unknown> | undefined } = {},
+  ) {
+    super(message, { cause: options.cause })
+    this.name = 'SuportraError'
+    this.code = code
+    this.status = options.status
+    this.details = options.details
+  }
+
+  /** True for a SuportraError from any copy of this package. */
+  static isInstance(value: unknown): value is SuportraError {
+    return typeof value === 'object' && value !== null && BRAND in value
+  }
+}
+
+export function defaultMessage(code: ErrorCode): string {
+  switch (code) {
+    case 'unauthorized':
+      return 'Please sign in again.'
+    case 'forbidden':
+      return 'Not allowed.'
+    case 'not_found':
+      return 'Not found.'
+    case 'validation':
+      return 'Invalid input.'
+    case 'insufficient_credits':
+      return 'Not enough credits.'
+    case 'rate_limited':
+      return 'Too many requests; wait a moment.'
+    case 'conflict':
+      return 'No longer possible.'
+    case 'network':
+      return 'Could not reach Suportra.'
+    case 'server':
+      return 'Server error.'
+    case 'protocol':
+      return 'Unexpected server response.'
+    default: {
+      const unreachable: never = code
+      return String(unreachable)
+    }
+  }
+}
+
+/** Worth trying again later: the request may not have been processed. */
+export function isRetryable(error: unknown): boolean {
+  return SuportraError.isInstance(error) && ['network', 'server', 'rate_limited'].includes(error.code)
+}

@@ -1,0 +1,44 @@
+/**
+ * Response bodies. They validate shape only (no ranges or formats): the client bundles them, and
+ * every check costs bytes. Unknown fields are allowed so older clients keep working.
+ */
+import * as z from 'zod/mini'
+import { Attachment, Message, Session, Tool, Transaction, User } from './models.js'
+
+export const AuthResponse = z.object({
+  user: User,
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  /** Seconds until the access token expires. */
+  expiresIn: z.number(),
+})
+export type AuthResponse = z.infer<typeof AuthResponse>
+
+export const UserResponse = z.object({ user: User })
+
+export const ToolsResponse = z.object({ tools: z.array(Tool) })
+
+/** `{ ok: true }`: acknowledgements and `GET /health`. */
+export const OkResponse = z.object({ ok: z.boolean() })
+
+export const BalanceResponse = z.object({ balance: z.number() })
+
+export const TransactionsResponse = z.object({ transactions: z.array(Transaction) })
+
+export const SessionResponse = z.object({ session: Session })
+
+export const SessionsResponse = z.object({ sessions: z.array(Session) })
+
+export const MessageResponse = z.object({ message: Message })
+
+export const MessagesResponse = z.object({
+  messages: z.array(Message),
+  /** True when older (with `before`) or newer (with `after`) messages remain. */
+  hasMore: z.boolean(),
+})
+
+export const AttachmentResponse = z.object({ attachment: Attachment })
+
+export const QueueResponse = z.object({ queue: z.array(Session) })
+
+export const AuditResponse = z.object({ audit: z.object({ id: z.string(), createdAt: z.number() }) })

@@ -1,0 +1,249 @@
+import { SuportraError } from '../core/errors.js'
+import { CLOSE_CODES, parseRealtimeEvent, type RealtimeEvent } from '../protocol/realtime.js'
+
+/** The public connection status. */
+export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'offline'
+
+export interface ConnectionChange {
+  current: ConnectionStatus
+  previous: ConnectionStatus
+  error?: SuportraError
+  /** Milliseconds until the next attempt, while waiting to reconnect. */
+  retryIn?: number
+}
+
+/** The subset of the WebSocket API the client uses (browsers' WebSocket and the `ws` package fit). */
+export interface WebSocketLike {
+  send(data: string): void
+  close(code?: number, reason?: string): void
+  onopen: ((event: unknown) => void) | null
+  onmessage: ((event: { data: unknown }) => void) | null
+  onclose: ((event: { code: number }) => void) | null
+  onerror: ((event: unknown) => void) | null
+}
+export type WebSocketFactory = new (url: string) => WebSocketLike
+
+export interface ConnectionDeps {
+  url: string
+  WebSocket: WebSocketFactory
+  /** A valid access token. */
+  token(): Promise<string>
+  /** A new access token after the server refused `stale`. */
+  refresh(stale: string): Promise<string>
+  /** The last `seq` held per session, sent so the server can replay what was missed. */
+  resume(): Record<string, number>
+  onEvent(event: RealtimeEvent): void
+  onChange(change: ConnectionChange): void
+  /** The sign-in was revoked: stop for good. */
+  onRevoked(): void
+  onError(error: SuportraError): void
+  random?: () => number
+}
+
+/**
+ * Private states. `connecting` covers fetching a token, opening the socket and waiting for
+ * `ready`; `backoff` waits before the next attempt; `offline` waits for the `online` event.
+ */
+type State = 'idle' | 'connecting' | 'open' | 'backoff' | 'offline'
+
+/** Delays between attempts; a random 25% is taken off or added so clients do not reconnect in step. */
+export const BACKOFF_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 15_000]
+/** How long to wait for `ready` after connecting, or for any frame after a ping. */
+export const SILENCE_MS = 10_000
+const LINGER_MS = 1_000
+
+/**
+ * One realtime socket per client, as an explicit state machine: it connects while someone needs
+ * realtime and a user is signed in, authenticates with its first frame, resumes from the last
+ * `seq`, pings to find dead sockets, backs off with jitter, and follows online/offline and page
+ * visibility.
+ */
+export class Connection {
+  readonly #deps: ConnectionDeps
+  #state: State = 'idle'
+  #status: ConnectionStatus = 'idle'
+  #ws: WebSocketLike | undefined
+  #attempt = 0
+  #everOpen = false
+  #users = 0
+  #enabled = true
+  /** Next attempt (backoff), next ping (open), or release after the last user left. */
+  #timer: ReturnType<typeof setTimeout> | undefined
+  /** Closes the socket when the server stays silent too long. */
+  #silence: ReturnType<typeof setTimeout> | undefined
+  #linger: ReturnType<typeof setTimeout> | undefined
+  #unlisten = () => {}
+
+  constructor(deps: ConnectionDeps) {
+    this.#deps = deps
+    const win = globalThis.window as Window | undefined
+    if (win?.addEventListener) {
+      const wake = () => this.#wake()
+      const offline = () => this.#state !== 'idle' && this.#close('offline')
+      const visible = () => win.document.visibilityState === 'visible' && wake()
+      win.addEventListener('online', wake)
+      win.addEventListener('offline', offline)
+      win.document.addEventListener('visibilitychange', visible)
+      this.#unlisten = () => {
+        win.removeEventListener('online', wake)
+        win.removeEventListener('offline', offline)
+        win.document.removeEventListener('visibilitychange', visible)
+      }
+    }
+  }
+
+  get status(): ConnectionStatus {
+    return this.#status
+  }
+
+  /** Declares a need for realtime; the socket stays open while anyone holds one. */
+  retain(): () => void {
+    this.#users++
+    clearTimeout(this.#linger)
+    if (this.#state === 'idle') this.#connect()
+    let held = true
+    return () => {
+      if (held && --this.#users === 0) this.#linger = setTimeout(() => this.#close('idle'), LINGER_MS)
+      held = false
+    }
+  }
+
+  /** Allows connecting (signed in) and connects now if anyone needs realtime. */
+  start(): void {
+    this.#enabled = true
+    if (this.#state === 'idle' || this.#state === 'backoff') this.#connect()
+  }
+
+  /** Closes the socket and stays closed until `start()` (signed out, revoked). */
+  disable(): void {
+    this.#enabled = false
+    this.#close('idle')
+  }
+
+  destroy(): void {
+    this.disable()
+    clearTimeout(this.#linger)
+    this.#unlisten()
+  }
+
+  async #connect() {
+    clearTimeout(this.#timer)
+    if (!this.#enabled || this.#users === 0) return this.#set('idle')
+    if ((globalThis.navigator as Navigator | undefined)?.onLine === false) return this.#set('offline')
+    this.#set('connecting')
+    let token: string
+    try {
+      token = await this.#deps.token()
+    } catch (error) {
+      return this.#failed(error)
+    }
+    if (this.#state !== 'connecting' || this.#ws) return
+    const ws = new this.#deps.WebSocket(this.#deps.url)
+    this.#ws = ws
+    ws.onopen = () => {
+      ws.send(JSON.stringify({ type: 'auth', token, resume: this.#deps.resume() }))
+      this.#expectFrame()
+    }
+    ws.onmessage = ({ data }) => ws === this.#ws && this.#receive(data)
+    ws.onclose = ({ code }) => ws === this.#ws && this.#closed(code, token)
+    ws.onerror = () => {}
+  }
+
+  #receive(data: unknown) {
+    this.#hush()
+    let event: RealtimeEvent | undefined
+    try {
+      event = parseRealtimeEvent(JSON.parse(String(data)))
+    } catch {}
+    if (!event) return this.#deps.onError(new SuportraError('protocol', 'Unexpected realtime frame'))
+    if (event.type === 'ready') {
+      this.#attempt = 0
+      this.#everOpen = true
+      this.#set('open')
+      const interval = event.heartbeatMs
+      const beat = () => {
+        this.#ping()
+        this.#timer = setTimeout(beat, interval)
+      }
+      this.#timer = setTimeout(beat, interval)
+    }
+    this.#deps.onEvent(event)
+  }
+
+  /** Sends a ping; silence afterwards means the socket is dead. */
+  #ping() {
+    if (this.#state !== 'open' || this.#silence) return
+    this.#ws?.send('{"type":"ping"}')
+    this.#expectFrame()
+  }
+
+  #expectFrame() {
+    this.#silence = setTimeout(() => this.#ws?.close(4000, 'silent'), SILENCE_MS)
+  }
+
+  #hush() {
+    clearTimeout(this.#silence)
+    this.#silence = undefined
+  }
+
+  #closed(code: number, token: string) {
+    this.#ws = undefined
+    clearTimeout(this.#timer)
+    this.#hush()
+    if (code === CLOSE_CODES.revoked) {
+      this.disable()
+      return this.#deps.onRevoked()
+    }
+    if (code !== CLOSE_CODES.unauthorized) return this.#backoff()
+    // The access token expired while connecting: refresh it and try again at once.
+    this.#deps.refresh(token).then(
+      () => {
+        if (this.#state === 'connecting') this.#connect()
+      },
+      (error) => this.#failed(error),
+    )
+  }
+
+  #failed(error: unknown) {
+    if (SuportraError.isInstance(error) && error.code === 'unauthorized') return this.disable()
+    this.#backoff(SuportraError.isInstance(error) ? error : new SuportraError('network', undefined, { cause: error }))
+  }
+
+  #backoff(error?: SuportraError) {
+    if (this.#state !== 'connecting' && this.#state !== 'open') return
+    const base = BACKOFF_MS[Math.min(this.#attempt++, BACKOFF_MS.length - 1)] ?? 15_000
+    const retryIn = Math.round(base * (0.75 + (this.#deps.random ?? Math.random)() * 0.5))
+    this.#set('backoff', error, retryIn)
+    this.#timer = setTimeout(() => this.#connect(), retryIn)
+  }
+
+  /** Back online or visible again: retry at once instead of waiting out the backoff, or check the socket. */
+  #wake() {
+    if (this.#state === 'open') return this.#ping()
+    if (this.#state === 'offline' || this.#state === 'backoff') {
+      this.#attempt = 0
+      this.#connect()
+    }
+  }
+
+  #close(state: 'idle' | 'offline') {
+    clearTimeout(this.#timer)
+    this.#hush()
+    const ws = this.#ws
+    this.#ws = undefined
+    ws?.close(1000, state)
+    if (state === 'idle') this.#attempt = 0
+    this.#set(state)
+  }
+
+  #set(state: State, error?: SuportraError, retryIn?: number) {
+    this.#state = state
+    const current: ConnectionStatus =
+      state === 'backoff' || state === 'connecting' ? (this.#everOpen ? 'reconnecting' : 'connecting') : state
+    const previous = this.#status
+    this.#status = current
+    if (current !== previous || retryIn !== undefined) {
+      this.#deps.onChange({ current, previous, ...(error && { error }), ...(retryIn !== undefined && { retryIn }) })
+    }
+  }
+}

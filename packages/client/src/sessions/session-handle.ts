@@ -1,0 +1,275 @@
+import { atom, computed, type ReadableAtom } from 'nanostores'
+import { whileWatched } from '../core/watch.js'
+import { SuportraError } from '../core/errors.js'
+import { clientId } from '../core/ids.js'
+import type { Http } from '../http/http.js'
+import type { CodeBlock, Message, Session } from '../protocol/models.js'
+import { MessagesResponse, OkResponse, SessionResponse } from '../protocol/responses.js'
+import type { Outbox } from './outbox.js'
+
+/** A message as shown: stored ones are `sent`; ones still in the outbox are `pending` or `failed`. */
+export type ChatMessage = Omit<Message, 'seq'> & {
+  /** Null until the server has stored it. */
+  seq: number | null
+  status: 'sent' | 'pending' | 'failed'
+  /** Why it failed (`status: 'failed'`). */
+  error?: { code: SuportraError['code']; message: string }
+  /** Stable across the pending → sent change; use it as the render key. */
+  key: string
+}
+
+export type SendInput = string | { text?: string; code?: CodeBlock; files?: Blob[] }
+
+export interface Typing {
+  author: 'user' | 'builder'
+  userId: string
+}
+
+export interface HandleDeps {
+  http: Http
+  outbox: Outbox
+  retain(): () => void
+  me(): string | undefined
+  onSession(session: Session): void
+}
+
+const PAGE = 50
+const TYPING_SHOWN_MS = 6_000
+const TYPING_SENT_EVERY_MS = 2_000
+
+function toChat(message: Message): ChatMessage & { seq: number } {
+  return { ...message, status: 'sent', key: message.clientId ?? message.id }
+}
+
+/**
+ * One session, for its user or its builder. `$messages` is the transcript in `seq` order (no
+ * duplicates), followed by this session's unsent messages; it loads when first watched and follows
+ * realtime events, filling any gap over HTTP.
+ */
+export class SessionHandle {
+  readonly id: string
+  readonly $session = atom<Session | undefined>(undefined)
+  readonly $typing = atom<Typing | null>(null)
+  readonly $messages: ReadableAtom<ChatMessage[]>
+  /** True while older messages exist that `loadOlder()` can fetch. */
+  readonly $hasOlder = atom(false)
+
+  readonly #deps: HandleDeps
+  readonly #stored = atom<(ChatMessage & { seq: number })[]>([])
+  readonly #seqs = new Set<number>()
+  /** Highest seq held with nothing missing below it (down to the oldest loaded page). */
+  #contiguous = 0
+  #loaded: Promise<void> | undefined
+  #ready = false
+  #filling: Promise<void> | undefined
+  #typingTimer: ReturnType<typeof setTimeout> | undefined
+  #typingSentAt = 0
+
+  constructor(id: string, deps: HandleDeps) {
+    this.id = id
+    this.#deps = deps
+    this.$messages = computed([this.#stored, deps.outbox.$entries], (stored, entries) => {
+      const own = entries.filter((e) => e.sessionId === id && !stored.some((m) => m.clientId === e.clientId))
+      return own[0] ? [...stored, ...own] : stored
+    })
+    whileWatched(this.$messages, deps.retain, () => this.load())
+    whileWatched(this.$session, deps.retain, () => this.refresh())
+  }
+
+  /** The last seq held without a gap; realtime resumes from here. 0 until loaded. */
+  get resumeFrom(): number | undefined {
+    return this.#ready ? this.#contiguous : undefined
+  }
+
+  /** Loads the newest page (once). */
+  load(): Promise<void> {
+    this.#loaded ??= this.#fetch({ limit: PAGE }).then((page) => {
+      this.$hasOlder.set(page.hasMore)
+      this.#contiguous = Math.max(this.#contiguous, page.messages.at(-1)?.seq ?? 0)
+      this.#advance()
+      this.#ready = true
+      // Realtime messages that arrived during the load may sit beyond a gap.
+      if ((this.#stored.get().at(-1)?.seq ?? 0) > this.#contiguous) this.#fillGap()
+    })
+    this.#loaded.catch(() => {
+      this.#loaded = undefined
+    })
+    return this.#loaded
+  }
+
+  /** Fetches the session again. */
+  refresh(): Promise<Session> {
+    return this.#session('')
+  }
+
+  /** Loads the page before the oldest message held; resolves false when the start is reached. */
+  async loadOlder(): Promise<boolean> {
+    await this.load()
+    const oldest = this.#stored.get()[0]?.seq
+    if (!this.$hasOlder.get() || oldest === undefined) return false
+    const page = await this.#fetch({ before: oldest, limit: PAGE })
+    this.$hasOlder.set(page.hasMore)
+    return page.hasMore
+  }
+
+  /** Sends at once (shown as pending), stored first so nothing is lost. Resolves when the server has it. */
+  send(input: SendInput): Promise<Message> {
+    const { text = '', code = null, files = [] } = typeof input === 'string' ? { text: input } : input
+    if (!text.trim() && !code && !files[0]) return Promise.reject(new SuportraError('validation', 'Nothing to send'))
+    const me = this.#deps.me() ?? null
+    const id = clientId('m')
+    return this.#deps.outbox.add(
+      {
+        id,
+        clientId: id,
+        key: id,
+        sessionId: this.id,
+        seq: null,
+        author: this.$session.get()?.builder?.id === me ? 'builder' : 'user',
+        authorId: me,
+        kind: files[0] ? 'file' : code ? 'code' : 'text',
+        body: text,
+        code,
+        attachments: files.map((f) => ({ id: '', url: '', name: (f as File).name ?? 'file', type: f.type, size: f.size })),
+        uploaded: [],
+        createdAt: Date.now(),
+        status: 'pending',
+      },
+      files,
+    )
+  }
+
+  /** Sends a failed message again. */
+  retry(clientId: string): Promise<Message> {
+    return this.#deps.outbox.retry(clientId)
+  }
+
+  /** Drops a failed or pending message. */
+  discard(clientId: string): void {
+    this.#deps.outbox.discard(clientId)
+  }
+
+  /** Tells the other side you are typing (throttled; call it on every keystroke). */
+  typing(): void {
+    const now = Date.now()
+    if (now - this.#typingSentAt < TYPING_SENT_EVERY_MS) return
+    this.#typingSentAt = now
+    this.#post('typing').catch(() => {})
+  }
+
+  /** Marks everything received as read. */
+  async markRead(): Promise<void> {
+    const session = this.$session.get()
+    const side = session && session.user.id === this.#deps.me() ? 'user' : 'builder'
+    const seq = this.#contiguous
+    if (seq === 0 || (session && session.readSeq[side] >= seq)) return
+    await this.#post('read', { seq })
+    this.receiveRead(side, seq)
+  }
+
+  close(): Promise<Session> {
+    return this.#session('/close')
+  }
+
+  /** Withdraws a session nobody has joined yet; the credits held are released. */
+  cancel(): Promise<Session> {
+    return this.#session('/cancel')
+  }
+
+  rate(rating: { score: number; comment?: string }): Promise<Session> {
+    return this.#session('/rating', rating)
+  }
+
+  // ---- fed by the client ----
+
+  receive(message: Message): void {
+    if (message.sessionId !== this.id || this.#seqs.has(message.seq)) return
+    this.#insert([message])
+    if (message.author !== 'system' && this.$typing.get()?.author === message.author) this.$typing.set(null)
+    if (this.#ready && message.seq > this.#contiguous + 1) this.#fillGap()
+  }
+
+  /** Called by the client for every fresh copy of this session. */
+  receiveSession(session: Session): void {
+    this.$session.set(session)
+    if (this.#ready && session.lastSeq > this.#contiguous) this.#fillGap()
+  }
+
+  receiveTyping(typing: Typing): void {
+    clearTimeout(this.#typingTimer)
+    this.$typing.set(typing)
+    this.#typingTimer = setTimeout(() => this.$typing.set(null), TYPING_SHOWN_MS)
+  }
+
+  receiveRead(side: 'user' | 'builder', seq: number): void {
+    const session = this.$session.get()
+    if (session && session.readSeq[side] < seq) this.$session.set({ ...session, readSeq: { ...session.readSeq, [side]: seq } })
+  }
+
+  /** Continuity was lost (too much missed): start over from the newest page. */
+  reload(): Promise<void> {
+    this.#seqs.clear()
+    this.#stored.set([])
+    this.#contiguous = 0
+    this.#loaded = undefined
+    this.#ready = false
+    return this.load()
+  }
+
+  dispose(): void {
+    clearTimeout(this.#typingTimer)
+  }
+
+  // ---- internals ----
+
+  async #fetch(query: { before?: number; after?: number; limit: number }) {
+    const page = await this.#deps.http(`/v1/sessions/${this.id}/messages`, MessagesResponse, { query })
+    this.#insert(page.messages)
+    return page
+  }
+
+  /** Fetches everything after the last contiguous seq (single-flight). */
+  #fillGap(): void {
+    this.#filling ??= (async () => {
+      for (let more = true; more; ) {
+        more = (await this.#fetch({ after: this.#contiguous, limit: 200 })).hasMore
+        this.#advance()
+      }
+    })()
+      .catch(() => {})
+      .finally(() => {
+        this.#filling = undefined
+      })
+  }
+
+  #insert(messages: Message[]) {
+    const fresh = messages.filter((m) => !this.#seqs.has(m.seq)).sort((a, b) => a.seq - b.seq)
+    const first = fresh[0]
+    if (!first) return
+    for (const m of fresh) this.#seqs.add(m.seq)
+    const stored = this.#stored.get()
+    const all = [...stored, ...fresh.map(toChat)]
+    // Usually new messages go at the end; only sort when they do not.
+    if (first.seq < (stored.at(-1)?.seq ?? 0)) all.sort((a, b) => a.seq - b.seq)
+    this.#stored.set(all)
+    this.#advance()
+  }
+
+  #advance() {
+    while (this.#seqs.has(this.#contiguous + 1)) this.#contiguous++
+  }
+
+  #post(action: string, body?: unknown) {
+    return this.#deps.http(`/v1/sessions/${this.id}/${action}`, OkResponse, { method: 'POST', body })
+  }
+
+  /** GET the session (no action) or POST an action on it; either way the answer updates everyone. */
+  async #session(action: string, body?: unknown): Promise<Session> {
+    const { session } = await this.#deps.http(`/v1/sessions/${this.id}${action}`, SessionResponse, {
+      method: action ? 'POST' : 'GET',
+      body,
+    })
+    this.#deps.onSession(session)
+    return session
+  }
+}

@@ -1,0 +1,93 @@
+import { atom } from 'nanostores'
+import { whileWatched } from '../core/watch.js'
+import { clientId } from '../core/ids.js'
+import type { Http } from '../http/http.js'
+import type { Session, SessionContext, SessionKind } from '../protocol/models.js'
+import { SessionResponse, SessionsResponse } from '../protocol/responses.js'
+import type { Outbox } from './outbox.js'
+import { SessionHandle } from './session-handle.js'
+
+export interface StartInput {
+  /** A tool id from `client.tools()`. */
+  tool: string
+  /** The blocker, in the user's words. */
+  topic: string
+  context?: SessionContext
+  kind?: SessionKind
+}
+
+/** The signed-in person's sessions: as user, and (for builders) those assigned to them. */
+export class Sessions {
+  /** Newest first; loads when first watched and follows realtime events. */
+  readonly $list = atom<Session[]>([])
+  readonly #http: Http
+  readonly #handles = new Map<string, SessionHandle>()
+  readonly #deps: { outbox: Outbox; retain(): () => void; me(): string | undefined }
+
+  constructor(http: Http, deps: { outbox: Outbox; retain(): () => void; me(): string | undefined }) {
+    this.#http = http
+    this.#deps = deps
+    whileWatched(this.$list, deps.retain, () => this.list())
+  }
+
+  /**
+   * Starts a session and holds its cost. Retried on network failures with one idempotency key,
+   * so a retry never starts (or charges for) a second session.
+   */
+  async start(input: StartInput): Promise<SessionHandle> {
+    const { session } = await this.#http('/v1/sessions', SessionResponse, {
+      method: 'POST',
+      body: input,
+      headers: { 'idempotency-key': clientId('s') },
+      retry: true,
+    })
+    this.receive(session)
+    return this.get(session.id)
+  }
+
+  /** Fetches the list again. */
+  async list(): Promise<Session[]> {
+    const { sessions } = await this.#http('/v1/sessions', SessionsResponse)
+    this.$list.set(sessions)
+    for (const session of sessions) this.#handles.get(session.id)?.receiveSession(session)
+    return sessions
+  }
+
+  /** The handle for a session (the same object for the same id). */
+  get(id: string): SessionHandle {
+    let handle = this.#handles.get(id)
+    if (!handle) {
+      handle = new SessionHandle(id, {
+        http: this.#http,
+        outbox: this.#deps.outbox,
+        retain: this.#deps.retain,
+        me: this.#deps.me,
+        onSession: (session) => this.receive(session),
+      })
+      const known = this.$list.get().find((s) => s.id === id)
+      if (known) handle.$session.set(known)
+      this.#handles.set(id, handle)
+    }
+    return handle
+  }
+
+  /** Every handle created so far. */
+  handles(): IterableIterator<SessionHandle> {
+    return this.#handles.values()
+  }
+
+  /** A fresh copy of a session from anywhere: updates the list and its handle. */
+  receive(session: Session): void {
+    const list = this.$list.get()
+    const index = list.findIndex((s) => s.id === session.id)
+    this.$list.set(index === -1 ? [session, ...list] : list.map((s, i) => (i === index ? session : s)))
+    this.#handles.get(session.id)?.receiveSession(session)
+  }
+
+  /** Signed out or destroyed: forget everything. */
+  reset(): void {
+    for (const handle of this.#handles.values()) handle.dispose()
+    this.#handles.clear()
+    this.$list.set([])
+  }
+}
