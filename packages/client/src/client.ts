@@ -10,7 +10,12 @@ import { createHttp } from './http/http.js'
 import type { Session, Tool, User } from './protocol/models.js'
 import type { RealtimeEvent } from './protocol/realtime.js'
 import { AuditResponse, AuthResponse, OkResponse, ToolsResponse } from './protocol/responses.js'
-import { Connection, type ConnectionChange, type ConnectionStatus, type WebSocketFactory } from './realtime/connection.js'
+import {
+  Connection,
+  type ConnectionChange,
+  type ConnectionStatus,
+  type WebSocketFactory,
+} from './realtime/connection.js'
 import { Outbox } from './sessions/outbox.js'
 import { Sessions } from './sessions/sessions.js'
 
@@ -66,12 +71,15 @@ export function createClient(options: ClientOptions) {
   const tokens = new Tokens(
     storage,
     prefix,
-    (refreshToken) => http('/v1/auth/refresh', AuthResponse, { method: 'POST', body: { refreshToken }, auth: false }),
+    (refreshToken) =>
+      http('/v1/auth/refresh', AuthResponse, { method: 'POST', body: { refreshToken }, auth: false }),
     (auth) => setUser(auth?.user ?? null),
   )
   const me = () => $user.get()?.id
   const retain = () => connection.retain()
-  const outbox = new Outbox(storage, prefix, http, (message) => sessions.get(message.sessionId).receive(message))
+  const outbox = new Outbox(storage, prefix, http, (message) =>
+    sessions.get(message.sessionId).receive(message),
+  )
   const sessions = new Sessions(http, { outbox, retain, me })
   const credits = new Credits(http, retain)
   const builder = new Builder(http, sessions, retain)
@@ -126,7 +134,10 @@ export function createClient(options: ClientOptions) {
         credits.$balance.set(event.balance)
         return events.emit('credits', { balance: event.balance })
       case 'continuity_lost':
-        sessions.get(event.sessionId).reload().catch((error) => events.emit('error', error))
+        sessions
+          .get(event.sessionId)
+          .reload()
+          .catch((error) => events.emit('error', error))
         return
       case 'error':
         return events.emit('error', new SuportraError(event.code, event.message))
@@ -173,7 +184,8 @@ export function createClient(options: ClientOptions) {
   if (stored) setUser(stored.user)
   else connection.disable()
 
-  const post = (path: string, body: unknown) => http(path, AuthResponse, { method: 'POST', body, auth: false })
+  const post = (path: string, body: unknown) =>
+    http(path, AuthResponse, { method: 'POST', body, auth: false })
 
   return {
     /** The signed-in user, or null. */
@@ -182,7 +194,8 @@ export function createClient(options: ClientOptions) {
     $connection: $connection as ReadableAtom<ConnectionStatus>,
 
     auth: {
-      signUp: (input: { name: string; email: string; password: string }) => signedIn(post('/v1/auth/sign-up', input)),
+      signUp: (input: { name: string; email: string; password: string }) =>
+        signedIn(post('/v1/auth/sign-up', input)),
       signIn: (input: { email: string; password: string }) => signedIn(post('/v1/auth/sign-in', input)),
       /** Signs in with an identity token your backend signed (HS256, your app's identity secret). */
       identify: (input: { token: string }) => signedIn(post('/v1/auth/identify', input)),
@@ -191,7 +204,11 @@ export function createClient(options: ClientOptions) {
         const refreshToken = tokens.get()?.refreshToken
         tokens.clear()
         if (refreshToken) {
-          await http('/v1/auth/sign-out', OkResponse, { method: 'POST', body: { refreshToken }, auth: false }).catch(() => {})
+          await http('/v1/auth/sign-out', OkResponse, {
+            method: 'POST',
+            body: { refreshToken },
+            auth: false,
+          }).catch(() => {})
         }
       },
     },
@@ -220,7 +237,10 @@ export function createClient(options: ClientOptions) {
     },
 
     /** Listens to a client event; returns the function that stops listening. */
-    on<K extends keyof ClientEvents & string>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
+    on<K extends keyof ClientEvents & string>(
+      name: K,
+      listener: (payload: ClientEvents[K]) => void,
+    ): () => void {
       const off = events.on(name, listener)
       const release = REALTIME_EVENTS.has(name) ? connection.retain() : undefined
       return () => {

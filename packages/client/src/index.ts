@@ -1,13 +1,10 @@
 /** @suportra/client: the headless Suportra client for browsers and Node 20+. */
-export { createClient, type ClientEvents, type ClientOptions, type SuportraClient } from './client.js'
+
+export type { Builder } from './builder/builder.js'
+export { type ClientEvents, type ClientOptions, createClient, type SuportraClient } from './client.js'
 export { SuportraError } from './core/errors.js'
 export { memoryStorage, type StorageLike, type StorageOption } from './core/storage.js'
-export type { Builder } from './builder/builder.js'
 export type { Credits } from './credits/credits.js'
-export type { ConnectionChange, ConnectionStatus, WebSocketLike } from './realtime/connection.js'
-export type { OutboxEntry } from './sessions/outbox.js'
-export type { ChatMessage, SendInput, SessionHandle, Typing } from './sessions/session-handle.js'
-export type { Sessions, StartInput } from './sessions/sessions.js'
 export type { ErrorCode } from './protocol/errors.js'
 export type {
   Attachment,
@@ -20,3 +17,7 @@ export type {
   Transaction,
   User,
 } from './protocol/models.js'
+export type { ConnectionChange, ConnectionStatus, WebSocketLike } from './realtime/connection.js'
+export type { OutboxEntry } from './sessions/outbox.js'
+export type { ChatMessage, SendInput, SessionHandle, Typing } from './sessions/session-handle.js'
+export type { Sessions, StartInput } from './sessions/sessions.js'

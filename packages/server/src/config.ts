@@ -34,6 +34,10 @@ export interface Config {
   refreshGraceMs: number
   /** Credits held when a session starts and captured when a builder joins. */
   conversationCost: number
+  /** Credits charged once when a session is upgraded to video. */
+  videoCost: number
+  /** Meeting link for a video session; `{session}` is replaced by the session id. */
+  videoUrlTemplate: string
   /** Server ping interval; a socket that misses one is closed. */
   heartbeatMs: number
   /** Time a new socket has to send its `auth` frame. */
@@ -68,6 +72,8 @@ export const DEFAULT_CONFIG: Config = {
   refreshTokenTtlSeconds: 30 * 24 * 60 * 60,
   refreshGraceMs: 10_000,
   conversationCost: 1,
+  videoCost: 1,
+  videoUrlTemplate: 'https://meet.jit.si/suportra-{session}',
   heartbeatMs: 25_000,
   authTimeoutMs: 5_000,
   resumeWindow: 1_000,

@@ -1,5 +1,6 @@
 import { AuditRequest } from '@suportra/client/protocol'
 import { Hono } from 'hono'
+import { deleteAccount, exportAccount } from './account/account.js'
 import { balanceOf, listTransactions } from './credits/ledger.js'
 import { consume } from './http/rate-limit.js'
 import { clientIp, type Env, readJson, requireBuilder, requireCaller } from './http/request.js'
@@ -8,6 +9,13 @@ import { openAttachment } from './messages/attachments.js'
 import { claimSession } from './sessions/lifecycle.js'
 import { sessionQuery, toSession } from './sessions/sessions.js'
 import { findUser } from './users/users.js'
+
+export const accountRoutes = new Hono<Env>()
+  .get('/export', async (c) => c.json(await exportAccount(c.get('ctx'), await requireCaller(c))))
+  .delete('/', async (c) => {
+    await deleteAccount(c.get('ctx'), await requireCaller(c))
+    return c.json({ ok: true })
+  })
 
 export const toolRoutes = new Hono<Env>().get('/', (c) => c.json({ tools: c.get('ctx').config.tools }))
 

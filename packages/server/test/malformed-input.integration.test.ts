@@ -3,6 +3,7 @@ import { ERROR_CODES, ERROR_STATUS, LIMITS } from '@suportra/client/protocol'
 
 /** Codes the server may send (`network` and `protocol` are the client's own). */
 const SERVER_ERROR_CODES = ERROR_CODES.filter((code) => code !== 'network' && code !== 'protocol')
+
 import {
   type ApiResult,
   api,

@@ -1,7 +1,7 @@
-import type { User } from '../protocol/models.js'
-import type { AuthResponse } from '../protocol/responses.js'
 import { SuportraError } from '../core/errors.js'
 import { type StorageLike, storedValue } from '../core/storage.js'
+import type { User } from '../protocol/models.js'
+import type { AuthResponse } from '../protocol/responses.js'
 
 /** What a sign-in leaves in storage. Nothing is written before a sign-in. */
 export interface StoredAuth {
@@ -99,7 +99,11 @@ export class Tokens {
         return this.save(await this.#exchange(auth.refreshToken)).accessToken
       } catch (error) {
         // Refused (not merely unreachable): this sign-in is over, unless another client renewed it meanwhile.
-        if (SuportraError.isInstance(error) && error.code === 'unauthorized' && this.get()?.refreshToken === auth.refreshToken) {
+        if (
+          SuportraError.isInstance(error) &&
+          error.code === 'unauthorized' &&
+          this.get()?.refreshToken === auth.refreshToken
+        ) {
           this.clear()
         }
         throw error

@@ -28,7 +28,9 @@ export class Builder {
   /** Claims a waiting session. Exactly one builder wins; the others get a `conflict` error. */
   async claim(sessionId: string): Promise<SessionHandle> {
     try {
-      const { session } = await this.#http(`/v1/builder/sessions/${sessionId}/claim`, SessionResponse, { method: 'POST' })
+      const { session } = await this.#http(`/v1/builder/sessions/${sessionId}/claim`, SessionResponse, {
+        method: 'POST',
+      })
       this.#sessions.receive(session)
       return this.#sessions.get(session.id)
     } finally {

@@ -1,7 +1,7 @@
 import type * as z from 'zod/mini'
+import type { Tokens } from '../auth/tokens.js'
 import { isRetryable, SuportraError } from '../core/errors.js'
 import { ErrorBody } from '../protocol/errors.js'
-import type { Tokens } from '../auth/tokens.js'
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'DELETE'
@@ -17,7 +17,11 @@ export interface RequestOptions {
   retry?: boolean
 }
 
-export type Http = <S extends z.ZodMiniType>(path: string, schema: S, options?: RequestOptions) => Promise<z.infer<S>>
+export type Http = <S extends z.ZodMiniType>(
+  path: string,
+  schema: S,
+  options?: RequestOptions,
+) => Promise<z.infer<S>>
 
 const RETRY_DELAYS = [300, 1_000, 3_000]
 
@@ -27,8 +31,18 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * The one place the client talks HTTP: adds the app id and access token, refreshes an expired
  * token once, turns every failure into a SuportraError and validates every response body.
  */
-export function createHttp(config: { baseUrl: string; appId: string; fetch: typeof fetch; tokens: () => Tokens }): Http {
-  async function once<S extends z.ZodMiniType>(path: string, schema: S, options: RequestOptions, token?: string) {
+export function createHttp(config: {
+  baseUrl: string
+  appId: string
+  fetch: typeof fetch
+  tokens: () => Tokens
+}): Http {
+  async function once<S extends z.ZodMiniType>(
+    path: string,
+    schema: S,
+    options: RequestOptions,
+    token?: string,
+  ) {
     const url = new URL(config.baseUrl.replace(/\/$/, '') + path)
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value))
@@ -57,11 +71,17 @@ export function createHttp(config: { baseUrl: string; appId: string; fetch: type
     if (!parsed.success) {
       // Not the contract: a proxy's error page, a truncated body, a wrong shape.
       const code = status >= 500 ? 'server' : 'protocol'
-      throw new SuportraError(code, `Unexpected response from ${path} (${status})`, { cause: parsed.error, status })
+      throw new SuportraError(code, `Unexpected response from ${path} (${status})`, {
+        cause: parsed.error,
+        status,
+      })
     }
     if (response.ok) return parsed.data as z.infer<S>
     const { code, message, details } = (parsed.data as ErrorBody).error
-    throw new SuportraError(code, message, { status, details: typeof details === 'object' ? details : undefined })
+    throw new SuportraError(code, message, {
+      status,
+      details: typeof details === 'object' ? details : undefined,
+    })
   }
 
   async function authorized<S extends z.ZodMiniType>(path: string, schema: S, options: RequestOptions) {

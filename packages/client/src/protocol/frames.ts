@@ -13,4 +13,3 @@ export const PingFrame = z.strictObject({ type: z.literal('ping') })
 
 export const ClientFrame = z.discriminatedUnion('type', [AuthFrame, PingFrame])
 export type ClientFrame = z.infer<typeof ClientFrame>
-

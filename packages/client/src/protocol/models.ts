@@ -57,6 +57,8 @@ export const Session = z.object({
   readSeq: z.object({ user: count, builder: count }),
   /** Place in the queue while waiting; null otherwise. */
   queue: z.nullable(z.object({ position: count, expectedWaitSeconds: z.nullable(count) })),
+  /** The meeting link once the session is a video session. */
+  meetingUrl: z.nullable(z.string()),
 })
 export type Session = z.infer<typeof Session>
 
@@ -88,7 +90,7 @@ export const Message = z.object({
   author: Author,
   authorId: z.nullable(id),
   kind: MessageKind,
-  /** Markdown text; for `event` messages the event name (`started`, `claimed`, `closed`, `cancelled`). */
+  /** Markdown text; for `event` messages the event name (`started`, `claimed`, `video`, `closed`, `cancelled`). */
   body: z.string(),
   code: z.nullable(CodeBlock),
   attachments: z.array(Attachment),

@@ -46,7 +46,10 @@ export type RealtimeEvent = { [K in RealtimeEventType]: { type: K } & z.infer<Ev
 /** Validates one event; undefined when it is not a known, well-formed event. */
 export function parseRealtimeEvent(value: unknown): RealtimeEvent | undefined {
   const type = (value as { type?: unknown } | null)?.type
-  const schema = typeof type === 'string' && Object.hasOwn(REALTIME_EVENTS, type) ? REALTIME_EVENTS[type as RealtimeEventType] : undefined
+  const schema =
+    typeof type === 'string' && Object.hasOwn(REALTIME_EVENTS, type)
+      ? REALTIME_EVENTS[type as RealtimeEventType]
+      : undefined
   const parsed = schema?.safeParse(value)
   return parsed?.success ? ({ ...parsed.data, type } as RealtimeEvent) : undefined
 }

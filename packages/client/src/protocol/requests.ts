@@ -95,4 +95,3 @@ export const AuditRequest = z.strictObject({
   blockers: text(0, LIMITS.auditTextLength),
 })
 export type AuditRequest = z.input<typeof AuditRequest>
-

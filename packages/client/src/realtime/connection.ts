@@ -206,7 +206,9 @@ export class Connection {
 
   #failed(error: unknown) {
     if (SuportraError.isInstance(error) && error.code === 'unauthorized') return this.disable()
-    this.#backoff(SuportraError.isInstance(error) ? error : new SuportraError('network', undefined, { cause: error }))
+    this.#backoff(
+      SuportraError.isInstance(error) ? error : new SuportraError('network', undefined, { cause: error }),
+    )
   }
 
   #backoff(error?: SuportraError) {
@@ -243,7 +245,12 @@ export class Connection {
     const previous = this.#status
     this.#status = current
     if (current !== previous || retryIn !== undefined) {
-      this.#deps.onChange({ current, previous, ...(error && { error }), ...(retryIn !== undefined && { retryIn }) })
+      this.#deps.onChange({
+        current,
+        previous,
+        ...(error && { error }),
+        ...(retryIn !== undefined && { retryIn }),
+      })
     }
   }
 }

@@ -104,15 +104,21 @@ export class Outbox {
 
   #enqueue(entry: OutboxEntry): Promise<Message> {
     const generation = this.#generation
-    const sent = (this.#chains.get(entry.sessionId) ?? Promise.resolve()).then(() => this.#send(entry.id, generation))
-    this.#chains.set(entry.sessionId, sent.catch(() => {}))
+    const sent = (this.#chains.get(entry.sessionId) ?? Promise.resolve()).then(() =>
+      this.#send(entry.id, generation),
+    )
+    this.#chains.set(
+      entry.sessionId,
+      sent.catch(() => {}),
+    )
     return sent
   }
 
   async #send(id: string, generation: number): Promise<Message> {
     for (let attempt = 0; ; attempt++) {
       const entry = this.#find(id)
-      if (generation !== this.#generation || !entry) throw new SuportraError('network', 'Not sent; it stays in the outbox')
+      if (generation !== this.#generation || !entry)
+        throw new SuportraError('network', 'Not sent; it stays in the outbox')
       try {
         const message = await this.#deliver(entry)
         this.discard(id)
@@ -138,7 +144,8 @@ export class Outbox {
     if (uploaded.length < attachments.length) {
       const blob = this.#blobs.get(id)?.[uploaded.length]
       const file = attachments[uploaded.length]
-      if (!blob || !file) throw new SuportraError('validation', `Attach ${file?.name} again: it was not uploaded`)
+      if (!blob || !file)
+        throw new SuportraError('validation', `Attach ${file?.name} again: it was not uploaded`)
       const { attachment } = await this.#http(`/v1/sessions/${sessionId}/attachments`, AttachmentResponse, {
         method: 'POST',
         raw: blob,
@@ -148,8 +155,19 @@ export class Outbox {
       this.#replace({ ...entry, uploaded: [...uploaded, attachment.id] })
       return this.#deliver(this.#find(id) ?? entry)
     }
-    const body = { id, text: entry.body || undefined, code: entry.code ?? undefined, attachmentIds: uploaded[0] ? uploaded : undefined }
-    return (await this.#http(`/v1/sessions/${sessionId}/messages`, MessageResponse, { method: 'POST', body, retry: false })).message
+    const body = {
+      id,
+      text: entry.body || undefined,
+      code: entry.code ?? undefined,
+      attachmentIds: uploaded[0] ? uploaded : undefined,
+    }
+    return (
+      await this.#http(`/v1/sessions/${sessionId}/messages`, MessageResponse, {
+        method: 'POST',
+        body,
+        retry: false,
+      })
+    ).message
   }
 
   /** Marks the entry failed (kept for retry or discard) and rejects its sender. */

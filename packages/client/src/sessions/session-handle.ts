@@ -1,7 +1,7 @@
 import { atom, computed, type ReadableAtom } from 'nanostores'
-import { whileWatched } from '../core/watch.js'
 import { SuportraError } from '../core/errors.js'
 import { clientId } from '../core/ids.js'
+import { whileWatched } from '../core/watch.js'
 import type { Http } from '../http/http.js'
 import type { CodeBlock, Message, Session } from '../protocol/models.js'
 import { MessagesResponse, OkResponse, SessionResponse } from '../protocol/responses.js'
@@ -115,7 +115,8 @@ export class SessionHandle {
   /** Sends at once (shown as pending), stored first so nothing is lost. Resolves when the server has it. */
   send(input: SendInput): Promise<Message> {
     const { text = '', code = null, files = [] } = typeof input === 'string' ? { text: input } : input
-    if (!text.trim() && !code && !files[0]) return Promise.reject(new SuportraError('validation', 'Nothing to send'))
+    if (!text.trim() && !code && !files[0])
+      return Promise.reject(new SuportraError('validation', 'Nothing to send'))
     const me = this.#deps.me() ?? null
     const id = clientId('m')
     return this.#deps.outbox.add(
@@ -130,7 +131,13 @@ export class SessionHandle {
         kind: files[0] ? 'file' : code ? 'code' : 'text',
         body: text,
         code,
-        attachments: files.map((f) => ({ id: '', url: '', name: (f as File).name ?? 'file', type: f.type, size: f.size })),
+        attachments: files.map((f) => ({
+          id: '',
+          url: '',
+          name: (f as File).name ?? 'file',
+          type: f.type,
+          size: f.size,
+        })),
         uploaded: [],
         createdAt: Date.now(),
         status: 'pending',
@@ -180,6 +187,11 @@ export class SessionHandle {
     return this.#session('/rating', rating)
   }
 
+  /** Turns an active chat into a video session (charged once); `meetingUrl` is then set. */
+  upgradeToVideo(): Promise<Session> {
+    return this.#session('/video')
+  }
+
   // ---- fed by the client ----
 
   receive(message: Message): void {
@@ -203,7 +215,8 @@ export class SessionHandle {
 
   receiveRead(side: 'user' | 'builder', seq: number): void {
     const session = this.$session.get()
-    if (session && session.readSeq[side] < seq) this.$session.set({ ...session, readSeq: { ...session.readSeq, [side]: seq } })
+    if (session && session.readSeq[side] < seq)
+      this.$session.set({ ...session, readSeq: { ...session.readSeq, [side]: seq } })
   }
 
   /** Continuity was lost (too much missed): start over from the newest page. */

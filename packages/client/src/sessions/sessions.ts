@@ -1,6 +1,6 @@
 import { atom } from 'nanostores'
-import { whileWatched } from '../core/watch.js'
 import { clientId } from '../core/ids.js'
+import { whileWatched } from '../core/watch.js'
 import type { Http } from '../http/http.js'
 import type { Session, SessionContext, SessionKind } from '../protocol/models.js'
 import { SessionResponse, SessionsResponse } from '../protocol/responses.js'

@@ -43,10 +43,16 @@ export async function appendEntry(
 }
 
 /**
- * Places a hold of `amount` credits: a negative row, so the balance shown is what is left to
- * spend. Must run inside the transaction that creates what the hold is for.
+ * Takes `amount` credits (a hold, a video charge) if the balance covers it, inside the caller's
+ * transaction: the user's balance is locked so concurrent charges cannot overdraw it.
  */
-export async function placeHold(store: Database, tx: Tx, userId: string, amount: number, reference: string) {
+export async function charge(
+  store: Database,
+  tx: Tx,
+  userId: string,
+  amount: number,
+  entry: { kind: 'hold' | 'video'; key: string; reference: string },
+) {
   await store.lockUser(tx, userId)
   const balance = await balanceOf(tx, userId)
   if (balance < amount) {
@@ -56,7 +62,7 @@ export async function placeHold(store: Database, tx: Tx, userId: string, amount:
       { details: { balance, cost: amount } },
     )
   }
-  await appendEntry(tx, { userId, kind: 'hold', amount: -amount, key: `hold:${reference}`, reference })
+  await appendEntry(tx, { userId, amount: -amount, ...entry })
 }
 
 /**

@@ -4,7 +4,14 @@ import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { authRoutes, meRoutes } from '../auth/routes.js'
 import type { Context } from '../context.js'
-import { attachmentRoutes, auditRoutes, builderRoutes, creditRoutes, toolRoutes } from '../routes.js'
+import {
+  accountRoutes,
+  attachmentRoutes,
+  auditRoutes,
+  builderRoutes,
+  creditRoutes,
+  toolRoutes,
+} from '../routes.js'
 import { sessionRoutes } from '../sessions/routes.js'
 import { ApiError } from './errors.js'
 import { isSameOrigin } from './origin.js'
@@ -48,6 +55,7 @@ export function createApp(ctx: Context): Hono<Env> {
   app.get('/health', (c) => c.json({ ok: true }))
   app.route('/v1/auth', authRoutes)
   app.route('/v1/me', meRoutes)
+  app.route('/v1/account', accountRoutes)
   app.route('/v1/tools', toolRoutes)
   app.route('/v1/credits', creditRoutes)
   app.route('/v1/sessions', sessionRoutes)

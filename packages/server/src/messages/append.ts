@@ -36,11 +36,9 @@ export async function appendMessage(
   return row
 }
 
+export type SessionEvent = 'started' | 'claimed' | 'video' | 'closed' | 'cancelled'
+
 /** Session lifecycle markers stored in the transcript as `event` messages. */
-export function appendEvent(
-  tx: Tx,
-  sessionId: string,
-  event: 'started' | 'claimed' | 'closed' | 'cancelled',
-) {
+export function appendEvent(tx: Tx, sessionId: string, event: SessionEvent) {
   return appendMessage(tx, sessionId, { author: 'system', author_id: null, kind: 'event', body: event })
 }

@@ -1,11 +1,11 @@
 import type { Session, StartSessionRequest } from '@suportra/client/protocol'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
-import { placeHold, settleHold } from '../credits/ledger.js'
+import { charge, settleHold } from '../credits/ledger.js'
 import type { Tx } from '../db/database.js'
 import { conflict, forbidden, notFound } from '../http/errors.js'
 import { newId } from '../ids.js'
-import { appendEvent } from '../messages/append.js'
+import { appendEvent, type SessionEvent } from '../messages/append.js'
 import { toMessage } from '../messages/messages.js'
 import {
   notifyCredits,
@@ -28,7 +28,7 @@ import {
 async function transition(
   ctx: Context,
   sessionId: string,
-  change: (tx: Tx) => Promise<'started' | 'claimed' | 'closed' | 'cancelled'>,
+  change: (tx: Tx) => Promise<SessionEvent>,
 ): Promise<{ session: Session; record: SessionRecord }> {
   const event = await ctx.store.transaction(async (tx) => appendEvent(tx, sessionId, await change(tx)))
   const record = await sessionQuery(ctx.store).where('s.id', '=', sessionId).executeTakeFirstOrThrow()
@@ -57,7 +57,8 @@ export async function startSession(
     if (existing) return { session: await toSession(ctx, existing), created: false }
   }
   const id = newId('ses')
-  const cost = ctx.config.conversationCost
+  const { conversationCost, videoCost } = ctx.config
+  const cost = input.kind === 'video' ? conversationCost + videoCost : conversationCost
   try {
     const { session } = await transition(ctx, id, async (tx) => {
       await tx
@@ -81,7 +82,7 @@ export async function startSession(
           rating_comment: null,
         })
         .execute()
-      await placeHold(ctx.store, tx, caller.userId, cost, id)
+      await charge(ctx.store, tx, caller.userId, cost, { kind: 'hold', key: `hold:${id}`, reference: id })
       return 'started'
     })
     notifyQueue(ctx, 'added', session)
@@ -158,6 +159,34 @@ export async function closeSession(ctx: Context, caller: Caller, sessionId: stri
     if (done.numUpdatedRows === 0n) throw conflict('Session already ended')
     return 'closed'
   })
+  return session
+}
+
+/**
+ * Upgrades an active chat to video: charges the video cost once (a second call returns the session
+ * unchanged) and gives it a meeting link.
+ */
+export async function upgradeToVideo(ctx: Context, caller: Caller, sessionId: string): Promise<Session> {
+  const { row } = await loadSession(ctx, caller, sessionId, ['owner'])
+  if (row.kind === 'video') return toSession(ctx, row)
+  if (row.status !== 'active') throw conflict('Upgrade to video once a builder has joined')
+  const { session } = await transition(ctx, sessionId, async (tx) => {
+    const upgraded = await tx
+      .updateTable('sessions')
+      .set({ kind: 'video' })
+      .where('id', '=', sessionId)
+      .where('kind', '=', 'chat')
+      .where('status', '=', 'active')
+      .executeTakeFirst()
+    if (upgraded.numUpdatedRows === 0n) throw conflict('Session changed; try again')
+    await charge(ctx.store, tx, row.user_id, ctx.config.videoCost, {
+      kind: 'video',
+      key: `video:${sessionId}`,
+      reference: sessionId,
+    })
+    return 'video'
+  })
+  await notifyCredits(ctx, row.user_id)
   return session
 }
 

@@ -13,7 +13,7 @@ import { consume } from '../http/rate-limit.js'
 import { type C, type Env, limitBody, parse, readJson, requireCaller } from '../http/request.js'
 import { storeAttachment } from '../messages/attachments.js'
 import { listMessages, sendMessage } from '../messages/messages.js'
-import { cancelSession, closeSession, startSession } from './lifecycle.js'
+import { cancelSession, closeSession, startSession, upgradeToVideo } from './lifecycle.js'
 import { loadSession, sessionQuery, toSession } from './sessions.js'
 
 const sessionIdOf = (c: C) => c.req.param('id') ?? ''
@@ -52,6 +52,11 @@ export const sessionRoutes = new Hono<Env>()
 
   .post('/:id/cancel', async (c) => {
     const session = await cancelSession(c.get('ctx'), await requireCaller(c), sessionIdOf(c))
+    return c.json({ session })
+  })
+
+  .post('/:id/video', async (c) => {
+    const session = await upgradeToVideo(c.get('ctx'), await requireCaller(c), sessionIdOf(c))
     return c.json({ session })
   })
 

@@ -73,6 +73,7 @@ export async function toSession(ctx: Context, row: SessionRecord): Promise<Sessi
     lastSeq: row.last_seq,
     readSeq: { user: row.user_read_seq, builder: row.builder_read_seq },
     queue: row.status === 'waiting' ? await queueInfo(ctx.store, row) : null,
+    meetingUrl: row.kind === 'video' ? ctx.config.videoUrlTemplate.replace('{session}', row.id) : null,
   }
 }
 

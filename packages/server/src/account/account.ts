@@ -1,0 +1,90 @@
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { ExpressionBuilder } from 'kysely'
+import type { Caller } from '../auth/tokens.js'
+import type { Context } from '../context.js'
+import { listTransactions } from '../credits/ledger.js'
+import type { DB } from '../db/schema.js'
+import { unauthorized } from '../http/errors.js'
+import { toAttachment, withAttachments } from '../messages/messages.js'
+import { sessionQuery, toSession } from '../sessions/sessions.js'
+import { findUser, toUser } from '../users/users.js'
+
+/** Everything stored about the caller, as one JSON document (the right to access and export). */
+export async function exportAccount(ctx: Context, caller: Caller) {
+  const { db } = ctx.store
+  const user = await findUser(ctx.store, caller.userId)
+  if (!user) throw unauthorized('Account no longer exists')
+  const rows = await sessionQuery(ctx.store)
+    .where((eb) => eb.or([eb('s.user_id', '=', caller.userId), eb('s.builder_id', '=', caller.userId)]))
+    .orderBy('s.created_at')
+    .execute()
+  const sessions = await Promise.all(
+    rows.map(async (row) => {
+      const messages = await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('session_id', '=', row.id)
+        .orderBy('seq')
+        .execute()
+      return { ...(await toSession(ctx, row)), messages: await withAttachments(ctx, messages) }
+    }),
+  )
+  const uploads = await db
+    .selectFrom('attachments')
+    .selectAll()
+    .where('uploader_id', '=', caller.userId)
+    .execute()
+  const signIns = await db
+    .selectFrom('refresh_families')
+    .select(['id', 'app_id', 'created_at', 'revoked_at', 'revoked_reason'])
+    .where('user_id', '=', caller.userId)
+    .execute()
+  const audits = user.email
+    ? await db.selectFrom('audits').selectAll().where('email', '=', user.email).execute()
+    : []
+  return {
+    exportedAt: Date.now(),
+    user: toUser(user),
+    sessions,
+    attachments: uploads.map(toAttachment),
+    transactions: await listTransactions(db, caller.userId, Number.MAX_SAFE_INTEGER),
+    signIns,
+    audits: audits.map((a) => ({ ...a, tools: JSON.parse(a.tools) as string[] })),
+  }
+}
+
+/**
+ * Deletes the account: the user's transcripts, files, sign-ins and stack audits go; billing rows
+ * stay (seven years, by law) with the user id removed. Every sign-in is revoked first, so open
+ * sockets close and old tokens stop working.
+ */
+export async function deleteAccount(ctx: Context, caller: Caller): Promise<void> {
+  const user = await findUser(ctx.store, caller.userId)
+  if (!user) throw unauthorized('Account no longer exists')
+  await ctx.tokens.revokeUser(caller.userId, 'account_deleted')
+  const files = await ctx.store.transaction(async (tx) => {
+    const owned = tx.selectFrom('sessions').select('id').where('user_id', '=', caller.userId)
+    const mine = (eb: ExpressionBuilder<DB, 'attachments'>) =>
+      eb.or([eb('session_id', 'in', owned), eb('uploader_id', '=', caller.userId)])
+    const attachments = await tx.selectFrom('attachments').select('id').where(mine).execute()
+    await tx.deleteFrom('attachments').where(mine).execute()
+    await tx.deleteFrom('messages').where('session_id', 'in', owned).execute()
+    await tx.deleteFrom('sessions').where('user_id', '=', caller.userId).execute()
+    // Sessions this person served as a builder stay with their users, without the builder's name.
+    await tx
+      .updateTable('sessions')
+      .set({ builder_id: null })
+      .where('builder_id', '=', caller.userId)
+      .execute()
+    const families = tx.selectFrom('refresh_families').select('id').where('user_id', '=', caller.userId)
+    await tx.deleteFrom('refresh_tokens').where('family_id', 'in', families).execute()
+    await tx.deleteFrom('refresh_families').where('user_id', '=', caller.userId).execute()
+    if (user.email) await tx.deleteFrom('audits').where('email', '=', user.email).execute()
+    await tx.updateTable('ledger').set({ user_id: null }).where('user_id', '=', caller.userId).execute()
+    await tx.deleteFrom('users').where('id', '=', caller.userId).execute()
+    return attachments
+  })
+  await Promise.all(files.map((file) => rm(join(ctx.filesDir, file.id), { force: true })))
+  ctx.log.info({ userId: caller.userId }, 'account deleted')
+}
