@@ -17,7 +17,12 @@ export type {
   Transaction,
   User,
 } from './protocol/models.js'
-export type { ConnectionChange, ConnectionStatus, WebSocketLike } from './realtime/connection.js'
+export type {
+  ConnectionChange,
+  ConnectionStatus,
+  WebSocketFactory,
+  WebSocketLike,
+} from './realtime/connection.js'
 export type { OutboxEntry } from './sessions/outbox.js'
 export type { ChatMessage, SendInput, SessionHandle, Typing } from './sessions/session-handle.js'
 export type { Sessions, StartInput } from './sessions/sessions.js'

@@ -32,6 +32,8 @@ export interface SuportraServer {
   port: number
   context: Context
   hub: Hub
+  /** Cuts every HTTP and WebSocket connection at once, as a network failure would (fault tests). */
+  dropConnections(): void
   /** Closes sockets (clients will reconnect), stops listening and closes the database. */
   close(): Promise<void>
 }
@@ -91,6 +93,10 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
     port,
     context: ctx,
     hub,
+    dropConnections() {
+      hub.dropAll()
+      server.closeAllConnections()
+    },
     async close() {
       hub.close()
       wss.close()

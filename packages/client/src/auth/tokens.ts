@@ -87,14 +87,16 @@ export class Tokens {
   }
 
   /**
-   * Replaces `stale` with a fresh access token. If another client sharing the storage already did
-   * so, its token is used and no request is made.
+   * Replaces `stale` with a fresh access token. If another client sharing the storage rotated the
+   * sign-in meanwhile (its refresh token changed), its token is used and no request is made.
    */
   refresh(stale: string): Promise<string> {
+    const seen = this.get()
     this.#inflight ??= withLock(this.#lockName, this.#storage, async () => {
       const auth = this.get()
       if (!auth) throw new SuportraError('unauthorized', 'Not signed in')
-      if (auth.accessToken !== stale && auth.expiresAt - EARLY_MS > Date.now()) return auth.accessToken
+      const rotated = auth.refreshToken !== seen?.refreshToken || auth.accessToken !== stale
+      if (rotated && auth.expiresAt > Date.now()) return auth.accessToken
       try {
         return this.save(await this.#exchange(auth.refreshToken)).accessToken
       } catch (error) {

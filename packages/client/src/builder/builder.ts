@@ -40,9 +40,9 @@ export class Builder {
 
   /** Applies a realtime queue event. */
   receive(action: 'added' | 'removed', session: Session): void {
-    if (action === 'removed') return this.remove(session.id)
-    const queue = this.$queue.get().filter((s) => s.id !== session.id)
-    this.$queue.set([...queue, session].sort((a, b) => a.createdAt - b.createdAt))
+    this.remove(session.id)
+    if (action === 'added')
+      this.$queue.set([...this.$queue.get(), session].sort((a, b) => a.createdAt - b.createdAt))
   }
 
   remove(sessionId: string): void {

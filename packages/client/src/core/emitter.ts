@@ -3,8 +3,8 @@ export function createEmitter<Events extends Record<string, unknown>>() {
   const listeners = new Map<keyof Events, Set<(payload: never) => void>>()
   return {
     on<K extends keyof Events>(name: K, listener: (payload: Events[K]) => void): () => void {
-      let set = listeners.get(name)
-      if (!set) listeners.set(name, (set = new Set()))
+      const set = listeners.get(name) ?? new Set()
+      listeners.set(name, set)
       set.add(listener)
       return () => {
         set.delete(listener)

@@ -12,14 +12,17 @@ export interface ConnectionChange {
   retryIn?: number
 }
 
-/** The subset of the WebSocket API the client uses (browsers' WebSocket and the `ws` package fit). */
+/**
+ * The subset of the WebSocket API the client uses; browsers' WebSocket and the `ws` package fit.
+ * (Handlers take `never` so any implementation's event types are accepted.)
+ */
 export interface WebSocketLike {
   send(data: string): void
   close(code?: number, reason?: string): void
-  onopen: ((event: unknown) => void) | null
-  onmessage: ((event: { data: unknown }) => void) | null
-  onclose: ((event: { code: number }) => void) | null
-  onerror: ((event: unknown) => void) | null
+  onopen: ((event: never) => void) | null
+  onmessage: ((event: never) => void) | null
+  onclose: ((event: never) => void) | null
+  onerror: ((event: never) => void) | null
 }
 export type WebSocketFactory = new (url: string) => WebSocketLike
 
@@ -144,8 +147,8 @@ export class Connection {
       ws.send(JSON.stringify({ type: 'auth', token, resume: this.#deps.resume() }))
       this.#expectFrame()
     }
-    ws.onmessage = ({ data }) => ws === this.#ws && this.#receive(data)
-    ws.onclose = ({ code }) => ws === this.#ws && this.#closed(code, token)
+    ws.onmessage = ({ data }: { data: unknown }) => ws === this.#ws && this.#receive(data)
+    ws.onclose = ({ code }: { code: number }) => ws === this.#ws && this.#closed(code, token)
     ws.onerror = () => {}
   }
 
@@ -194,7 +197,13 @@ export class Connection {
       this.disable()
       return this.#deps.onRevoked()
     }
-    if (code !== CLOSE_CODES.unauthorized) return this.#backoff()
+    if (code !== CLOSE_CODES.unauthorized) {
+      return this.#backoff(
+        code === CLOSE_CODES.goingAway
+          ? undefined
+          : new SuportraError('network', `Realtime closed (${code})`),
+      )
+    }
     // The access token expired while connecting: refresh it and try again at once.
     this.#deps.refresh(token).then(
       () => {

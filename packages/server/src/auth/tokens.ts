@@ -178,6 +178,7 @@ export class TokenService {
     const accessToken = await new SignJWT({ role: caller.role, app: caller.appId, fam: caller.familyId })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(caller.userId)
+      .setJti(newId('jti', 9))
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setIssuedAt()

@@ -68,6 +68,12 @@ export class Hub {
     })
   }
 
+  /** Drops every socket at once, as a network failure would (used by fault tests). */
+  dropAll(): number {
+    for (const ws of this.#sockets) ws.terminate()
+    return this.#sockets.size
+  }
+
   /** Closes every socket (server shutdown): clients reconnect and resume. */
   close(): void {
     clearInterval(this.#heartbeat)

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { AuthResponse } from '@suportra/client/protocol'
+import type { AuthResponse, Message } from '@suportra/client/protocol'
 import { SignJWT } from 'jose'
 import { createLogger } from '../log.js'
 import { DEMO } from '../seed.js'
@@ -92,6 +92,22 @@ export async function api<T = any>(
     parsed = JSON.parse(text)
   } catch {}
   return { status: response.status, body: parsed as T, headers: response.headers }
+}
+
+/** Every stored message of a session, oldest first, paging through the API. */
+export async function allMessages(url: string, token: string, sessionId: string): Promise<Message[]> {
+  const messages: Message[] = []
+  for (let more = true; more; ) {
+    const after = messages.at(-1)?.seq ?? 0
+    const page = await api(url, 'GET', `/v1/sessions/${sessionId}/messages?after=${after}&limit=200`, {
+      token,
+    })
+    if (page.status !== 200)
+      throw new Error(`reading messages failed: ${page.status} ${JSON.stringify(page.body)}`)
+    messages.push(...page.body.messages)
+    more = page.body.hasMore
+  }
+  return messages
 }
 
 /** Signs in with a password through the demo app. */

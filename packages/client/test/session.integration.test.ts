@@ -1,0 +1,149 @@
+import type { ChatMessage, SessionHandle, SuportraClient } from '@suportra/client'
+import { allMessages, signIn, startTestServer, type TestServer } from '@suportra/server/testing'
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
+import { DEMO, eventually, signedIn, watch } from './helpers.js'
+
+let server: TestServer
+const cleanup: (() => void)[] = []
+beforeAll(async () => {
+  server = await startTestServer({ rateLimits: { send: { points: 10_000, duration: 60 } } })
+})
+afterEach(() => {
+  for (const fn of cleanup.splice(0)) fn()
+})
+afterAll(() => server.close())
+
+/** What both sides must agree on: every stored message, in order. */
+const transcript = (handle: SessionHandle) =>
+  handle.$messages
+    .get()
+    .map((m: ChatMessage) => ({ id: m.id, seq: m.seq, author: m.author, body: m.body, status: m.status }))
+
+async function storedTranscript(sessionId: string) {
+  const { accessToken } = await signIn(server.url, DEMO.user.email)
+  const messages = await allMessages(server.url, accessToken, sessionId)
+  return messages.map((m) => ({ id: m.id, seq: m.seq, author: m.author, body: m.body, status: 'sent' }))
+}
+
+function track(...clients: SuportraClient[]) {
+  cleanup.push(() => {
+    for (const client of clients) client.destroy()
+  })
+}
+
+test('a user and a builder complete a whole session and hold identical transcripts', async () => {
+  const user = await signedIn(server.url, 'user')
+  const builder = await signedIn(server.url, 'builder')
+  track(user, builder)
+  cleanup.push(watch(user.credits.$balance, builder.builder.$queue, user.$connection, builder.$connection))
+  await eventually(() => expect(user.credits.$balance.get()).toBe(3))
+
+  const mine = await user.sessions.start({
+    tool: 'claude-code',
+    topic: 'Tests hang after upgrade',
+    context: { url: 'http://localhost:3000' },
+  })
+  await eventually(() => expect(builder.builder.$queue.get().map((s) => s.id)).toContain(mine.id))
+  await eventually(() => expect(user.credits.$balance.get()).toBe(2))
+
+  const theirs = await builder.builder.claim(mine.id)
+  cleanup.push(watch(mine.$messages, mine.$session, theirs.$messages, theirs.$session))
+  expect(builder.builder.$queue.get().map((s) => s.id)).not.toContain(mine.id)
+  await eventually(() => expect(mine.$session.get()?.status).toBe('active'))
+
+  const sends = Array.from({ length: 100 }, (_, i) => [
+    mine.send(`user says ${i}`),
+    theirs.send(`builder says ${i}`),
+  ]).flat()
+  const sent = await Promise.all(sends)
+  expect(new Set(sent.map((m) => m.seq)).size).toBe(200)
+
+  mine.typing()
+  await eventually(() => expect(theirs.$typing.get()).toMatchObject({ author: 'user' }))
+
+  await eventually(() => expect(theirs.$messages.get()).toHaveLength(202))
+  await theirs.markRead()
+  await eventually(() => expect(mine.$session.get()?.readSeq.builder).toBe(202))
+
+  await theirs.close()
+  await eventually(() => expect(mine.$session.get()?.status).toBe('closed'))
+  const rated = await mine.rate({ score: 5, comment: 'Unblocked in ten minutes' })
+  expect(rated.rating).toEqual({ score: 5, comment: 'Unblocked in ten minutes' })
+
+  await eventually(() => expect(transcript(mine)).toEqual(transcript(theirs)))
+  const seqs = transcript(mine).map((m) => m.seq)
+  expect(seqs).toEqual(Array.from({ length: 203 }, (_, i) => i + 1)) // started, claimed, 200 messages, closed
+  expect(transcript(mine)).toEqual(await storedTranscript(mine.id))
+  // Each side's messages arrive in the order they were written.
+  const userBodies = transcript(mine)
+    .filter((m) => m.author === 'user')
+    .map((m) => m.body)
+  expect(userBodies).toEqual(Array.from({ length: 100 }, (_, i) => `user says ${i}`))
+
+  expect(await user.credits.refresh()).toBe(2)
+  const kinds = (await user.credits.transactions()).map((t) => t.kind)
+  expect(kinds).toEqual(expect.arrayContaining(['hold', 'capture']))
+})
+
+test('the session list, queue and balance follow realtime events without reloading', async () => {
+  const user = await signedIn(server.url, 'user')
+  const builder = await signedIn(server.url, 'builder')
+  track(user, builder)
+  cleanup.push(
+    watch(user.sessions.$list, builder.sessions.$list, builder.builder.$queue, user.credits.$balance),
+  )
+  await eventually(() => expect(user.credits.$balance.get()).toBeTypeOf('number'))
+  const before = user.credits.$balance.get() ?? 0
+
+  const session = await user.sessions.start({ tool: 'v0', topic: 'Preview is blank' })
+  await eventually(() => expect(builder.builder.$queue.get().some((s) => s.id === session.id)).toBe(true))
+  await eventually(() => expect(user.credits.$balance.get()).toBe(before - 1))
+
+  await session.cancel()
+  await eventually(() => expect(builder.builder.$queue.get().some((s) => s.id === session.id)).toBe(false))
+  await eventually(() => expect(user.credits.$balance.get()).toBe(before))
+  expect(user.sessions.$list.get().find((s) => s.id === session.id)?.status).toBe('cancelled')
+})
+
+test('signing out clears what was stored and closes the connection', async () => {
+  const { memoryStorage } = await import('@suportra/client')
+  const storage = memoryStorage()
+  const writes: string[] = []
+  const spy = {
+    ...storage,
+    setItem(key: string, value: string) {
+      writes.push(key)
+      storage.setItem(key, value)
+    },
+  }
+  const { makeClient } = await import('./helpers.js')
+  const client = makeClient(server.url, { storage: spy })
+  track(client)
+  await client.tools()
+  cleanup.push(watch(client.$connection, client.sessions.$list))
+  expect(writes).toEqual([]) // nothing stored before sign-in
+  expect(client.$connection.get()).toBe('idle')
+
+  await client.auth.signIn({ email: DEMO.user.email, password: DEMO.user.password })
+  await eventually(() => expect(client.$connection.get()).toBe('open'))
+  expect(writes.length).toBeGreaterThan(0)
+
+  await client.auth.signOut()
+  expect(client.$user.get()).toBeNull()
+  expect(client.$connection.get()).toBe('idle')
+  for (const key of new Set(writes)) expect(storage.getItem(key)).toBeNull()
+})
+
+test('upgrading to video charges once and returns a meeting link', async () => {
+  const user = await signedIn(server.url, 'user')
+  const builder = await signedIn(server.url, 'builder')
+  track(user, builder)
+  const balance = await user.credits.refresh()
+  const session = await user.sessions.start({ tool: 'bolt', topic: 'Deploy fails' })
+  await builder.builder.claim(session.id)
+  const [first, second] = await Promise.all([session.upgradeToVideo(), session.upgradeToVideo()])
+  expect(first.kind).toBe('video')
+  expect(first.meetingUrl).toContain(session.id)
+  expect(second.meetingUrl).toBe(first.meetingUrl)
+  expect(await user.credits.refresh()).toBe(balance - 2) // the conversation, then video once
+})
