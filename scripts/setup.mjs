@@ -44,7 +44,9 @@ if (!env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node.
   env.npm_config_nodedir = prefix
 }
 
-run('pnpm', ['install', ...(env.CI ? ['--frozen-lockfile'] : [])])
+// Arguments after `--` go to `pnpm install` (e.g. `-- --store-dir /tmp/store` to test a cold install).
+const extra = process.argv.includes('--') ? process.argv.slice(process.argv.indexOf('--') + 1) : []
+run('pnpm', ['install', ...(env.CI ? ['--frozen-lockfile'] : []), ...extra])
 
 if (process.argv.includes('--browser')) {
   const chromium = env.CHROMIUM_PATH ?? '/usr/bin/chromium'
