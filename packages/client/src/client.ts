@@ -62,10 +62,11 @@ export function createClient(options: ClientOptions) {
   const events = createEmitter<ClientEvents>()
   const $user = atom<User | null>(null)
   const $connection = atom<ConnectionStatus>('idle')
+  const fetchFn: typeof fetch = options.fetch ?? ((...args) => globalThis.fetch(...args))
   const http = createHttp({
     baseUrl: options.baseUrl,
     appId: options.appId,
-    fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)),
+    fetch: fetchFn,
     tokens: () => tokens,
   })
   const tokens = new Tokens(
@@ -234,6 +235,19 @@ export function createClient(options: ClientOptions) {
         await http('/v1/account', OkResponse, { method: 'DELETE' })
         tokens.clear()
       },
+    },
+
+    /** Fetches an attachment's file (its URL needs your access token). */
+    async download(url: string): Promise<Blob> {
+      const headers = { authorization: `Bearer ${await tokens.access()}` }
+      const response = await fetchFn(new URL(url, options.baseUrl), { headers }).catch((cause: unknown) => {
+        throw new SuportraError('network', undefined, { cause })
+      })
+      if (!response.ok)
+        throw new SuportraError(response.status === 404 ? 'not_found' : 'server', undefined, {
+          status: response.status,
+        })
+      return response.blob()
     },
 
     /** Listens to a client event; returns the function that stops listening. */

@@ -68,6 +68,8 @@ export class Connection {
   #ws: WebSocketLike | undefined
   #attempt = 0
   #everOpen = false
+  /** The server refused a token since the last `ready`: a second refusal backs off instead of retrying at once. */
+  #refused = false
   #users = 0
   #enabled = true
   /** Next attempt (backoff), next ping (open), or release after the last user left. */
@@ -143,10 +145,8 @@ export class Connection {
     if (this.#state !== 'connecting' || this.#ws) return
     const ws = new this.#deps.WebSocket(this.#deps.url)
     this.#ws = ws
-    ws.onopen = () => {
-      ws.send(JSON.stringify({ type: 'auth', token, resume: this.#deps.resume() }))
-      this.#expectFrame()
-    }
+    this.#expectFrame()
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token, resume: this.#deps.resume() }))
     ws.onmessage = ({ data }: { data: unknown }) => ws === this.#ws && this.#receive(data)
     ws.onclose = ({ code }: { code: number }) => ws === this.#ws && this.#closed(code, token)
     ws.onerror = () => {}
@@ -161,6 +161,7 @@ export class Connection {
     if (!event) return this.#deps.onError(new SuportraError('protocol', 'Unexpected realtime frame'))
     if (event.type === 'ready') {
       this.#attempt = 0
+      this.#refused = false
       this.#everOpen = true
       this.#set('open')
       const interval = event.heartbeatMs
@@ -180,8 +181,16 @@ export class Connection {
     this.#expectFrame()
   }
 
+  /** No frame within SILENCE_MS (no `ready`, no pong): the socket is dead; do not wait for its close. */
   #expectFrame() {
-    this.#silence = setTimeout(() => this.#ws?.close(4000, 'silent'), SILENCE_MS)
+    this.#silence = setTimeout(() => {
+      const ws = this.#ws
+      this.#ws = undefined
+      ws?.close(4000, 'silent')
+      clearTimeout(this.#timer)
+      this.#silence = undefined
+      this.#backoff(new SuportraError('network', 'Realtime connection timed out'))
+    }, SILENCE_MS)
   }
 
   #hush() {
@@ -197,7 +206,7 @@ export class Connection {
       this.disable()
       return this.#deps.onRevoked()
     }
-    if (code !== CLOSE_CODES.unauthorized) {
+    if (code !== CLOSE_CODES.unauthorized || this.#refused) {
       return this.#backoff(
         code === CLOSE_CODES.goingAway
           ? undefined
@@ -205,6 +214,7 @@ export class Connection {
       )
     }
     // The access token expired while connecting: refresh it and try again at once.
+    this.#refused = true
     this.#deps.refresh(token).then(
       () => {
         if (this.#state === 'connecting') this.#connect()

@@ -77,7 +77,7 @@ export class Outbox {
   /** Sends a failed message again, with the same id. */
   retry(id: string): Promise<Message> {
     const entry = this.#find(id)
-    if (!entry) return Promise.reject(new SuportraError('not_found'))
+    if (entry?.status !== 'failed') return Promise.reject(new SuportraError(entry ? 'conflict' : 'not_found'))
     const { error: _, ...pending } = entry
     this.#replace({ ...pending, status: 'pending' })
     return this.#enqueue(entry)
@@ -121,8 +121,9 @@ export class Outbox {
         throw new SuportraError('network', 'Not sent; it stays in the outbox')
       try {
         const message = await this.#deliver(entry)
-        this.discard(id)
+        // Show the stored copy first, so the message never drops out of the list in between.
         this.#onSent(message)
+        this.discard(id)
         return message
       } catch (error) {
         if (!isRetryable(error)) return this.#fail(entry, error)
@@ -173,7 +174,12 @@ export class Outbox {
   /** Marks the entry failed (kept for retry or discard) and rejects its sender. */
   #fail(entry: OutboxEntry, cause: unknown): Promise<never> {
     const error = SuportraError.isInstance(cause) ? cause : new SuportraError('network', undefined, { cause })
-    this.#replace({ ...entry, status: 'failed', error: { code: error.code, message: error.message } })
+    // The stored entry, not `entry`: it keeps the ids of files already uploaded.
+    this.#replace({
+      ...(this.#find(entry.id) ?? entry),
+      status: 'failed',
+      error: { code: error.code, message: error.message },
+    })
     return Promise.reject(error)
   }
 

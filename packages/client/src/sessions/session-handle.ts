@@ -62,6 +62,10 @@ export class SessionHandle {
   #loaded: Promise<void> | undefined
   #ready = false
   #filling: Promise<void> | undefined
+  /** A gap was seen while a fill was running: fetch again when it ends. */
+  #gapAgain = false
+  /** The highest seq a read mark was sent for. */
+  #readSent = 0
   #typingTimer: ReturnType<typeof setTimeout> | undefined
   #typingSentAt = 0
 
@@ -169,7 +173,8 @@ export class SessionHandle {
     const session = this.$session.get()
     const side = session && session.user.id === this.#deps.me() ? 'user' : 'builder'
     const seq = this.#contiguous
-    if (seq === 0 || (session && session.readSeq[side] >= seq)) return
+    if (seq <= this.#readSent || (session && session.readSeq[side] >= seq)) return
+    this.#readSent = seq
     await this.#post('read', { seq })
     this.receiveRead(side, seq)
   }
@@ -243,10 +248,14 @@ export class SessionHandle {
 
   /** Fetches everything after the last contiguous seq (single-flight). */
   #fillGap(): void {
+    this.#gapAgain = Boolean(this.#filling)
     this.#filling ??= (async () => {
       for (let more = true; more; ) {
+        this.#gapAgain = false
         more = (await this.#fetch({ after: this.#contiguous, limit: 200 })).hasMore
         this.#advance()
+        // Another gap opened meanwhile and this fetch did not close it.
+        if (this.#gapAgain && (this.#stored.get().at(-1)?.seq ?? 0) > this.#contiguous) more = true
       }
     })()
       .catch(() => {})

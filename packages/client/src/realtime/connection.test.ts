@@ -1,0 +1,411 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { FakeWebSocket, fakePage } from '../../test/fakes.js'
+import { SuportraError } from '../core/errors.js'
+import {
+  BACKOFF_MS,
+  Connection,
+  type ConnectionChange,
+  type ConnectionDeps,
+  SILENCE_MS,
+} from './connection.js'
+
+const FIRST = BACKOFF_MS[0] as number
+const flush = () => vi.advanceTimersByTimeAsync(0)
+const wait = (ms: number) => vi.advanceTimersByTimeAsync(ms)
+const ready = (heartbeatMs = 30_000) => ({ type: 'ready', userId: 'usr_me', heartbeatMs, resumeWindow: 100 })
+const connections: Connection[] = []
+
+function setup(overrides: Partial<ConnectionDeps> = {}) {
+  const sockets: FakeWebSocket[] = []
+  const changes: ConnectionChange[] = []
+  const deps = {
+    url: 'wss://api.test/v1/realtime',
+    WebSocket: class extends FakeWebSocket {
+      constructor(url: string) {
+        super(url)
+        sockets.push(this)
+      }
+    },
+    token: vi.fn(async () => 'tok_1'),
+    refresh: vi.fn(async () => 'tok_2'),
+    resume: () => ({ ses_1: 7 }),
+    onEvent: vi.fn(),
+    onChange: (change: ConnectionChange) => void changes.push(change),
+    onRevoked: vi.fn(),
+    onError: vi.fn(),
+    random: () => 0.5,
+    ...overrides,
+  }
+  const connection = new Connection(deps)
+  connections.push(connection)
+  const last = () => sockets.at(-1) as FakeWebSocket
+  /** Retains the connection and lets it fetch a token and create a socket. */
+  async function connect() {
+    const release = connection.retain()
+    await flush()
+    return release
+  }
+  /** Retains the connection and brings it to `open`. */
+  async function open(heartbeatMs?: number) {
+    const release = await connect()
+    last().open()
+    last().message(ready(heartbeatMs))
+    return { ws: last(), release }
+  }
+  const retryIn = () => changes.at(-1)?.retryIn as number
+  return { connection, deps, sockets, changes, last, connect, open, retryIn }
+}
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  for (const connection of connections.splice(0)) connection.destroy()
+  vi.useRealTimers()
+  vi.unstubAllGlobals()
+})
+
+describe('connecting', () => {
+  test('opens no socket until something needs realtime, and none while disabled', async () => {
+    const t = setup()
+    await wait(5_000)
+    expect(t.sockets).toHaveLength(0)
+    expect(t.connection.status).toBe('idle')
+
+    t.connection.disable()
+    await t.connect()
+    await wait(5_000)
+    expect(t.sockets).toHaveLength(0)
+
+    t.connection.start()
+    await flush()
+    expect(t.sockets).toHaveLength(1)
+  })
+
+  test('authenticates with its first frame, sending the token and where to resume from', async () => {
+    const t = setup()
+    await t.connect()
+    t.last().open()
+    expect(t.last().url).toBe('wss://api.test/v1/realtime')
+    expect(t.last().sent).toEqual([{ type: 'auth', token: 'tok_1', resume: { ses_1: 7 } }])
+  })
+
+  test('reports connecting, then open once the server is ready', async () => {
+    const t = setup()
+    await t.open()
+    expect(t.connection.status).toBe('open')
+    expect(t.changes).toEqual([
+      { current: 'connecting', previous: 'idle' },
+      { current: 'open', previous: 'connecting' },
+    ])
+    expect(t.deps.onEvent).toHaveBeenCalledWith(expect.objectContaining({ type: 'ready' }))
+  })
+
+  test('reports reconnecting, not connecting, after having been open', async () => {
+    const t = setup()
+    const { ws } = await t.open()
+    ws.closed(1006)
+    expect(t.changes.at(-1)).toMatchObject({ current: 'reconnecting', previous: 'open', retryIn: FIRST })
+    await wait(FIRST)
+    expect(t.connection.status).toBe('reconnecting')
+    t.last().open()
+    t.last().message(ready())
+    expect(t.changes.at(-1)).toEqual({ current: 'open', previous: 'reconnecting' })
+  })
+})
+
+describe('backoff', () => {
+  test('waits longer after each consecutive failure, following BACKOFF_MS', async () => {
+    const t = setup()
+    await t.connect()
+    const delays: number[] = []
+    for (let i = 0; i <= BACKOFF_MS.length; i++) {
+      t.last().closed(1006)
+      delays.push(t.retryIn())
+      await wait(t.retryIn() - 1)
+      expect(t.sockets).toHaveLength(i + 1)
+      await wait(1)
+      expect(t.sockets).toHaveLength(i + 2)
+    }
+    expect(delays).toEqual([...BACKOFF_MS, BACKOFF_MS.at(-1)])
+  })
+
+  test.each([0, 0.5, 0.99])(
+    'spreads retries by up to a quarter either way (random() = %s)',
+    async (random) => {
+      const t = setup({ random: () => random })
+      await t.connect()
+      t.last().closed(1006)
+      expect(t.retryIn()).toBe(Math.round(FIRST * (0.75 + random * 0.5)))
+    },
+  )
+
+  test('starts again from the shortest delay after a successful connection', async () => {
+    const t = setup()
+    await t.connect()
+    t.last().closed(1006)
+    await wait(FIRST)
+    t.last().closed(1006)
+    expect(t.retryIn()).toBe(BACKOFF_MS[1])
+    await wait(t.retryIn())
+    t.last().open()
+    t.last().message(ready())
+    t.last().closed(1006)
+    expect(t.retryIn()).toBe(FIRST)
+  })
+})
+
+describe('authentication', () => {
+  test('refreshes a refused token and reconnects at once', async () => {
+    const token = vi.fn().mockResolvedValueOnce('tok_old').mockResolvedValue('tok_new')
+    const t = setup({ token })
+    await t.connect()
+    t.last().open()
+    t.last().message({ type: 'error', code: 'unauthorized', message: 'Token expired' })
+    t.last().closed(4001)
+    expect(t.deps.refresh).toHaveBeenCalledWith('tok_old')
+    await flush()
+    expect(t.sockets).toHaveLength(2)
+    t.last().open()
+    expect(t.last().sent[0]).toMatchObject({ type: 'auth', token: 'tok_new' })
+    expect(t.changes.every((change) => change.retryIn === undefined)).toBe(true)
+  })
+
+  test('backs off when the server keeps refusing fresh tokens', async () => {
+    const t = setup()
+    await t.connect()
+    t.last().open()
+    t.last().closed(4001)
+    await flush()
+    t.last().open()
+    t.last().closed(4001)
+    await flush()
+    expect(t.sockets).toHaveLength(2)
+    expect(t.retryIn()).toBeGreaterThan(0)
+  })
+
+  test('stops for good when the sign-in is revoked', async () => {
+    const t = setup()
+    const { ws } = await t.open()
+    ws.closed(4003)
+    expect(t.deps.onRevoked).toHaveBeenCalledOnce()
+    expect(t.connection.status).toBe('idle')
+    expect(vi.getTimerCount()).toBe(0)
+    await wait(60_000)
+    expect(t.sockets).toHaveLength(1)
+  })
+
+  test('stops when there is no token because the user is signed out', async () => {
+    const token = vi.fn().mockRejectedValueOnce(new SuportraError('unauthorized')).mockResolvedValue('tok_1')
+    const t = setup({ token })
+    await t.connect()
+    expect(t.connection.status).toBe('idle')
+    expect(vi.getTimerCount()).toBe(0)
+    await wait(60_000)
+    expect(t.sockets).toHaveLength(0)
+
+    t.connection.start()
+    await flush()
+    expect(t.sockets).toHaveLength(1)
+  })
+
+  test('backs off when the token cannot be fetched for a network error', async () => {
+    const token = vi.fn().mockRejectedValueOnce(new SuportraError('network')).mockResolvedValue('tok_1')
+    const t = setup({ token })
+    await t.connect()
+    expect(t.changes.at(-1)).toMatchObject({
+      current: 'connecting',
+      retryIn: FIRST,
+      error: { code: 'network' },
+    })
+    await wait(FIRST)
+    expect(t.sockets).toHaveLength(1)
+  })
+})
+
+describe('heartbeat', () => {
+  test('pings every heartbeatMs while open', async () => {
+    const t = setup()
+    const { ws } = await t.open(5_000)
+    await wait(4_999)
+    expect(ws.pings()).toBe(0)
+    await wait(1)
+    expect(ws.sent.at(-1)).toEqual({ type: 'ping' })
+    ws.message({ type: 'pong' })
+    await wait(5_000)
+    expect(ws.pings()).toBe(2)
+  })
+
+  test('closes a socket that stays silent after a ping, then reconnects', async () => {
+    const t = setup()
+    const { ws } = await t.open(5_000)
+    await wait(5_000 + SILENCE_MS - 1)
+    expect(ws.closedWith).toBeUndefined()
+    await wait(1)
+    expect(ws.closedWith).toBeDefined()
+    ws.closed(1006)
+    await wait(FIRST)
+    expect(t.sockets).toHaveLength(2)
+  })
+
+  test('does not wait for a dead socket to finish closing before reconnecting', async () => {
+    const t = setup()
+    const { ws } = await t.open(5_000)
+    await wait(5_000 + SILENCE_MS)
+    expect(ws.closedWith).toBeDefined()
+    // A dead socket's close event comes only after the closing handshake times out (30-60 s), if ever.
+    expect(t.connection.status).toBe('reconnecting')
+    await wait(BACKOFF_MS[0] as number)
+    expect(t.sockets).toHaveLength(2)
+  })
+
+  test('counts any frame from the server as a sign of life', async () => {
+    const t = setup()
+    const { ws } = await t.open(5_000)
+    await wait(5_000 + SILENCE_MS - 1)
+    ws.message({ type: 'credits', balance: 3 })
+    await wait(2_000)
+    expect(ws.closedWith).toBeUndefined()
+    expect(t.connection.status).toBe('open')
+  })
+
+  test('gives up on an attempt that gets no ready in time, and tries again', async () => {
+    const t = setup()
+    await t.connect()
+    t.last().open()
+    await wait(SILENCE_MS - 1)
+    expect(t.last().closedWith).toBeUndefined()
+    await wait(1)
+    expect(t.last().closedWith).toBeDefined()
+    t.last().closed(1006)
+    await wait(FIRST)
+    expect(t.sockets).toHaveLength(2)
+  })
+})
+
+describe('lifecycle', () => {
+  test('keeps one socket when a listener leaves and another comes within a second (StrictMode)', async () => {
+    const t = setup()
+    const { ws, release } = await t.open()
+    release()
+    release() // a second call of the same release counts once
+    const again = t.connection.retain()
+    await wait(5_000)
+    expect(t.sockets).toHaveLength(1)
+    expect(ws.closedWith).toBeUndefined()
+    expect(t.connection.status).toBe('open')
+    again()
+    await wait(1_000)
+    expect(ws.closedWith).toBe(1000)
+  })
+
+  test('closes the socket a second after the last listener leaves', async () => {
+    const t = setup()
+    const { ws, release } = await t.open()
+    release()
+    await wait(999)
+    expect(ws.closedWith).toBeUndefined()
+    await wait(1)
+    expect(ws.closedWith).toBe(1000)
+    expect(t.connection.status).toBe('idle')
+  })
+
+  test.each<[string, (t: ReturnType<typeof setup>) => Promise<unknown>]>([
+    ['open with a ping awaiting its answer', (t) => t.open(5_000).then(() => wait(5_000))],
+    ['waiting to retry', (t) => t.open().then(({ ws }) => ws.closed(1006))],
+    ['lingering after the last listener left', (t) => t.open().then(({ release }) => release())],
+  ])('destroy() closes the socket and leaves no timer behind (%s)', async (_, reach) => {
+    const t = setup()
+    await reach(t)
+    t.connection.destroy()
+    expect(vi.getTimerCount()).toBe(0)
+    expect(t.sockets.every((ws) => ws.gone || ws.closedWith === 1000)).toBe(true)
+    expect(t.connection.status).toBe('idle')
+    await wait(60_000)
+    expect(t.sockets).toHaveLength(1)
+  })
+
+  test.each([
+    ['text that is not JSON', 'hello'],
+    ['an unknown type', { type: 'surprise' }],
+    ['a known type with the wrong shape', { type: 'credits', balance: 'lots' }],
+  ])('reports a malformed frame (%s) as a protocol error and stays open', async (_, frame) => {
+    const t = setup()
+    const { ws } = await t.open()
+    ws.message(frame)
+    expect(t.deps.onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'protocol' }))
+    expect(t.deps.onEvent).toHaveBeenCalledTimes(1) // only `ready`
+    expect(ws.closedWith).toBeUndefined()
+    expect(t.connection.status).toBe('open')
+  })
+})
+
+describe('network and page visibility', () => {
+  let page: ReturnType<typeof fakePage>
+  beforeEach(() => {
+    page = fakePage()
+  })
+
+  test('going offline closes the socket and waits without retrying', async () => {
+    const t = setup()
+    const { ws } = await t.open(5_000)
+    page.goOffline()
+    expect(ws.closedWith).toBeDefined()
+    expect(t.changes.at(-1)).toEqual({ current: 'offline', previous: 'open' })
+    expect(vi.getTimerCount()).toBe(0)
+    await wait(60_000)
+    expect(t.sockets).toHaveLength(1)
+  })
+
+  test('coming back online reconnects at once', async () => {
+    const t = setup()
+    await t.open()
+    page.goOffline()
+    page.goOnline()
+    await flush()
+    expect(t.sockets).toHaveLength(2)
+    expect(t.connection.status).toBe('reconnecting')
+  })
+
+  test('waits for the network when there is none to begin with', async () => {
+    page.navigator.onLine = false
+    const t = setup()
+    await t.connect()
+    await wait(60_000)
+    expect(t.sockets).toHaveLength(0)
+    expect(t.connection.status).toBe('offline')
+    page.goOnline()
+    await flush()
+    expect(t.sockets).toHaveLength(1)
+  })
+
+  test('becoming visible during backoff reconnects at once', async () => {
+    const t = setup()
+    const { ws } = await t.open()
+    ws.closed(1006)
+    page.show('hidden')
+    await flush()
+    expect(t.sockets).toHaveLength(1)
+    page.show('visible')
+    await flush()
+    expect(t.sockets).toHaveLength(2)
+  })
+
+  test('becoming visible while open checks the socket with a ping', async () => {
+    const t = setup()
+    const { ws } = await t.open()
+    page.show('visible')
+    expect(ws.sent.at(-1)).toEqual({ type: 'ping' })
+  })
+
+  test('stops listening to the page after destroy()', async () => {
+    const t = setup()
+    await t.open()
+    page.goOffline()
+    t.connection.destroy()
+    page.goOnline()
+    page.show('visible')
+    await flush()
+    expect(t.sockets).toHaveLength(1)
+  })
+})
