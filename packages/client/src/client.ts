@@ -167,6 +167,8 @@ export function createClient(options: ClientOptions) {
     if (user) {
       outbox.load(user.id)
       connection.start()
+      // Stores watched before the sign-in (a signed-out panel) load now.
+      refreshLive()
     }
     events.emit('user', user)
   }

@@ -16,6 +16,7 @@ import { sessionRoutes } from '../sessions/routes.js'
 import { ApiError } from './errors.js'
 import { isSameOrigin } from './origin.js'
 import { type Env, limitBody } from './request.js'
+import { widgetAssets } from './widget-assets.js'
 
 /** The HTTP API. Every failure leaves as `{ error: { code, message } }`; unknown errors as a logged 500. */
 export function createApp(ctx: Context): Hono<Env> {
@@ -53,6 +54,7 @@ export function createApp(ctx: Context): Hono<Env> {
   app.use('/v1/*', (c, next) => (c.req.path.endsWith('/attachments') ? next() : jsonLimit(c, next)))
 
   app.get('/health', (c) => c.json({ ok: true }))
+  app.route('/', widgetAssets())
   app.route('/v1/auth', authRoutes)
   app.route('/v1/me', meRoutes)
   app.route('/v1/account', accountRoutes)

@@ -1,0 +1,76 @@
+/** English, the default catalogue; every string the widget shows is here. `{name}` is filled in. */
+export const en = {
+  launcher: 'Ask a human',
+  title: 'Talk to a builder',
+  close: 'Close',
+  back: 'Back',
+  unread: '{count} unread',
+  // sign in
+  signInTitle: 'Sign in to talk to a builder',
+  email: 'Email',
+  password: 'Password',
+  signIn: 'Sign in',
+  signOut: 'Sign out',
+  wrongPassword: 'That email and password do not match.',
+  // new session
+  newTitle: 'What are you stuck on?',
+  tool: 'Tool',
+  topic: 'Describe the blocker',
+  topicHint: 'What you tried, what happened, what you expected',
+  context: 'Shared with the builder',
+  cost: 'Session cost: {cost} · Your credits: {balance}',
+  noCredits: 'Not enough credits: the session costs {cost}, your balance is {balance}.',
+  start: 'Start session',
+  pastSessions: 'Past sessions',
+  audit: 'Free stack audit',
+  // waiting and chat
+  waiting: 'Waiting for a builder',
+  position: 'You are #{position} in the queue',
+  expected: 'Usually answered within {minutes} min',
+  cancel: 'Cancel',
+  joined: '{name} joined',
+  started: 'Session started',
+  ended: 'Session ended',
+  cancelled: 'Session cancelled',
+  video: 'Upgraded to video',
+  typing: '{name} is typing…',
+  reconnecting: 'Reconnecting…',
+  offline: 'You are offline. Messages will be sent when you are back.',
+  composer: 'Write a message',
+  send: 'Send',
+  attach: 'Attach files',
+  pending: 'Sending…',
+  failed: 'Not sent',
+  retry: 'Retry',
+  discard: 'Discard',
+  copy: 'Copy',
+  copied: 'Copied',
+  read: 'Read',
+  end: 'End session',
+  builder: 'Builder',
+  you: 'You',
+  // rating
+  rateTitle: 'How did it go?',
+  stars: '{score} of 5',
+  comment: 'Anything to add? (optional)',
+  submit: 'Send',
+  thanks: 'Thank you!',
+  newSession: 'New session',
+  // history
+  historyEmpty: 'No past sessions yet.',
+  // audit
+  auditTitle: 'Free stack audit',
+  auditIntro:
+    'Tell us what you are building; a builder reviews your stack and emails you. No sign-in needed.',
+  building: 'What are you building?',
+  tools: 'Tools you use',
+  blockers: 'Blockers (optional)',
+  auditSent: 'Thanks! We will email you.',
+  // errors
+  error: 'Something went wrong. Please try again.',
+  serverDown: 'Suportra cannot be reached right now.',
+  tooLarge: 'Files can be at most 10 MB.',
+}
+
+export type Catalog = typeof en
+export type MessageKey = keyof Catalog

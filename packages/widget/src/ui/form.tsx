@@ -1,0 +1,77 @@
+import { useSignal } from '@preact/signals'
+import { SuportraError } from '@suportra/client'
+import type { ComponentChildren, JSX } from 'preact'
+import type { MessageKey } from '../i18n/i18n.js'
+import { useT } from './context.js'
+
+/** A labelled field; `multiline` makes it a textarea. */
+export function Field(props: {
+  label: string
+  name: string
+  value: string
+  onInput: (value: string) => void
+  type?: string
+  multiline?: boolean
+  required?: boolean
+  hint?: string
+}): JSX.Element {
+  const { label, multiline, onInput, hint, ...rest } = props
+  const input = (event: Event) => onInput((event.currentTarget as HTMLInputElement).value)
+  return (
+    <label class="field">
+      <span>{label}</span>
+      {multiline ? (
+        <textarea {...rest} rows={4} placeholder={hint} onInput={input} />
+      ) : (
+        <input {...rest} type={rest.type ?? 'text'} placeholder={hint} onInput={input} />
+      )}
+    </label>
+  )
+}
+
+/** The message to show for a failed call. */
+export function errorKey(error: unknown): MessageKey {
+  if (!SuportraError.isInstance(error)) return 'error'
+  if (error.code === 'network' || error.code === 'server') return 'serverDown'
+  return 'error'
+}
+
+/**
+ * A form that runs `action` on submit, disables itself meanwhile, and shows what went wrong in an
+ * alert (the server's own message when it gives one that fits).
+ */
+export function Form(props: {
+  action: () => Promise<unknown>
+  submit: string
+  children: ComponentChildren
+  describe?: (error: unknown) => string | undefined
+}): JSX.Element {
+  const t = useT()
+  const busy = useSignal(false)
+  const error = useSignal('')
+  const onSubmit = async (event: Event) => {
+    event.preventDefault()
+    busy.value = true
+    error.value = ''
+    try {
+      await props.action()
+    } catch (caught) {
+      error.value = props.describe?.(caught) ?? t(errorKey(caught))
+    } finally {
+      busy.value = false
+    }
+  }
+  return (
+    <form onSubmit={onSubmit}>
+      {props.children}
+      {error.value && (
+        <p class="error" role="alert">
+          {error.value}
+        </p>
+      )}
+      <button type="submit" class="primary" disabled={busy.value}>
+        {props.submit}
+      </button>
+    </form>
+  )
+}

@@ -1,0 +1,100 @@
+import { useStore } from '@nanostores/preact'
+import type { JSX } from 'preact'
+import { useEffect, useRef } from 'preact/hooks'
+import { useT, useWidget } from './context.js'
+import { Audit } from './screens/audit.js'
+import { Chat } from './screens/chat.js'
+import { History } from './screens/history.js'
+import { NewSession } from './screens/new-session.js'
+import { Rate } from './screens/rate.js'
+import { SignIn } from './screens/sign-in.js'
+
+const FOCUSABLE = 'button:not([disabled]),input:not([disabled]),select,textarea,a[href],[tabindex="0"]'
+
+/**
+ * The chat panel: a modal dialog. Focus moves in when it opens, stays inside (Tab wraps), and goes
+ * back where it was when it closes; Escape closes it.
+ */
+export function Panel(): JSX.Element {
+  const widget = useWidget()
+  const t = useT()
+  const user = useStore(widget.client.$user)
+  const sessions = useStore(widget.client.sessions.$list)
+  const balance = useStore(widget.client.credits.$balance)
+  const ref = useRef<HTMLDivElement>(null)
+
+  useEffect(() => {
+    const previous = (document.activeElement as HTMLElement | null) ?? undefined
+    ref.current?.querySelector<HTMLElement>('input,textarea,button:not(.icon)')?.focus()
+    // Phones: follow the visual viewport, so the on-screen keyboard never covers the composer.
+    const viewport = globalThis.visualViewport
+    const fit = () => {
+      ref.current?.style.setProperty('--vv-height', `${viewport?.height}px`)
+      ref.current?.style.setProperty('--vv-top', `${viewport?.offsetTop}px`)
+    }
+    viewport?.addEventListener('resize', fit)
+    viewport?.addEventListener('scroll', fit)
+    if (viewport) fit()
+    return () => {
+      viewport?.removeEventListener('resize', fit)
+      viewport?.removeEventListener('scroll', fit)
+      previous?.focus?.()
+    }
+  }, [])
+
+  const view = widget.view.value
+  const ongoing = sessions.find((s) => s.status === 'waiting' || s.status === 'active')
+  let screen: JSX.Element
+  if (view.name === 'audit') screen = <Audit />
+  else if (!user) screen = <SignIn />
+  else if (view.name === 'chat' || view.name === 'transcript') screen = <Chat id={view.id} />
+  else if (view.name === 'rate') screen = <Rate id={view.id} />
+  else if (view.name === 'history') screen = <History />
+  else if (view.name === 'home' && ongoing) screen = <Chat id={ongoing.id} />
+  else screen = <NewSession />
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') {
+      event.stopPropagation()
+      widget.close()
+    } else if (event.key === 'Tab') {
+      const items = [...(ref.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])]
+      const active = (ref.current?.getRootNode() as ShadowRoot).activeElement
+      const edge = event.shiftKey ? items[0] : items.at(-1)
+      if (active === edge) {
+        event.preventDefault()
+        ;(event.shiftKey ? items.at(-1) : items[0])?.focus()
+      }
+    }
+  }
+
+  return (
+    <div
+      ref={ref}
+      class="panel"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="suportra-title"
+      onKeyDown={onKeyDown}
+    >
+      <header>
+        {view.name !== 'home' && (
+          <button
+            type="button"
+            class="icon"
+            aria-label={t('back')}
+            onClick={() => widget.show({ name: 'home' })}
+          >
+            ‹
+          </button>
+        )}
+        <h2 id="suportra-title">{t('title')}</h2>
+        {user && balance !== undefined && <span class="chip">{balance} ◆</span>}
+        <button type="button" class="icon" aria-label={t('close')} onClick={widget.close}>
+          ×
+        </button>
+      </header>
+      <div class="body">{screen}</div>
+    </div>
+  )
+}

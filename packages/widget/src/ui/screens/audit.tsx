@@ -1,0 +1,74 @@
+import { useSignal } from '@preact/signals'
+import type { JSX } from 'preact'
+import { useT, useWidget } from '../context.js'
+import { Field, Form } from '../form.js'
+
+/** The free stack audit: no sign-in needed. */
+export function Audit(): JSX.Element {
+  const widget = useWidget()
+  const t = useT()
+  const email = useSignal(widget.client.$user.get()?.email ?? '')
+  const building = useSignal('')
+  const tools = useSignal('')
+  const blockers = useSignal('')
+  const sent = useSignal(false)
+  if (sent.value) {
+    return (
+      <section>
+        <h3>{t('auditSent')}</h3>
+      </section>
+    )
+  }
+  return (
+    <section>
+      <h3>{t('auditTitle')}</h3>
+      <p class="hint">{t('auditIntro')}</p>
+      <Form
+        submit={t('submit')}
+        action={async () => {
+          await widget.client.audits.submit({
+            email: email.value,
+            building: building.value,
+            tools: tools.value
+              .split(',')
+              .map((tool) => tool.trim())
+              .filter(Boolean),
+            blockers: blockers.value,
+          })
+          sent.value = true
+        }}
+      >
+        <Field
+          label={t('email')}
+          name="email"
+          type="email"
+          required
+          value={email.value}
+          onInput={(v) => (email.value = v)}
+        />
+        <Field
+          label={t('building')}
+          name="building"
+          multiline
+          required
+          value={building.value}
+          onInput={(v) => (building.value = v)}
+        />
+        <Field
+          label={t('tools')}
+          name="tools"
+          hint="Cursor, v0"
+          value={tools.value}
+          onInput={(v) => (tools.value = v)}
+        />
+        <Field
+          label={t('blockers')}
+          name="blockers"
+          multiline
+          value={blockers.value}
+          onInput={(v) => (blockers.value = v)}
+        />
+      </Form>
+    </section>
+  )
+}

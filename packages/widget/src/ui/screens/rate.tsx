@@ -1,0 +1,61 @@
+import { useSignal } from '@preact/signals'
+import type { JSX } from 'preact'
+import { useT, useWidget } from '../context.js'
+import { Field, Form } from '../form.js'
+
+/** One to five stars and an optional comment, once the session has ended. */
+export function Rate({ id }: { id: string }): JSX.Element {
+  const widget = useWidget()
+  const t = useT()
+  const score = useSignal(5)
+  const comment = useSignal('')
+  const done = useSignal(false)
+  if (done.value) {
+    return (
+      <section>
+        <h3>{t('thanks')}</h3>
+        <button type="button" class="primary" onClick={() => widget.show({ name: 'new' })}>
+          {t('newSession')}
+        </button>
+      </section>
+    )
+  }
+  return (
+    <section>
+      <h3>{t('rateTitle')}</h3>
+      <Form
+        submit={t('submit')}
+        action={async () => {
+          await widget.client.sessions
+            .get(id)
+            .rate({ score: score.value, ...(comment.value && { comment: comment.value }) })
+          done.value = true
+        }}
+      >
+        <fieldset class="stars">
+          <legend class="sr">{t('rateTitle')}</legend>
+          {[1, 2, 3, 4, 5].map((n) => (
+            <label>
+              <input
+                type="radio"
+                name="score"
+                value={n}
+                checked={score.value === n}
+                onChange={() => (score.value = n)}
+              />
+              <span aria-hidden="true">{n <= score.value ? '★' : '☆'}</span>
+              <span class="sr">{t('stars', { score: n })}</span>
+            </label>
+          ))}
+        </fieldset>
+        <Field
+          label={t('comment')}
+          name="comment"
+          multiline
+          value={comment.value}
+          onInput={(v) => (comment.value = v)}
+        />
+      </Form>
+    </section>
+  )
+}

@@ -1,0 +1,47 @@
+import { useSignal } from '@preact/signals'
+import { SuportraError } from '@suportra/client'
+import type { JSX } from 'preact'
+import { useT, useWidget } from '../context.js'
+import { Field, Form } from '../form.js'
+
+/** Email and password sign-in (vendors that identify their users never show this). */
+export function SignIn(): JSX.Element {
+  const widget = useWidget()
+  const t = useT()
+  const email = useSignal('')
+  const password = useSignal('')
+  return (
+    <section>
+      <h3>{t('signInTitle')}</h3>
+      <Form
+        submit={t('signIn')}
+        action={() => widget.client.auth.signIn({ email: email.value, password: password.value })}
+        describe={(error) =>
+          SuportraError.isInstance(error) && error.code === 'unauthorized' ? t('wrongPassword') : undefined
+        }
+      >
+        <Field
+          label={t('email')}
+          name="email"
+          type="email"
+          required
+          value={email.value}
+          onInput={(v) => (email.value = v)}
+        />
+        <Field
+          label={t('password')}
+          name="password"
+          type="password"
+          required
+          value={password.value}
+          onInput={(v) => (password.value = v)}
+        />
+      </Form>
+      <nav>
+        <button type="button" class="link" onClick={() => widget.show({ name: 'audit' })}>
+          {t('audit')}
+        </button>
+      </nav>
+    </section>
+  )
+}

@@ -1,0 +1,210 @@
+import { batch, effect, signal } from '@preact/signals'
+import {
+  createClient,
+  type Session,
+  type SessionContext,
+  type StorageOption,
+  type SuportraClient,
+  SuportraError,
+} from '@suportra/client'
+import { createI18n } from './i18n/i18n.js'
+
+export interface Theme {
+  /** Main colour (buttons, your messages). Any CSS colour. */
+  primary?: string
+  mode?: 'light' | 'dark' | 'auto'
+  position?: 'left' | 'right'
+  zIndex?: number
+  /** Launcher text; the launcher shows an icon next to it. */
+  launcherLabel?: string
+}
+
+export interface MountOptions {
+  /** The Suportra server, e.g. `https://api.suportra.com`. */
+  baseUrl: string
+  appId: string
+  theme?: Theme
+  /** `en`, `es`, `de`, `ar`…; default: the browser's language. */
+  locale?: string
+  /** Show the floating launcher (default true); false when you open the widget from your own button. */
+  launcher?: boolean
+  /** Where the sign-in and unsent messages are kept (default `local`). */
+  storage?: StorageOption
+  /** An element to render into instead of a new `<suportra-widget>` on `document.body`. */
+  host?: HTMLElement
+}
+
+/** What `open()` can prefill: the tool, the blocker, and what the user was doing. */
+export interface OpenOptions {
+  tool?: string
+  topic?: string
+  context?: SessionContext
+}
+
+export interface WidgetEvents {
+  ready: undefined
+  open: undefined
+  close: undefined
+  unread: { count: number }
+  'session-started': { session: Session }
+  'session-closed': { session: Session }
+  error: SuportraError
+}
+export type WidgetEventName = keyof WidgetEvents
+
+export type View =
+  | { name: 'home' }
+  | { name: 'new' }
+  | { name: 'chat'; id: string }
+  | { name: 'rate'; id: string }
+  | { name: 'history' }
+  | { name: 'transcript'; id: string }
+  | { name: 'audit' }
+
+/**
+ * One widget: the client it drives, and the UI state around it (open or not, which screen, what
+ * to prefill). Chat state itself lives in the client's stores; nothing here copies it.
+ */
+export function createWidget(options: MountOptions) {
+  const client: SuportraClient = createClient({
+    baseUrl: options.baseUrl,
+    appId: options.appId,
+    ...(options.storage && { storage: options.storage }),
+  })
+  const i18n = createI18n(options.locale)
+  const isOpen = signal(false)
+  const view = signal<View>({ name: 'home' })
+  const prefill = signal<OpenOptions>({})
+  const context = signal<SessionContext | undefined>(undefined)
+  const unread = signal(0)
+  const listeners = new Map<WidgetEventName, Set<(payload: never) => void>>()
+  /** Set once the user or the vendor acted: only then may the widget go online. */
+  const engaged = signal(false)
+  const cleanups: (() => void)[] = []
+
+  function emit<K extends WidgetEventName>(name: K, payload: WidgetEvents[K]) {
+    for (const listener of listeners.get(name) ?? []) (listener as (p: WidgetEvents[K]) => void)(payload)
+  }
+  cleanups.push(client.on('error', (error) => emit('error', error)))
+
+  // Follow the ongoing session once engaged: unread count, session events.
+  cleanups.push(
+    effect(() => {
+      if (!engaged.value) return
+      const stop = client.sessions.$list.subscribe(() => {})
+      const seen = new Map<string, Session['status']>()
+      const offSession = client.on('session', (session) => {
+        const before = seen.get(session.id)
+        seen.set(session.id, session.status)
+        if (before !== session.status && (session.status === 'closed' || session.status === 'cancelled')) {
+          emit('session-closed', { session })
+        }
+      })
+      const offMessage = client.on('message', (message) => {
+        const current = view.value
+        const visible = isOpen.value && current.name === 'chat' && current.id === message.sessionId
+        if (message.author === 'builder' && !visible) {
+          unread.value++
+          emit('unread', { count: unread.value })
+        }
+      })
+      return () => {
+        stop()
+        offSession()
+        offMessage()
+      }
+    }),
+  )
+
+  const widget = {
+    client,
+    i18n,
+    isOpen,
+    view,
+    prefill,
+    context,
+    unread,
+    theme: options.theme ?? {},
+    launcher: options.launcher !== false,
+
+    /** Opens the panel, optionally with the tool, topic and context filled in. */
+    open(input: OpenOptions = {}) {
+      batch(() => {
+        engaged.value = true
+        if (input.tool || input.topic || input.context) {
+          prefill.value = input
+          if (input.context) context.value = input.context
+          view.value = { name: 'home' }
+        }
+        if (!isOpen.value) {
+          isOpen.value = true
+          emit('open', undefined)
+        }
+      })
+    },
+    close() {
+      if (!isOpen.value) return
+      isOpen.value = false
+      emit('close', undefined)
+    },
+    toggle() {
+      if (isOpen.value) widget.close()
+      else widget.open()
+    },
+    /** Signs in the user your backend vouches for (an HS256 token signed with your identity secret). */
+    async identify(input: { token: string }) {
+      engaged.value = true
+      try {
+        await client.auth.identify(input)
+      } catch (error) {
+        emit(
+          'error',
+          SuportraError.isInstance(error) ? error : new SuportraError('network', undefined, { cause: error }),
+        )
+        throw error
+      }
+    },
+    async signOut() {
+      await client.auth.signOut()
+      view.value = { name: 'home' }
+    },
+    /** What the user is doing (page, file, error…), shared with the builder when a session starts. */
+    setContext(next: SessionContext | undefined) {
+      context.value = next
+    },
+    /** Marks the messages of a session as seen (the chat is on screen). */
+    seen() {
+      if (unread.value === 0) return
+      unread.value = 0
+      emit('unread', { count: 0 })
+    },
+    show(next: View) {
+      view.value = next
+    },
+    started(session: Session) {
+      emit('session-started', { session })
+    },
+    on<K extends WidgetEventName>(name: K, listener: (payload: WidgetEvents[K]) => void): () => void {
+      const set = listeners.get(name) ?? new Set()
+      listeners.set(name, set)
+      set.add(listener as (payload: never) => void)
+      return () => widget.off(name, listener)
+    },
+    off<K extends WidgetEventName>(name: K, listener: (payload: WidgetEvents[K]) => void): void {
+      listeners.get(name)?.delete(listener as (payload: never) => void)
+    },
+    emit,
+    /** Internal: runs on destroy. */
+    onDestroy(fn: () => void) {
+      cleanups.push(fn)
+    },
+    destroy() {
+      for (const fn of cleanups.splice(0)) fn()
+      listeners.clear()
+      client.destroy()
+    },
+  }
+  return widget
+}
+
+export type Widget = ReturnType<typeof createWidget>

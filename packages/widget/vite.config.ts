@@ -1,0 +1,16 @@
+import { defineConfig } from 'vite'
+
+/** The npm entries: `mount()` (pure) and `auto` (what the loader boots); dependencies stay external. */
+export default defineConfig({
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    target: 'es2022',
+    lib: { entry: { index: 'src/index.ts', auto: 'src/auto.ts' }, formats: ['es'] },
+    rollupOptions: {
+      external: [/^preact/, /^@preact\//, /^@suportra\/client/],
+      output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
+  },
+})

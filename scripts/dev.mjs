@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// `pnpm dev`: the reference server with the demo seed, plus the example host pages, each on its own
+// origin like a real vendor site. Ctrl+C stops everything.
+import { fileURLToPath } from 'node:url'
+import { DEMO, startServer } from '@suportra/server'
+import { startHostServer } from '../examples/host-server.mjs'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const api = await startServer({
+  port: Number(process.env.PORT ?? 8787),
+  db: `${root}.data/demo.db`,
+  seed: 'demo',
+})
+const scriptTag = await startHostServer({ root: `${root}examples/script-tag`, apiUrl: api.url, port: 5173 })
+
+console.log(`
+Suportra demo
+
+  API server        ${api.url}
+  Script-tag page   ${scriptTag.url}   (a vendor page with the widget; "Ask a human" opens it)
+
+  User              ${DEMO.user.email} / ${DEMO.user.password}  (${DEMO.user.credits} credits)
+  Builder           ${DEMO.builder.email} / ${DEMO.builder.password}
+  App               ${DEMO.appId}  (identity secret: ${DEMO.identitySecret})
+`)
+
+const stop = async () => {
+  await Promise.all([scriptTag.close(), api.close()])
+  process.exit(0)
+}
+process.on('SIGINT', stop)
+process.on('SIGTERM', stop)
