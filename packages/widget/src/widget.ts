@@ -32,6 +32,9 @@ export interface MountOptions {
   storage?: StorageOption
   /** An element to render into instead of a new `<suportra-widget>` on `document.body`. */
   host?: HTMLElement
+  /** Passed to the client (tests, custom networking). */
+  fetch?: typeof fetch
+  WebSocket?: WebSocketFactory
 }
 
 /** What `open()` can prefill: the tool, the blocker, and what the user was doing. */
@@ -70,6 +73,8 @@ export function createWidget(options: MountOptions) {
     baseUrl: options.baseUrl,
     appId: options.appId,
     ...(options.storage && { storage: options.storage }),
+    ...(options.fetch && { fetch: options.fetch }),
+    ...(options.WebSocket && { WebSocket: options.WebSocket }),
   })
   const i18n = createI18n(options.locale)
   const isOpen = signal(false)
