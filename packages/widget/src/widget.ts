@@ -6,6 +6,7 @@ import {
   type StorageOption,
   type SuportraClient,
   SuportraError,
+  type WebSocketFactory,
 } from '@suportra/client'
 import { createI18n } from './i18n/i18n.js'
 
