@@ -98,7 +98,9 @@ describe('the script-tag example', () => {
       .poll(() => dialog.getByLabel('Describe the blocker').inputValue())
       .toContain('Hydration error')
     await expect.poll(() => dialog.getByLabel('Tool').inputValue()).toBe('v0')
-    expect(await dialog.getByLabel('Shared with the builder').textContent()).toContain('Hydration failed')
+    expect(await dialog.getByRole('group', { name: 'Shared with the builder' }).textContent()).toContain(
+      'Hydration failed',
+    )
     await expect.poll(() => dialog.getByText('Session cost: 1 · Your credits: 3').isVisible()).toBe(true)
     await dialog.getByRole('button', { name: 'Start session' }).click()
     await expect.poll(() => dialog.getByText('Waiting for a builder').isVisible()).toBe(true)
@@ -113,13 +115,11 @@ describe('the script-tag example', () => {
     const composer = dialog.getByLabel('Write a message')
     await composer.fill('Like this?\n```tsx\nconst [now, setNow] = useState<Date>()\n```')
     await composer.press('Enter')
-    await dialog
-      .locator('input[type=file]')
-      .setInputFiles({
-        name: 'page.tsx',
-        mimeType: 'text/plain',
-        buffer: Buffer.from('export default function Page() {}'),
-      })
+    await dialog.locator('input[type=file]').setInputFiles({
+      name: 'page.tsx',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('export default function Page() {}'),
+    })
     await composer.fill('and the file')
     await composer.press('Enter')
     await waitForBuilder(handle, (bodies) =>

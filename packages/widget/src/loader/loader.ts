@@ -34,7 +34,8 @@ if (tag && !win.__suportra) {
   let loading: Promise<unknown> | undefined
 
   const load = () => {
-    loading ??= import(new URL('widget/app.js', tag.src).href).then(
+    if (loading) return
+    loading = import(new URL('widget/app.js', tag.src).href).then(
       (app: { boot: (...args: unknown[]) => void }) => app.boot(config, queue, host),
       () => {
         loading = undefined // let the next interaction try again

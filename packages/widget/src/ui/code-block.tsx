@@ -25,6 +25,7 @@ export function CodeBlock({ language, content }: { language: string; content: st
           {copied.value ? t('copied') : t('copy')}
         </button>
       </figcaption>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable for keyboard users (axe: scrollable-region-focusable) */}
       <pre tabIndex={0}>
         <code>{content}</code>
       </pre>

@@ -18,6 +18,7 @@ export function Field(props: {
   const { label, multiline, onInput, hint, ...rest } = props
   const input = (event: Event) => onInput((event.currentTarget as HTMLInputElement).value)
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the input or textarea is inside the label
     <label class="field">
       <span>{label}</span>
       {multiline ? (

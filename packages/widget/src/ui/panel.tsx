@@ -59,7 +59,7 @@ export function Panel(): JSX.Element {
       widget.close()
     } else if (event.key === 'Tab') {
       const items = [...(ref.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])]
-      const active = (ref.current?.getRootNode() as ShadowRoot).activeElement
+      const active = (ref.current?.getRootNode() as ShadowRoot | undefined)?.activeElement
       const edge = event.shiftKey ? items[0] : items.at(-1)
       if (active === edge) {
         event.preventDefault()

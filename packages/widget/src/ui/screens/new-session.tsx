@@ -75,8 +75,8 @@ export function NewSession(): JSX.Element {
           onInput={(v) => (topic.value = v)}
         />
         {context && Object.keys(context).length > 0 && (
-          <div class="card" aria-label={t('context')}>
-            <strong>{t('context')}</strong>
+          <fieldset class="card">
+            <legend>{t('context')}</legend>
             <dl>
               {Object.entries(context).map(([key, value]) => (
                 <>
@@ -85,7 +85,7 @@ export function NewSession(): JSX.Element {
                 </>
               ))}
             </dl>
-          </div>
+          </fieldset>
         )}
         {balance !== undefined && (
           <p class={short ? 'error' : 'hint'}>
