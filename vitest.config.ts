@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 // Workspace packages resolve to their TypeScript sources (the `source` export condition),
@@ -5,18 +6,36 @@ import { defineConfig } from 'vitest/config'
 const conditions = ['source']
 
 /** One Vitest project per package (and one for the examples). */
-function project(
-  name: string,
-  root: string,
-  environment: 'node' | 'happy-dom' = 'node',
-  jsx?: 'preact' | 'react',
-) {
+function project(name: string, root: string, environment: string = 'node', jsx?: 'preact' | 'react') {
   return {
     resolve: { conditions },
     ssr: { resolve: { conditions } },
     ...(jsx && { oxc: { jsx: { runtime: 'automatic' as const, importSource: jsx } } }),
-    test: { name, root, environment, testTimeout: 30_000, hookTimeout: 30_000 },
+    test: {
+      name,
+      root,
+      environment:
+        environment === 'dom'
+          ? fileURLToPath(new URL('test/happy-dom-environment.ts', import.meta.url))
+          : 'node',
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
+    },
   }
+}
+
+/** React 18 for the second run of the hook tests: every import of React resolves to packages/react/react18. */
+const react18 = fileURLToPath(new URL('packages/react/react18/node_modules/', import.meta.url))
+const onReact18 = {
+  ...project('react-18', 'packages/react', 'dom', 'react'),
+  resolve: {
+    conditions,
+    alias: [
+      { find: /^react(\/.*)?$/, replacement: `${react18}react$1` },
+      { find: /^react-dom(\/.*)?$/, replacement: `${react18}react-dom$1` },
+      { find: /^@testing-library\/react$/, replacement: `${react18}@testing-library/react` },
+    ],
+  },
 }
 
 export default defineConfig({
@@ -24,7 +43,16 @@ export default defineConfig({
     projects: [
       project('server', 'packages/server'),
       project('client', 'packages/client'),
-      project('widget', 'packages/widget', 'happy-dom', 'preact'),
+      project('widget', 'packages/widget', 'dom', 'preact'),
+      project('react', 'packages/react', 'dom', 'react'),
+      {
+        ...onReact18,
+        test: {
+          ...onReact18.test,
+          include: ['src/hooks.test.tsx'],
+          server: { deps: { inline: [/@testing-library/] } },
+        },
+      },
       project('examples', 'examples'),
     ],
   },

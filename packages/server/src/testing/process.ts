@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export interface ServerProcess {
@@ -11,7 +12,7 @@ export interface ServerProcess {
 }
 
 /** The built CLI (`pnpm build` first; `pnpm test` does). */
-export const CLI_PATH = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
+export const CLI_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/cli.js')
 
 /**
  * Starts `suportra-server` as a separate process on `dbFile`, so tests can kill it for real.
