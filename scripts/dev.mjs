@@ -12,12 +12,24 @@ const api = await startServer({
   seed: 'demo',
 })
 const scriptTag = await startHostServer({ root: `${root}examples/script-tag`, apiUrl: api.url, port: 5173 })
+const reactApp = await startHostServer({
+  root: `${root}examples/react-app/dist`,
+  apiUrl: api.url,
+  port: 5174,
+})
+const console_ = await startHostServer({
+  root: `${root}examples/builder-console/dist`,
+  apiUrl: api.url,
+  port: 5175,
+})
 
 console.log(`
 Suportra demo
 
   API server        ${api.url}
   Script-tag page   ${scriptTag.url}   (a vendor page with the widget; "Ask a human" opens it)
+  React app         ${reactApp.url}   (a vendor's own chat UI built from @suportra/react hooks)
+  Builder console   ${console_.url}   (sign in as the builder, claim sessions, reply)
 
   User              ${DEMO.user.email} / ${DEMO.user.password}  (${DEMO.user.credits} credits)
   Builder           ${DEMO.builder.email} / ${DEMO.builder.password}
@@ -25,7 +37,7 @@ Suportra demo
 `)
 
 const stop = async () => {
-  await Promise.all([scriptTag.close(), api.close()])
+  await Promise.all([scriptTag.close(), reactApp.close(), console_.close(), api.close()])
   process.exit(0)
 }
 process.on('SIGINT', stop)

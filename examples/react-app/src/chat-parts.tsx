@@ -1,0 +1,95 @@
+// Pieces both React examples (this app and the builder console) use to show a transcript. Everything is rendered as text nodes:
+// message bodies never become HTML.
+import type { Attachment, ChatMessage } from '@suportra/client'
+import { useSuportra } from '@suportra/react'
+
+const EVENTS: Record<string, string> = {
+  started: 'Session started',
+  claimed: 'A builder joined',
+  video: 'Upgraded to video',
+  closed: 'Session closed',
+  cancelled: 'Session cancelled',
+}
+
+/** Splits text on ``` fences: prose stays text, fenced parts become code blocks. */
+function TextWithCode({ text }: { text: string }) {
+  const parts = text.split(/^```[\w+#.-]*\n?|\n?```$/m)
+  return (
+    <>
+      {parts.map((part, i) =>
+        i % 2 === 1 ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: parts of one immutable string
+          <pre key={i}>
+            <code>{part}</code>
+          </pre>
+        ) : (
+          // biome-ignore lint/suspicious/noArrayIndexKey: parts of one immutable string
+          part && <p key={i}>{part}</p>
+        ),
+      )}
+    </>
+  )
+}
+
+function FileLink({ file }: { file: Attachment }) {
+  const client = useSuportra()
+  const save = async () => {
+    const url = URL.createObjectURL(await client.download(file.url))
+    const a = document.createElement('a')
+    a.href = url
+    a.download = file.name
+    a.click()
+    setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  }
+  return file.url ? (
+    <button type="button" className="link" onClick={save}>
+      📎 {file.name}
+    </button>
+  ) : (
+    <span>📎 {file.name}</span>
+  )
+}
+
+export function MessageView({
+  message,
+  mine,
+  onRetry,
+}: {
+  message: ChatMessage
+  mine: boolean
+  onRetry?: () => void
+}) {
+  if (message.kind === 'event') return <li className="event">{EVENTS[message.body] ?? message.body}</li>
+  return (
+    <li className={`message ${mine ? 'mine' : 'theirs'} ${message.status}`}>
+      <TextWithCode text={message.body} />
+      {message.code && (
+        <figure>
+          <figcaption>{message.code.language || 'code'}</figcaption>
+          <pre>
+            <code>{message.code.content}</code>
+          </pre>
+        </figure>
+      )}
+      {message.attachments.map((file) => (
+        <FileLink key={file.id || file.name} file={file} />
+      ))}
+      {message.status === 'pending' && <small>sending…</small>}
+      {message.status === 'failed' && (
+        <small role="alert">
+          not sent{message.error ? `: ${message.error.message}` : ''}{' '}
+          <button type="button" className="link" onClick={onRetry}>
+            retry
+          </button>
+        </small>
+      )}
+    </li>
+  )
+}
+
+/** The API server's address: the page carries it in <meta name="suportra-url">. */
+export function apiUrl(): string {
+  return (
+    document.querySelector<HTMLMetaElement>('meta[name="suportra-url"]')?.content ?? 'http://127.0.0.1:8787'
+  )
+}
