@@ -1,11 +1,7 @@
 // The vendor's page script: the Suportra(...) queue stub (calls made before widget.js has loaded are
 // kept and replayed in order), an "Ask a human" button that opens the widget with the current tool,
 // error and file, and a sign-in that identifies the user with a token from the vendor's backend.
-window.Suportra =
-  window.Suportra ||
-  function () {
-    ;(window.Suportra.q = window.Suportra.q || []).push([...arguments])
-  }
+window.Suportra ??= Object.assign((...args) => window.Suportra.q.push(args), { q: [] })
 
 Suportra('on', 'session-started', (event) => console.log('Suportra session started', event.session.id))
 

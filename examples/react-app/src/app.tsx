@@ -183,13 +183,14 @@ function Conversation({ id, onBack }: { id: string; onBack: () => void }) {
         </form>
       )}
       {session?.status === 'closed' && !session.rating && !rated && (
-        <div className="rate" role="group" aria-label="Rate this session">
+        <fieldset className="rate">
+          <legend>Rate this session</legend>
           {[1, 2, 3, 4, 5].map((score) => (
             <button key={score} type="button" onClick={() => rate({ score }).then(() => setRated(true))}>
               {score} ★
             </button>
           ))}
-        </div>
+        </fieldset>
       )}
       {(rated || session?.rating) && <p>Thanks for rating!</p>}
     </section>
