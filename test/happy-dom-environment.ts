@@ -1,5 +1,5 @@
 import type { Environment } from 'vitest/environments'
-import { builtinEnvironments } from 'vitest/environments'
+import { builtinEnvironments } from 'vitest/runtime'
 
 /**
  * happy-dom for the DOM, Node for the network. Component and hook tests run the real server in the

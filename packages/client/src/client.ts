@@ -107,13 +107,11 @@ export function createClient(options: ClientOptions) {
     onError: (error) => events.emit('error', error),
   })
 
-  let opened = false
   function onEvent(event: RealtimeEvent) {
     switch (event.type) {
       case 'ready':
-        // Back after a gap: what changed meanwhile outside the resumed sessions comes over HTTP.
-        if (opened) refreshLive()
-        opened = true
+        // Events between the last HTTP load and this socket (or during a gap) were not delivered: catch up.
+        refreshLive()
         outbox.nudge()
         return
       case 'message':
@@ -156,7 +154,6 @@ export function createClient(options: ClientOptions) {
     const previous = $user.get()
     $user.set(user)
     if (previous?.id === user?.id) return
-    opened = false
     if (previous) {
       connection.disable()
       outbox.unload(!user)

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createAdaptorServer } from '@hono/node-server'
 import { WebSocketServer } from 'ws'
+import * as z from 'zod/mini'
 import { Apps } from './apps/apps.js'
 import { TokenService } from './auth/tokens.js'
 import { resolveConfig, type ServerOptions } from './config.js'
@@ -40,6 +41,8 @@ export interface SuportraServer {
 
 /** Builds the shared context: database (migrated), secrets, token service, bus. */
 export async function createContext(options: ServerOptions & { logger?: Logger } = {}): Promise<Context> {
+  // Validation errors go back to people: English messages, not zod/mini's bare "Invalid input".
+  z.config(z.locales.en())
   const config = resolveConfig(options)
   const store = await openDatabase(config.db)
   const bus = new LocalBus()

@@ -1,6 +1,9 @@
 /** Largest attachment, in bytes (checked by the client before uploading). */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
+/** Longest message text, in characters. */
+export const MAX_TEXT_LENGTH = 20_000
+
 /** Size limits the server enforces. */
 export const LIMITS = {
   nameLength: 100,
@@ -10,7 +13,7 @@ export const LIMITS = {
   topicLength: 500,
   /** Serialized JSON size of a session's context, in bytes. */
   contextBytes: 64 * 1024,
-  textLength: 20_000,
+  textLength: MAX_TEXT_LENGTH,
   codeLength: 200_000,
   languageLength: 40,
   attachmentsPerMessage: 10,

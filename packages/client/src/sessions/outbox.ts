@@ -2,7 +2,7 @@ import { atom } from 'nanostores'
 import { isRetryable, SuportraError } from '../core/errors.js'
 import { type StorageLike, storedValue } from '../core/storage.js'
 import type { Http } from '../http/http.js'
-import { MAX_ATTACHMENT_BYTES } from '../protocol/limits.js'
+import { MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH } from '../protocol/limits.js'
 import type { Message } from '../protocol/models.js'
 import { AttachmentResponse, MessageResponse } from '../protocol/responses.js'
 
@@ -69,9 +69,8 @@ export class Outbox {
     if (!this.#stored) return Promise.reject(new SuportraError('unauthorized'))
     this.#blobs.set(entry.id, blobs)
     this.#update((entries) => [...entries, entry])
-    return blobs.some((blob) => blob.size > MAX_ATTACHMENT_BYTES)
-      ? this.#fail(entry, new SuportraError('validation', 'Files can be at most 10 MB'))
-      : this.#enqueue(entry)
+    const refused = this.#refusal(entry)
+    return refused ? this.#fail(entry, refused) : this.#enqueue(entry)
   }
 
   /** Sends a failed message again, with the same id. */
@@ -140,7 +139,18 @@ export class Outbox {
     }
   }
 
+  /** What the server would refuse anyway, found before anything is sent. */
+  #refusal(entry: OutboxEntry): SuportraError | undefined {
+    if (entry.body.length > MAX_TEXT_LENGTH)
+      return new SuportraError('validation', 'Messages can be at most 20,000 characters')
+    if (this.#blobs.get(entry.id)?.some((blob) => blob.size > MAX_ATTACHMENT_BYTES)) {
+      return new SuportraError('validation', 'Files can be at most 10 MB')
+    }
+  }
+
   async #deliver(entry: OutboxEntry): Promise<Message> {
+    const refused = this.#refusal(entry)
+    if (refused) throw refused
     const { id, sessionId, attachments, uploaded } = entry
     if (uploaded.length < attachments.length) {
       const blob = this.#blobs.get(id)?.[uploaded.length]

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto'
 import { decodeProtectedHeader, jwtVerify } from 'jose'
 import * as z from 'zod/mini'
 import { invalid, unauthorized } from '../http/errors.js'
@@ -36,7 +37,7 @@ export async function verifyIdentityToken(
 
   let payload: unknown
   try {
-    ;({ payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+    ;({ payload } = await jwtVerify(token, createSecretKey(Buffer.from(secret)), {
       algorithms: ['HS256'],
       requiredClaims: ['exp', 'sub'],
       clockTolerance: CLOCK_TOLERANCE_SECONDS,

@@ -28,7 +28,7 @@ const AUDIENCE = 'suportra-api'
  * (outside a short grace window for concurrent refreshes) revokes the whole family.
  */
 export class TokenService {
-  readonly #key: Uint8Array
+  readonly #key: Promise<CryptoKey>
   readonly #store: Database
   readonly #config: Config
   readonly #onRevoke: (familyIds: string[], userId: string) => void
@@ -39,7 +39,15 @@ export class TokenService {
     config: Config,
     onRevoke: (familyIds: string[], userId: string) => void,
   ) {
-    this.#key = new TextEncoder().encode(secret)
+    // Imported once: given raw bytes, jose would import a WebCrypto key on every request (which
+    // dominated the request profile).
+    this.#key = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    )
     this.#store = store
     this.#config = config
     this.#onRevoke = onRevoke
@@ -66,7 +74,7 @@ export class TokenService {
   async verify(token: string): Promise<Caller> {
     let payload: Record<string, unknown>
     try {
-      ;({ payload } = await jwtVerify(token, this.#key, {
+      ;({ payload } = await jwtVerify(token, await this.#key, {
         algorithms: ['HS256'],
         issuer: ISSUER,
         audience: AUDIENCE,
@@ -183,7 +191,7 @@ export class TokenService {
       .setAudience(AUDIENCE)
       .setIssuedAt()
       .setExpirationTime(`${this.#config.accessTokenTtlSeconds}s`)
-      .sign(this.#key)
+      .sign(await this.#key)
     return { accessToken, refreshToken, expiresIn: this.#config.accessTokenTtlSeconds }
   }
 }

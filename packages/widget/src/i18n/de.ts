@@ -60,6 +60,7 @@ export const de: Catalog = {
   tools: 'Deine Werkzeuge',
   blockers: 'Hindernisse (optional)',
   auditSent: 'Danke! Wir melden uns per E-Mail.',
+  invalidEmail: 'Gib eine gültige E-Mail-Adresse ein.',
   error: 'Etwas ist schiefgelaufen. Bitte versuche es erneut.',
   serverDown: 'Suportra ist gerade nicht erreichbar.',
   tooLarge: 'Dateien dürfen höchstens 10 MB groß sein.',

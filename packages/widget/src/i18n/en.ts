@@ -67,6 +67,7 @@ export const en = {
   blockers: 'Blockers (optional)',
   auditSent: 'Thanks! We will email you.',
   // errors
+  invalidEmail: 'Enter a valid email address.',
   error: 'Something went wrong. Please try again.',
   serverDown: 'Suportra cannot be reached right now.',
   tooLarge: 'Files can be at most 10 MB.',

@@ -60,6 +60,7 @@ export const es: Catalog = {
   tools: 'Herramientas que usas',
   blockers: 'Bloqueos (opcional)',
   auditSent: '¡Gracias! Te escribiremos.',
+  invalidEmail: 'Escribe un correo electrónico válido.',
   error: 'Algo salió mal. Inténtalo de nuevo.',
   serverDown: 'No se puede conectar con Suportra ahora.',
   tooLarge: 'Los archivos pueden ocupar como máximo 10 MB.',

@@ -24,7 +24,9 @@ export function Panel(): JSX.Element {
   const ref = useRef<HTMLDivElement>(null)
 
   useEffect(() => {
-    const previous = (document.activeElement as HTMLElement | null) ?? undefined
+    // Inside a shadow root document.activeElement is only the host; the launcher is the root's.
+    const root = ref.current?.getRootNode() as Document | ShadowRoot | undefined
+    const previous = ((root?.activeElement ?? document.activeElement) as HTMLElement | null) ?? undefined
     ref.current?.querySelector<HTMLElement>('input,textarea,button:not(.icon)')?.focus()
     // Phones: follow the visual viewport, so the on-screen keyboard never covers the composer.
     const viewport = globalThis.visualViewport

@@ -1,7 +1,14 @@
 import { useSignal } from '@preact/signals'
+import { SuportraError } from '@suportra/client'
 import type { JSX } from 'preact'
 import { useT, useWidget } from '../context.js'
 import { Field, Form } from '../form.js'
+
+/** Whether a validation error from the server is about `field`. */
+function isAbout(error: unknown, field: string): boolean {
+  const issues = SuportraError.isInstance(error) ? error.details?.issues : undefined
+  return Array.isArray(issues) && issues.some((issue: { path?: string }) => issue.path === field)
+}
 
 /** The free stack audit: no sign-in needed. */
 export function Audit(): JSX.Element {
@@ -25,6 +32,7 @@ export function Audit(): JSX.Element {
       <p class="hint">{t('auditIntro')}</p>
       <Form
         submit={t('submit')}
+        describe={(error) => (isAbout(error, 'email') ? t('invalidEmail') : undefined)}
         action={async () => {
           await widget.client.audits.submit({
             email: email.value,

@@ -79,11 +79,16 @@ export function Chat({ id }: { id: string }): JSX.Element {
           {t('rateTitle')}
         </button>
       )}
-      {session && !open && (
-        <button type="button" class="link" onClick={() => widget.show({ name: 'new' })}>
-          {t('newSession')}
+      <nav>
+        {session && !open && (
+          <button type="button" class="link" onClick={() => widget.show({ name: 'new' })}>
+            {t('newSession')}
+          </button>
+        )}
+        <button type="button" class="link" onClick={() => widget.show({ name: 'history' })}>
+          {t('pastSessions')}
         </button>
-      )}
+      </nav>
     </section>
   )
 }

@@ -1,0 +1,166 @@
+import { api } from '@suportra/server/testing'
+import { fireEvent, screen, waitFor, within } from '@testing-library/preact'
+import { expect, test } from 'vitest'
+import {
+  type Account,
+  connected,
+  openPanel,
+  openSignedIn,
+  realtimeGate,
+  renderWidget,
+  setupServer,
+  startSession,
+  type,
+} from '../../../test/helpers.js'
+
+const harness = setupServer()
+
+/** Sessions the server holds for `account`. */
+const storedSessions = async (account: Account) =>
+  (await api(harness.server.url, 'GET', '/v1/sessions', { token: account.token })).body.sessions as {
+    id: string
+    status: string
+    tool: string
+    topic: string
+    context: unknown
+  }[]
+
+/** Started sessions would wait in the shared queue; cancel them so positions stay predictable. */
+const cancelAfterTest = (account: Account, id: string) =>
+  harness.defer(() =>
+    api(harness.server.url, 'POST', `/v1/sessions/${id}/cancel`, { token: account.token, body: {} }),
+  )
+
+const toolSelect = () => screen.getByRole('combobox', { name: 'Tool' }) as HTMLSelectElement
+const topicField = () => screen.getByRole('textbox', { name: 'Describe the blocker' }) as HTMLTextAreaElement
+
+test('the tools load from the server, the first one selected', async () => {
+  await openSignedIn(harness)
+
+  await screen.findByRole('option', { name: 'Cursor' })
+  const names = within(toolSelect())
+    .getAllByRole('option')
+    .map((option) => option.textContent)
+  expect(names).toEqual(expect.arrayContaining(['Cursor', 'Claude Code', 'Lovable', 'Bolt', 'v0']))
+  expect(toolSelect().value).toBe('cursor')
+})
+
+test('shows what a session costs and the balance', async () => {
+  await openSignedIn(harness, 3)
+
+  expect(await screen.findByText('Session cost: 1 · Your credits: 3')).toBeTruthy()
+  // The header shows the balance too.
+  expect(await screen.findByText('3 ◆')).toBeTruthy()
+})
+
+test('open({ tool, topic, context }) prefills the form and shows what will be shared', async () => {
+  const account = await harness.user()
+  const widget = harness.widget()
+  await widget.client.auth.signIn({ email: account.email, password: account.password })
+  renderWidget(widget)
+  const context = { url: 'http://localhost:3000/checkout', error: 'TypeError: x is undefined' }
+  await openPanel(widget, { tool: 'claude-code', topic: 'Checkout crashes', context })
+
+  await screen.findByRole('option', { name: 'Claude Code' })
+  await waitFor(() => expect(toolSelect().value).toBe('claude-code'))
+  expect(topicField().value).toBe('Checkout crashes')
+
+  const card = screen.getByRole('group', { name: 'Shared with the builder' })
+  const terms = [...card.querySelectorAll('dt')].map((dt) => dt.textContent)
+  const values = [...card.querySelectorAll('dd')].map((dd) => dd.textContent)
+  expect(terms).toEqual(['url', 'error'])
+  expect(values).toEqual([context.url, context.error])
+
+  // Starting sends the tool, topic and context to the server.
+  const id = await startSession(widget, 'Checkout crashes on submit')
+  cancelAfterTest(account, id)
+  const [stored] = await storedSessions(account)
+  expect(stored).toMatchObject({ id, tool: 'claude-code', topic: 'Checkout crashes on submit', context })
+})
+
+test('without a context no context card is shown', async () => {
+  await openSignedIn(harness)
+  await screen.findByRole('option', { name: 'Cursor' })
+  expect(screen.queryByRole('group', { name: 'Shared with the builder' })).toBeNull()
+})
+
+test('setContext() before opening shows that context too', async () => {
+  const account = await harness.user()
+  const widget = harness.widget()
+  await widget.client.auth.signIn({ email: account.email, password: account.password })
+  widget.setContext({ file: 'src/app.tsx' })
+  renderWidget(widget)
+  await openPanel(widget)
+
+  const card = await screen.findByRole('group', { name: 'Shared with the builder' })
+  expect(card.querySelector('dd')?.textContent).toBe('src/app.tsx')
+})
+
+test('with too few credits the form says so, and starting creates no session', async () => {
+  const { account } = await openSignedIn(harness, 0)
+
+  const warning = await screen.findByText('Not enough credits: the session costs 1, your balance is 0.')
+  expect(warning.getAttribute('class')).toContain('error')
+
+  await screen.findByRole('option', { name: 'Cursor' })
+  type(topicField(), 'Deploy fails')
+  fireEvent.click(screen.getByRole('button', { name: 'Start session' }))
+
+  const alert = await screen.findByRole('alert')
+  expect(alert.textContent).toBe('Not enough credits: the session costs 1, your balance is 0.')
+  expect(screen.getByRole('heading', { name: 'What are you stuck on?' })).toBeTruthy()
+  expect(await storedSessions(account)).toEqual([])
+})
+
+test('starting shows the chat with the waiting banner and the queue position', async () => {
+  const { widget, account } = await openSignedIn(harness, 3)
+
+  const id = await startSession(widget, 'Supabase auth redirect loops')
+  cancelAfterTest(account, id)
+
+  const banner = screen.getByText('Waiting for a builder').closest('[role="status"]') as HTMLElement
+  expect(within(banner).getByText('You are #1 in the queue')).toBeTruthy()
+  expect(within(banner).getByRole('button', { name: 'Cancel' })).toBeTruthy()
+  expect(screen.getByText('Supabase auth redirect loops')).toBeTruthy()
+  expect(await screen.findByText('Session started')).toBeTruthy()
+  expect(await storedSessions(account)).toMatchObject([{ id, status: 'waiting' }])
+})
+
+test('starting holds the cost: the balance shown drops by one', async () => {
+  const { widget, account } = await openSignedIn(harness, 3)
+  await connected(widget)
+
+  cancelAfterTest(account, await startSession(widget))
+
+  expect(await screen.findByText('2 ◆')).toBeTruthy()
+})
+
+test('the balance shown is right even when the session starts before realtime is connected', async () => {
+  // A slow network: HTTP works, the realtime socket is still connecting when the session starts.
+  const slow = realtimeGate()
+  slow.hold()
+  const { widget, account } = await openSignedIn(harness, 3, { WebSocket: slow.WebSocket })
+
+  cancelAfterTest(account, await startSession(widget))
+  slow.release()
+  await connected(widget)
+
+  expect(await screen.findByText('2 ◆')).toBeTruthy()
+})
+
+test('a second waiting user sees their place behind the first', async () => {
+  const first = await harness.user()
+  const { id: firstId } = (
+    await api(harness.server.url, 'POST', '/v1/sessions', {
+      token: first.token,
+      body: { tool: 'cursor', topic: 'First in line' },
+    })
+  ).body.session
+  cancelAfterTest(first, firstId)
+  const { widget, account } = await openSignedIn(harness, 3)
+
+  const id = await startSession(widget)
+  cancelAfterTest(account, id)
+
+  expect(screen.getByText('You are #2 in the queue')).toBeTruthy()
+})
