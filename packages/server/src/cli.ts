@@ -1,19 +1,26 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
-import { addBuilder, createApp, listApps } from './admin/commands.js'
+import { addBuilder, createApp, listApps, listAudits } from './admin/commands.js'
+import { copyDatabase } from './db/copy.js'
+import { redactUrl } from './db/database.js'
 import { DEMO } from './seed.js'
 import { createContext, startServer } from './server.js'
 
 const HELP = `suportra-server — the reference Suportra API server
 
 Usage:
-  suportra-server [--port 8787] [--host 127.0.0.1] [--db ./suportra.db | :memory:] [--seed demo]
+  suportra-server [--port 8787] [--host 127.0.0.1] [--db ./suportra.db | :memory: | postgres://…] [--seed demo]
   suportra-server apps create --name NAME --origin ORIGIN [--origin ORIGIN…] [--identity-required] [--db FILE]
   suportra-server apps list [--db FILE]
+  suportra-server audits list [--db FILE]
   suportra-server builders add --email EMAIL --name NAME --password PASSWORD [--tools cursor,v0] [--db FILE]
+  suportra-server db copy --from ./suportra.db --to postgres://…   (into an empty database, server stopped)
 
-Environment: PORT, HOST, SUPORTRA_DB, SUPORTRA_DATA_DIR, SUPORTRA_JWT_SECRET, SUPORTRA_LOG_LEVEL,
-             SUPORTRA_SCRYPT_N (password hashing cost, default 131072)`
+Environment: PORT, HOST, SUPORTRA_DB or DATABASE_URL, SUPORTRA_DATA_DIR, SUPORTRA_JWT_SECRET, SUPORTRA_LOG_LEVEL,
+             SUPORTRA_TRUST_PROXY=1 (client IP from X-Forwarded-For, behind your own load balancer),
+             SUPORTRA_SCRYPT_N (password hashing cost, default 131072),
+             STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (payments), RESEND_API_KEY, SUPORTRA_EMAIL_FROM (email),
+             SUPORTRA_DEV_PAGES=1 (test checkout and /dev/mail; on by default with --seed demo)`
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -29,17 +36,27 @@ const { values, positionals } = parseArgs({
     email: { type: 'string' },
     password: { type: 'string' },
     tools: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 })
 
 const env = process.env
-const db = values.db ?? env.SUPORTRA_DB ?? './suportra.db'
+const db = values.db ?? env.SUPORTRA_DB ?? env.DATABASE_URL ?? './suportra.db'
 const dataDir = values['data-dir'] ?? env.SUPORTRA_DATA_DIR
 const common = {
   db,
   ...(dataDir && { dataDir }),
   ...(env.SUPORTRA_JWT_SECRET && { jwtSecret: env.SUPORTRA_JWT_SECRET }),
+  ...(env.SUPORTRA_TRUST_PROXY === '1' && { trustProxy: true }),
+  ...(env.SUPORTRA_SCRYPT_N && { scryptCost: Number(env.SUPORTRA_SCRYPT_N) }),
+  stripe: {
+    secretKey: env.STRIPE_SECRET_KEY,
+    ...(env.STRIPE_WEBHOOK_SECRET && { webhookSecret: env.STRIPE_WEBHOOK_SECRET }),
+  },
+  resend: { apiKey: env.RESEND_API_KEY },
+  ...(env.SUPORTRA_EMAIL_FROM && { emailFrom: env.SUPORTRA_EMAIL_FROM }),
 }
 
 function required(name: keyof typeof values): string {
@@ -65,6 +82,12 @@ async function admin(command: string) {
           `${app.id}\t${app.name}\t${app.allowedOrigins.join(' ')}${app.identityRequired ? '\tidentity required' : ''}`,
         )
       }
+    } else if (command === 'audits list') {
+      for (const audit of await listAudits(ctx)) {
+        console.log(
+          `${new Date(audit.created_at).toISOString()}\t${audit.email}\t${audit.tools}\t${audit.building.replace(/\s+/g, ' ').slice(0, 80)}`,
+        )
+      }
     } else if (command === 'builders add') {
       const builder = await addBuilder(ctx, {
         name: required('name'),
@@ -77,8 +100,16 @@ async function admin(command: string) {
       throw new Error(`Unknown command "${command}" (see --help)`)
     }
   } finally {
+    await ctx.bus.close?.()
     await ctx.store.close()
   }
+}
+
+/** `db copy`: every row of a SQLite file into an empty PostgreSQL database (the server stopped). */
+async function copy() {
+  const counts = await copyDatabase(required('from'), values.to ?? env.DATABASE_URL ?? required('to'))
+  for (const [table, rows] of Object.entries(counts)) console.log(`${table}\t${rows}`)
+  console.log('Copied. Copy the attachments folder too (--data-dir of the new instances).')
 }
 
 async function serve() {
@@ -88,8 +119,9 @@ async function serve() {
     port: Number(values.port ?? env.PORT ?? 8787),
     host: values.host ?? env.HOST ?? '127.0.0.1',
     ...(values.seed === 'demo' && { seed: 'demo' as const }),
+    devPages: values.seed === 'demo' || env.SUPORTRA_DEV_PAGES === '1',
   })
-  console.log(`\nSuportra server on ${server.url}  (database: ${db})`)
+  console.log(`\nSuportra server on ${server.url}  (database: ${redactUrl(db)})`)
   if (values.seed === 'demo') {
     console.log(`  app id:  ${DEMO.appId}   identity secret: ${DEMO.identitySecret}`)
     console.log(`  user:    ${DEMO.user.email} / ${DEMO.user.password} (${DEMO.user.credits} credits)`)
@@ -108,6 +140,7 @@ async function serve() {
 
 try {
   if (values.help) console.log(HELP)
+  else if (positionals.join(' ') === 'db copy') await copy()
   else if (positionals.length > 0) await admin(positionals.slice(0, 2).join(' '))
   else await serve()
 } catch (error) {

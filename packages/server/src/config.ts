@@ -1,4 +1,4 @@
-import type { Tool } from '@suportra/client/protocol'
+import type { Pack, Tool } from '@suportra/client/protocol'
 
 /** A limit of `points` requests per `duration` seconds. */
 export interface RateLimit {
@@ -46,6 +46,23 @@ export interface Config {
   resumeWindow: number
   /** scrypt cost (N) for new password hashes; memory used is 128 × N × 8 bytes. */
   scryptCost: number
+  /** Credit packs for sale. */
+  packs: Pack[]
+  /** At or below this balance users see a warning and get one email per crossing. */
+  lowBalanceThreshold: number
+  /** A session nobody claimed within this many minutes is cancelled and its hold released. */
+  waitingTimeoutMinutes: number
+  /**
+   * Stripe: with `secretKey`, checkout goes to Stripe; without it, to the server's own test checkout
+   * page, which delivers a webhook signed with `webhookSecret` to the same endpoint. `apiUrl` points
+   * the Stripe SDK elsewhere (tests).
+   */
+  stripe: { secretKey: string | undefined; webhookSecret: string; apiUrl: string | undefined }
+  /** Resend: with `apiKey`, emails are sent; without it, they stay in the local outbox (see `devMail`). */
+  resend: { apiKey: string | undefined; baseUrl: string | undefined }
+  emailFrom: string
+  /** Serve /dev/mail (the local outbox) and /dev/checkout (the test checkout). Never in production. */
+  devPages: boolean
   /** Take the client IP from `X-Forwarded-For` (only behind a proxy you run). */
   trustProxy: boolean
   tools: Tool[]
@@ -78,6 +95,17 @@ export const DEFAULT_CONFIG: Config = {
   authTimeoutMs: 5_000,
   resumeWindow: 1_000,
   scryptCost: 2 ** 17,
+  packs: [
+    { id: 'pack_3', name: '3 conversations', credits: 3, price: 2_900, currency: 'usd' },
+    { id: 'pack_10', name: '10 conversations', credits: 10, price: 8_900, currency: 'usd' },
+    { id: 'pack_25', name: '25 conversations', credits: 25, price: 19_900, currency: 'usd' },
+  ],
+  lowBalanceThreshold: 1,
+  waitingTimeoutMinutes: 30,
+  stripe: { secretKey: undefined, webhookSecret: 'whsec_suportra_development', apiUrl: undefined },
+  resend: { apiKey: undefined, baseUrl: undefined },
+  emailFrom: 'Suportra <noreply@suportra.local>',
+  devPages: false,
   trustProxy: false,
   tools: DEFAULT_TOOLS,
   rateLimits: {
@@ -90,12 +118,18 @@ export const DEFAULT_CONFIG: Config = {
   },
 }
 
-export type ServerOptions = Partial<Omit<Config, 'rateLimits'>> & { rateLimits?: Partial<RateLimits> }
+export type ServerOptions = Partial<Omit<Config, 'rateLimits' | 'stripe' | 'resend'>> & {
+  rateLimits?: Partial<RateLimits>
+  stripe?: Partial<Config['stripe']>
+  resend?: Partial<Config['resend']>
+}
 
 export function resolveConfig(options: ServerOptions = {}): Config {
   return {
     ...DEFAULT_CONFIG,
     ...options,
     rateLimits: { ...DEFAULT_CONFIG.rateLimits, ...options.rateLimits },
+    stripe: { ...DEFAULT_CONFIG.stripe, ...options.stripe },
+    resend: { ...DEFAULT_CONFIG.resend, ...options.resend },
   }
 }

@@ -2,6 +2,8 @@ import { AuditRequest } from '@suportra/client/protocol'
 import { Hono } from 'hono'
 import { deleteAccount, exportAccount } from './account/account.js'
 import { balanceOf, listTransactions } from './credits/ledger.js'
+import { queueEmail } from './email/outbox.js'
+import { auditReceived } from './email/templates.js'
 import { consume } from './http/rate-limit.js'
 import { clientIp, type Env, readJson, requireBuilder, requireCaller } from './http/request.js'
 import { newId } from './ids.js'
@@ -72,17 +74,25 @@ export const auditRoutes = new Hono<Env>().post('/', async (c) => {
   const input = await readJson(c, AuditRequest)
   await consume(ctx.limits.auditsPerEmail, input.email, 'stack audits for this email')
   const audit = { id: newId('aud'), createdAt: Date.now() }
-  await ctx.store.db
-    .insertInto('audits')
-    .values({
-      id: audit.id,
-      email: input.email,
-      building: input.building,
-      tools: JSON.stringify(input.tools),
-      blockers: input.blockers,
-      created_at: audit.createdAt,
+  await ctx.store.transaction(async (tx) => {
+    await tx
+      .insertInto('audits')
+      .values({
+        id: audit.id,
+        email: input.email,
+        building: input.building,
+        tools: JSON.stringify(input.tools),
+        blockers: input.blockers,
+        created_at: audit.createdAt,
+      })
+      .execute()
+    await queueEmail(tx, {
+      userId: null,
+      to: input.email,
+      kind: 'audit',
+      ...auditReceived({ building: input.building }),
     })
-    .execute()
+  })
   ctx.log.info({ auditId: audit.id }, 'stack audit received')
   return c.json({ audit }, 201)
 })

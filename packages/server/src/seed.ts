@@ -1,6 +1,7 @@
 import { hashPassword } from './auth/passwords.js'
 import type { Context } from './context.js'
 import { appendEntry } from './credits/ledger.js'
+import { newId } from './ids.js'
 import { createPasswordUser, findByLogin } from './users/users.js'
 
 /** The demo data every example and test relies on (DESIGN.md §4). Safe to run on every start. */
@@ -32,7 +33,8 @@ export async function seedDemo(ctx: Context): Promise<void> {
         userId: user.id,
         kind: 'grant',
         amount: DEMO.user.credits,
-        key: `seed:${user.id}`,
+        // A random key: a kept (anonymised) billing row must not carry the user's id.
+        key: newId('seed'),
         reference: 'demo seed',
       }),
     )

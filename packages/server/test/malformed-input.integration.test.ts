@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs'
-import { ERROR_CODES, ERROR_STATUS, LIMITS } from '@suportra/client/protocol'
+import { CONTEXT_LIMITS, ERROR_CODES, ERROR_STATUS, LIMITS } from '@suportra/client/protocol'
 
 /** Codes the server may send (`network` and `protocol` are the client's own). */
 const SERVER_ERROR_CODES = ERROR_CODES.filter((code) => code !== 'network' && code !== 'protocol')
@@ -213,7 +213,18 @@ const SPECIFIC: Row[] = [
   ['startSession', 'context as an array', 400, { tool: 'cursor', topic: 'Help', context: [1] }],
   ['startSession', 'context as a string', 400, { tool: 'cursor', topic: 'Help', context: 'url' }],
   ['startSession', 'context null', 400, { tool: 'cursor', topic: 'Help', context: null }],
-  ['startSession', 'context over 64 KB', 413, { tool: 'cursor', topic: 'Help', context: { log: long(LIMITS.contextBytes) } }],
+  ['startSession', 'an unknown context part', 400, { tool: 'cursor', topic: 'Help', context: { log: 'x' } }],
+  ['startSession', 'a context part over its limit', 400, { tool: 'cursor', topic: 'Help', context: { diff: long(CONTEXT_LIMITS.content + 1) } }],
+  [
+    'startSession',
+    'a context over 256 KB in total',
+    413,
+    {
+      tool: 'cursor',
+      topic: 'Help',
+      context: { diff: long(CONTEXT_LIMITS.content), terminal: long(CONTEXT_LIMITS.terminal), file: { path: 'a', content: long(CONTEXT_LIMITS.content) }, selection: long(CONTEXT_LIMITS.selection) },
+    },
+  ],
   ['startSession', 'deeply nested context', 400, undefined, { raw: deeplyNested(5_000) }],
   ['startSession', 'a 5 MB body', 413, { tool: 'cursor', topic: 'Help', pad: long(5 * 1024 * 1024) }],
   ['startSession', 'invalid Idempotency-Key', 400, { tool: 'cursor', topic: 'Help' }, { headers: { 'idempotency-key': 'not valid!' } }],

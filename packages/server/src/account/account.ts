@@ -5,10 +5,20 @@ import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
 import { listTransactions } from '../credits/ledger.js'
 import type { DB } from '../db/schema.js'
-import { unauthorized } from '../http/errors.js'
+import { conflict, unauthorized } from '../http/errors.js'
 import { toAttachment, withAttachments } from '../messages/messages.js'
-import { sessionQuery, toSession } from '../sessions/sessions.js'
+import { loadSession, sessionQuery, toSession } from '../sessions/sessions.js'
 import { findUser, toUser } from '../users/users.js'
+
+/** Stack audits sent with this email address, in any letter case (none without an address). */
+const auditsOf = (email: string | null) => (eb: ExpressionBuilder<DB, 'audits'>) =>
+  email ? eb(eb.fn('lower', ['email']), '=', email.toLowerCase()) : eb.lit(false)
+
+/** Emails about this user: theirs, and those sent to their address before they had an account (audits). */
+const emailsOf = (userId: string, email: string | null) => (eb: ExpressionBuilder<DB, 'emails'>) =>
+  email
+    ? eb.or([eb('user_id', '=', userId), eb(eb.fn('lower', ['to_address']), '=', email.toLowerCase())])
+    : eb('user_id', '=', userId)
 
 /** Everything stored about the caller, as one JSON document (the right to access and export). */
 export async function exportAccount(ctx: Context, caller: Caller) {
@@ -40,9 +50,17 @@ export async function exportAccount(ctx: Context, caller: Caller) {
     .select(['id', 'app_id', 'created_at', 'revoked_at', 'revoked_reason'])
     .where('user_id', '=', caller.userId)
     .execute()
-  const audits = user.email
-    ? await db.selectFrom('audits').selectAll().where('email', '=', user.email).execute()
-    : []
+  const audits = await db.selectFrom('audits').selectAll().where(auditsOf(user.email)).execute()
+  const purchases = await db
+    .selectFrom('purchases')
+    .selectAll()
+    .where('user_id', '=', caller.userId)
+    .execute()
+  const emails = await db
+    .selectFrom('emails')
+    .select(['id', 'to_address', 'kind', 'subject', 'body', 'status', 'created_at', 'sent_at'])
+    .where(emailsOf(caller.userId, user.email))
+    .execute()
   return {
     exportedAt: Date.now(),
     user: toUser(user),
@@ -51,12 +69,14 @@ export async function exportAccount(ctx: Context, caller: Caller) {
     transactions: await listTransactions(db, caller.userId, Number.MAX_SAFE_INTEGER),
     signIns,
     audits: audits.map((a) => ({ ...a, tools: JSON.parse(a.tools) as string[] })),
+    purchases,
+    emails,
   }
 }
 
 /**
- * Deletes the account: the user's transcripts, files, sign-ins and stack audits go; billing rows
- * stay (seven years, by law) with the user id removed. Every sign-in is revoked first, so open
+ * Deletes the account: the user's transcripts, files, sign-ins, emails and stack audits go; billing
+ * rows (ledger, purchases) stay (seven years, by law) with the user id removed. Every sign-in is revoked first, so open
  * sockets close and old tokens stop working.
  */
 export async function deleteAccount(ctx: Context, caller: Caller): Promise<void> {
@@ -80,11 +100,41 @@ export async function deleteAccount(ctx: Context, caller: Caller): Promise<void>
     const families = tx.selectFrom('refresh_families').select('id').where('user_id', '=', caller.userId)
     await tx.deleteFrom('refresh_tokens').where('family_id', 'in', families).execute()
     await tx.deleteFrom('refresh_families').where('user_id', '=', caller.userId).execute()
-    if (user.email) await tx.deleteFrom('audits').where('email', '=', user.email).execute()
+    await tx.deleteFrom('audits').where(auditsOf(user.email)).execute()
     await tx.updateTable('ledger').set({ user_id: null }).where('user_id', '=', caller.userId).execute()
+    await tx.updateTable('purchases').set({ user_id: null }).where('user_id', '=', caller.userId).execute()
+    await tx.deleteFrom('emails').where(emailsOf(caller.userId, user.email)).execute()
     await tx.deleteFrom('users').where('id', '=', caller.userId).execute()
     return attachments
   })
   await Promise.all(files.map((file) => rm(join(ctx.filesDir, file.id), { force: true })))
   ctx.log.info({ userId: caller.userId }, 'account deleted')
+}
+
+/**
+ * Deletes a transcript the caller owns: its messages and files go; the session row stays (without
+ * topic and context) because the credit ledger refers to it. Only once the session has ended.
+ */
+export async function deleteTranscript(ctx: Context, caller: Caller, sessionId: string): Promise<void> {
+  const { row } = await loadSession(ctx, caller, sessionId, ['owner'])
+  if (row.status === 'waiting' || row.status === 'active')
+    throw conflict('End the session before deleting its transcript')
+  const files = await ctx.store.transaction(async (tx) => {
+    const attachments = await tx
+      .selectFrom('attachments')
+      .select('id')
+      .where('session_id', '=', sessionId)
+      .execute()
+    await tx.deleteFrom('attachments').where('session_id', '=', sessionId).execute()
+    await tx.deleteFrom('messages').where('session_id', '=', sessionId).execute()
+    // The confirmation email quoted the topic.
+    await tx.deleteFrom('emails').where('reference', '=', sessionId).execute()
+    await tx
+      .updateTable('sessions')
+      .set({ topic: '', context: null, rating_comment: null, transcript_deleted_at: Date.now() })
+      .where('id', '=', sessionId)
+      .execute()
+    return attachments
+  })
+  await Promise.all(files.map((file) => rm(join(ctx.filesDir, file.id), { force: true })))
 }

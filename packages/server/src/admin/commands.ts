@@ -42,3 +42,8 @@ export async function addBuilder(
   })
   return { id: user.id, email: user.email, tools: JSON.parse(user.tools) as string[] }
 }
+
+/** `audits list`: stack audit requests, newest first. */
+export function listAudits(ctx: Context) {
+  return ctx.store.db.selectFrom('audits').selectAll().orderBy('created_at', 'desc').limit(500).execute()
+}

@@ -1,7 +1,10 @@
 import type { Transaction } from '@suportra/client/protocol'
 import { sql } from 'kysely'
+import type { Context } from '../context.js'
 import type { Database, Tx } from '../db/database.js'
 import type { DB } from '../db/schema.js'
+import { queueEmail } from '../email/outbox.js'
+import { lowBalance } from '../email/templates.js'
 import { ApiError } from '../http/errors.js'
 import { newId } from '../ids.js'
 
@@ -44,25 +47,47 @@ export async function appendEntry(
 
 /**
  * Takes `amount` credits (a hold, a video charge) if the balance covers it, inside the caller's
- * transaction: the user's balance is locked so concurrent charges cannot overdraw it.
+ * transaction: the user's balance is locked so concurrent charges cannot overdraw it. Crossing the
+ * low-balance threshold queues one warning email.
  */
 export async function charge(
-  store: Database,
+  ctx: Context,
   tx: Tx,
   userId: string,
   amount: number,
-  entry: { kind: 'hold' | 'video'; key: string; reference: string },
+  entry: { kind: 'hold' | 'video' | 'reversal'; key: string; reference: string },
 ) {
-  await store.lockUser(tx, userId)
+  await ctx.store.lockUser(tx, userId)
   const balance = await balanceOf(tx, userId)
-  if (balance < amount) {
+  if (balance < amount && entry.kind !== 'reversal') {
     throw new ApiError(
       'insufficient_credits',
       `This needs ${amount} credit${amount === 1 ? '' : 's'}; your balance is ${balance}`,
       { details: { balance, cost: amount } },
     )
   }
-  await appendEntry(tx, { userId, amount: -amount, ...entry })
+  // A reversal (a refunded purchase) takes back what is left, never more: the balance stays >= 0.
+  const taken = Math.min(amount, balance)
+  await appendEntry(tx, { userId, amount: -taken, ...entry })
+  await warnIfLow(ctx, tx, userId, balance, balance - taken)
+}
+
+/** Queues the low-balance email when a change moves the balance from above the threshold to at or below it. */
+async function warnIfLow(ctx: Context, tx: Tx, userId: string, before: number, after: number) {
+  const threshold = ctx.config.lowBalanceThreshold
+  if (!(before > threshold && after <= threshold)) return
+  const user = await tx
+    .selectFrom('users')
+    .select(['name', 'email'])
+    .where('id', '=', userId)
+    .executeTakeFirst()
+  if (user?.email)
+    await queueEmail(tx, {
+      userId,
+      to: user.email,
+      kind: 'low_balance',
+      ...lowBalance({ name: user.name, balance: after }),
+    })
 }
 
 /**

@@ -3,6 +3,8 @@ import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { authRoutes, meRoutes } from '../auth/routes.js'
+import { devPages } from '../billing/dev-pages.js'
+import { billingRoutes, webhookRoutes } from '../billing/routes.js'
 import type { Context } from '../context.js'
 import {
   accountRoutes,
@@ -60,6 +62,9 @@ export function createApp(ctx: Context): Hono<Env> {
   app.route('/v1/account', accountRoutes)
   app.route('/v1/tools', toolRoutes)
   app.route('/v1/credits', creditRoutes)
+  app.route('/v1/credits', billingRoutes)
+  app.route('/v1/webhooks', webhookRoutes)
+  if (ctx.config.devPages) app.route('/dev', devPages())
   app.route('/v1/sessions', sessionRoutes)
   app.route('/v1/builder', builderRoutes)
   app.route('/v1/attachments', attachmentRoutes)

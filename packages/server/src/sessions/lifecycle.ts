@@ -3,7 +3,9 @@ import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
 import { charge, settleHold } from '../credits/ledger.js'
 import type { Tx } from '../db/database.js'
-import { conflict, forbidden, notFound } from '../http/errors.js'
+import { queueEmail } from '../email/outbox.js'
+import { sessionStarted } from '../email/templates.js'
+import { ApiError, conflict, forbidden, notFound } from '../http/errors.js'
 import { newId } from '../ids.js'
 import { appendEvent, type SessionEvent } from '../messages/append.js'
 import { toMessage } from '../messages/messages.js'
@@ -80,9 +82,25 @@ export async function startSession(
           closed_at: null,
           rating_score: null,
           rating_comment: null,
+          transcript_deleted_at: null,
         })
         .execute()
-      await charge(ctx.store, tx, caller.userId, cost, { kind: 'hold', key: `hold:${id}`, reference: id })
+      await charge(ctx, tx, caller.userId, cost, { kind: 'hold', key: `hold:${id}`, reference: id })
+      const user = await tx
+        .selectFrom('users')
+        .select(['name', 'email'])
+        .where('id', '=', caller.userId)
+        .executeTakeFirst()
+      if (user?.email) {
+        const tool = ctx.config.tools.find((t) => t.id === input.tool)?.name ?? input.tool
+        await queueEmail(tx, {
+          userId: caller.userId,
+          to: user.email,
+          kind: 'session_started',
+          reference: id,
+          ...sessionStarted({ name: user.name, topic: input.topic, tool }),
+        })
+      }
       return 'started'
     })
     notifyQueue(ctx, 'added', session)
@@ -128,6 +146,55 @@ export async function cancelSession(ctx: Context, caller: Caller, sessionId: str
         : `Session is ${row.status}`,
     )
   }
+  return withdraw(ctx, row)
+}
+
+/**
+ * Cancels sessions nobody claimed within the waiting timeout, releasing their holds. Safe to run on
+ * several instances at once: each cancel is a conditional update, so a session expires once.
+ */
+export async function expireWaiting(ctx: Context): Promise<number> {
+  const cutoff = Date.now() - ctx.config.waitingTimeoutMinutes * 60_000
+  let expired = 0
+  for (let batch = 0; ; batch++) {
+    const stale = await sessionQuery(ctx.store)
+      .where('s.status', '=', 'waiting')
+      .where('s.created_at', '<', cutoff)
+      .limit(100)
+      .execute()
+    expired += await withdrawAll(ctx, stale)
+    if (stale.length < 100 || batch > 100) break
+  }
+  if (expired > 0) ctx.log.info({ expired }, 'unanswered sessions expired')
+  return expired
+}
+
+/** Cancels every waiting session of a user (their holds come back), e.g. before a refund takes credits back. */
+export async function withdrawWaiting(ctx: Context, userId: string): Promise<number> {
+  const waiting = await sessionQuery(ctx.store)
+    .where('s.user_id', '=', userId)
+    .where('s.status', '=', 'waiting')
+    .execute()
+  return withdrawAll(ctx, waiting)
+}
+
+async function withdrawAll(ctx: Context, rows: SessionRecord[]): Promise<number> {
+  let withdrawn = 0
+  for (const row of rows) {
+    try {
+      await withdraw(ctx, row)
+      withdrawn++
+    } catch (error) {
+      // Claimed or cancelled meanwhile: nothing to do.
+      if (!(error instanceof ApiError && error.code === 'conflict')) throw error
+    }
+  }
+  return withdrawn
+}
+
+/** Cancels a waiting session and releases its hold, exactly once. */
+async function withdraw(ctx: Context, row: SessionRecord): Promise<Session> {
+  const sessionId = row.id
   const { session } = await transition(ctx, sessionId, async (tx) => {
     const done = await tx
       .updateTable('sessions')
@@ -179,12 +246,17 @@ export async function upgradeToVideo(ctx: Context, caller: Caller, sessionId: st
       .where('status', '=', 'active')
       .executeTakeFirst()
     if (upgraded.numUpdatedRows === 0n) throw conflict('Session changed; try again')
-    await charge(ctx.store, tx, row.user_id, ctx.config.videoCost, {
+    await charge(ctx, tx, row.user_id, ctx.config.videoCost, {
       kind: 'video',
       key: `video:${sessionId}`,
       reference: sessionId,
     })
     return 'video'
+  }).catch(async (error: unknown) => {
+    // A concurrent upgrade (on this instance or another) committed first: answer as to a repeat.
+    const { row: now } = await loadSession(ctx, caller, sessionId, ['owner'])
+    if (now.kind !== 'video') throw error
+    return { session: await toSession(ctx, now) }
   })
   await notifyCredits(ctx, row.user_id)
   return session

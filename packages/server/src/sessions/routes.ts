@@ -8,6 +8,7 @@ import {
   StartSessionRequest,
 } from '@suportra/client/protocol'
 import { Hono } from 'hono'
+import { deleteTranscript } from '../account/account.js'
 import { conflict } from '../http/errors.js'
 import { consume } from '../http/rate-limit.js'
 import { type C, type Env, limitBody, parse, readJson, requireCaller } from '../http/request.js'
@@ -58,6 +59,11 @@ export const sessionRoutes = new Hono<Env>()
   .post('/:id/video', async (c) => {
     const session = await upgradeToVideo(c.get('ctx'), await requireCaller(c), sessionIdOf(c))
     return c.json({ session })
+  })
+
+  .delete('/:id/transcript', async (c) => {
+    await deleteTranscript(c.get('ctx'), await requireCaller(c), sessionIdOf(c))
+    return c.json({ ok: true })
   })
 
   .post('/:id/close', async (c) => {

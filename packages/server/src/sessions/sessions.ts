@@ -1,4 +1,4 @@
-import { LIMITS, type Session, type StartSessionRequest } from '@suportra/client/protocol'
+import { CONTEXT_LIMITS, type Session, type StartSessionRequest } from '@suportra/client/protocol'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
 import type { Database } from '../db/database.js'
@@ -110,8 +110,8 @@ export function checkStart(ctx: Context, input: StartSessionRequest): void {
   if (input.context && depthOf(input.context) > MAX_CONTEXT_DEPTH) {
     throw invalid(`Context is nested more than ${MAX_CONTEXT_DEPTH} levels deep`)
   }
-  if (input.context && Buffer.byteLength(JSON.stringify(input.context)) > LIMITS.contextBytes) {
-    throw new ApiError('validation', `Context is larger than ${LIMITS.contextBytes / 1024} KB`, {
+  if (input.context && Buffer.byteLength(JSON.stringify(input.context)) > CONTEXT_LIMITS.totalBytes) {
+    throw new ApiError('validation', `Context is larger than ${CONTEXT_LIMITS.totalBytes / 1024} KB`, {
       status: 413,
     })
   }

@@ -1,0 +1,145 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import { Hono } from 'hono'
+import type { Context } from '../context.js'
+import { notFound } from '../http/errors.js'
+import type { C, Env } from '../http/request.js'
+import { newId } from '../ids.js'
+import { createStripe } from './stripe.js'
+
+/** Escapes text for HTML (these pages build their markup as strings, so everything shown goes through here). */
+const html = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+const page = (c: C, title: string, body: string) =>
+  c.html(
+    `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${html(title)}</title><body style="font:16px/1.5 system-ui,sans-serif;max-width:640px;margin:40px auto;padding:0 16px">${body}</body></html>`,
+    200,
+    {
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+    },
+  )
+
+function sign(ctx: Context, value: string) {
+  return createHmac('sha256', ctx.config.stripe.webhookSecret).update(value).digest('base64url')
+}
+
+/** The test checkout link for a purchase; the return URLs are signed so the page cannot be made to redirect elsewhere. */
+export function devCheckoutUrl(
+  ctx: Context,
+  origin: string,
+  purchaseId: string,
+  success: string,
+  cancel: string,
+) {
+  const query = new URLSearchParams({ success, cancel })
+  query.set('sig', sign(ctx, `${purchaseId} ${success} ${cancel}`))
+  return `${origin}/dev/checkout/${purchaseId}?${query}`
+}
+
+function returnUrls(ctx: Context, c: C) {
+  const id = c.req.param('id') ?? ''
+  const success = c.req.query('success') ?? ''
+  const cancel = c.req.query('cancel') ?? ''
+  const expected = Buffer.from(sign(ctx, `${id} ${success} ${cancel}`))
+  const given = Buffer.from(c.req.query('sig') ?? '')
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw notFound('Checkout')
+  return { id, success, cancel }
+}
+
+/**
+ * Development pages, served only with `devPages` (the demo): a test checkout that pays by sending a
+ * webhook signed with the development secret through the real verification path, and the local
+ * email outbox.
+ */
+export function devPages(): Hono<Env> {
+  return new Hono<Env>()
+    .get('/checkout/:id', async (c) => {
+      const ctx = c.get('ctx')
+      const { id, success, cancel } = returnUrls(ctx, c)
+      const purchase = await ctx.store.db
+        .selectFrom('purchases')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst()
+      if (!purchase) throw notFound('Checkout')
+      const pack = ctx.config.packs.find((p) => p.id === purchase.pack_id)
+      const price = new Intl.NumberFormat('en', {
+        style: 'currency',
+        currency: purchase.currency.toUpperCase(),
+      }).format(purchase.amount / 100)
+      const done = purchase.status !== 'pending'
+      return page(
+        c,
+        'Test checkout',
+        `<p style="padding:8px 12px;background:#fef3c7;border-radius:8px">Test mode: no card is charged. Paying sends a signed webhook to this server.</p>
+<h1>${html(pack?.name ?? purchase.pack_id)}</h1><p>${html(purchase.credits)} credits · ${html(price)}</p>
+${
+  done
+    ? `<p>This checkout is ${html(purchase.status)}.</p><p><a href="${html(success)}">Back</a></p>`
+    : `<form method="post" action="/dev/checkout/${html(id)}/pay?${html(new URL(c.req.url).searchParams)}"><button type="submit" style="padding:10px 18px;font:inherit">Pay ${html(price)}</button></form><p><a href="${html(cancel)}">Cancel</a></p>`
+}`,
+      )
+    })
+    .post('/checkout/:id/pay', async (c) => {
+      const ctx = c.get('ctx')
+      const { id, success } = returnUrls(ctx, c)
+      const purchase = await ctx.store.db
+        .selectFrom('purchases')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst()
+      if (!purchase) throw notFound('Checkout')
+      const payload = JSON.stringify({
+        id: newId('evt_dev'),
+        object: 'event',
+        type: 'checkout.session.completed',
+        created: Math.floor(Date.now() / 1000),
+        livemode: false,
+        data: {
+          object: {
+            id: `cs_dev_${id}`,
+            object: 'checkout.session',
+            payment_status: 'paid',
+            payment_intent: `pi_dev_${id}`,
+            client_reference_id: id,
+            metadata: { purchaseId: id },
+            amount_total: purchase.amount,
+            currency: purchase.currency,
+          },
+        },
+      })
+      const signature = createStripe(ctx.config.stripe).webhooks.generateTestHeaderString({
+        payload,
+        secret: ctx.config.stripe.webhookSecret,
+      })
+      // Through HTTP, like Stripe would: the same endpoint, the same checks.
+      const response = await fetch(new URL('/v1/webhooks/stripe', c.req.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+        body: payload,
+      })
+      if (!response.ok)
+        return page(c, 'Payment failed', `<p>The webhook was refused (${response.status}).</p>`)
+      return c.redirect(success, 303)
+    })
+    .get('/mail', async (c) => {
+      const emails = await c
+        .get('ctx')
+        .store.db.selectFrom('emails')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .limit(200)
+        .execute()
+      const items = emails
+        .map(
+          (e) =>
+            `<article style="border-top:1px solid #ddd;padding:8px 0"><strong>${html(e.subject)}</strong><br><small>to ${html(e.to_address)} · ${html(e.kind)} · ${html(e.status)} · ${html(new Date(e.created_at).toISOString())}</small><pre style="white-space:pre-wrap">${html(e.body)}</pre></article>`,
+        )
+        .join('')
+      return page(
+        c,
+        'Outbox',
+        `<h1>Local email outbox</h1><p>${emails.length} emails (newest first). Set RESEND_API_KEY to send them.</p>${items}`,
+      )
+    })
+}

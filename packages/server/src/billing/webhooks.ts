@@ -1,0 +1,199 @@
+import type Stripe from 'stripe'
+import type { Context } from '../context.js'
+import { appendEntry, charge } from '../credits/ledger.js'
+import type { Tx } from '../db/database.js'
+import { queueEmail } from '../email/outbox.js'
+import { receipt } from '../email/templates.js'
+import { ApiError, invalid } from '../http/errors.js'
+import { notifyCredits } from '../realtime/notify.js'
+import { withdrawWaiting } from '../sessions/lifecycle.js'
+import { createStripe, WEBHOOK_TOLERANCE_SECONDS } from './stripe.js'
+
+const PAID = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded'])
+
+/** Whether an event takes a payment back: a full refund, or a dispute. Partial refunds are left to the operator. */
+function reverses(event: Stripe.Event): boolean {
+  if (event.type === 'charge.dispute.created') return true
+  if (event.type !== 'charge.refunded') return false
+  const refunded = event.data.object as Stripe.Charge
+  return refunded.amount_refunded >= refunded.amount
+}
+
+/**
+ * Applies a Stripe webhook. The signature is checked on the raw body (any changed byte, a missing
+ * header or a timestamp older than five minutes is refused); each event id is recorded in the same
+ * transaction as its effect, so redeliveries and concurrent duplicates change nothing. Refunds and
+ * disputes are applied by `reconcile`, which looks at what is recorded rather than at one event, so
+ * their order relative to the payment does not matter.
+ */
+export async function handleStripeWebhook(ctx: Context, raw: string, signature: string | undefined) {
+  if (!signature) throw invalid('Missing Stripe-Signature header')
+  let event: Stripe.Event
+  try {
+    event = createStripe(ctx.config.stripe).webhooks.constructEvent(
+      raw,
+      signature,
+      ctx.config.stripe.webhookSecret,
+      WEBHOOK_TOLERANCE_SECONDS,
+    )
+  } catch (error) {
+    ctx.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'stripe webhook refused')
+    throw new ApiError('validation', 'Webhook signature or timestamp is not valid')
+  }
+  const paymentIntent = paymentIntentOf(event)
+  const { duplicate, userId } = await ctx.store.transaction(async (tx) => {
+    const recorded = await tx
+      .insertInto('stripe_events')
+      .values({
+        id: event.id,
+        type: event.type,
+        payment_intent: paymentIntent,
+        reverses: reverses(event) ? 1 : 0,
+        created_at: Date.now(),
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst()
+    if (recorded.numInsertedOrUpdatedRows === 0n) return { duplicate: true, userId: null }
+    if (event.type === 'charge.refunded' && !reverses(event)) {
+      ctx.log.warn({ eventId: event.id, paymentIntent }, 'partial refund: credits left as they are')
+    }
+    const paid = PAID.has(event.type)
+      ? await applyPayment(ctx, tx, event.data.object as Stripe.Checkout.Session, paymentIntent)
+      : null
+    return { duplicate: false, userId: paid }
+  })
+  if (userId) await notifyCredits(ctx, userId)
+  // Also for duplicates: a delivery that crashed half-way finishes here.
+  if (paymentIntent) await reconcile(ctx, paymentIntent)
+  ctx.log.info({ eventId: event.id, type: event.type, duplicate }, 'stripe webhook')
+  return { received: true, duplicate }
+}
+
+function paymentIntentOf(event: Stripe.Event): string | null {
+  const object = event.data.object as { payment_intent?: string | { id: string } | null }
+  const value = object.payment_intent
+  return typeof value === 'string' ? value : (value?.id ?? null)
+}
+
+/**
+ * A checkout was paid: the purchase turns paid exactly once (a conditional update), and only then are
+ * the credits granted and the receipt queued. Not granted when a refund or dispute is already on record,
+ * nor when the account was deleted meanwhile (the payment is still recorded, for the operator).
+ */
+async function applyPayment(
+  ctx: Context,
+  tx: Tx,
+  session: Stripe.Checkout.Session,
+  paymentIntent: string | null,
+) {
+  if (session.payment_status !== 'paid') return null
+  const purchaseId = session.metadata?.purchaseId ?? session.client_reference_id
+  if (!purchaseId) return null
+  const reversed =
+    paymentIntent !== null &&
+    (await tx
+      .selectFrom('stripe_events')
+      .select('id')
+      .where('payment_intent', '=', paymentIntent)
+      .where('reverses', '=', 1)
+      .executeTakeFirst()) !== undefined
+  const now = Date.now()
+  const purchase = await tx
+    .updateTable('purchases')
+    .set({
+      status: reversed ? 'refunded' : 'paid',
+      paid_at: now,
+      refunded_at: reversed ? now : null,
+      payment_intent: paymentIntent,
+      checkout_id: session.id,
+    })
+    .where('id', '=', purchaseId)
+    .where('status', '=', 'pending')
+    .returningAll()
+    .executeTakeFirst()
+  if (!purchase || reversed) return null
+  if (!purchase.user_id) {
+    ctx.log.warn({ purchaseId }, 'payment for a deleted account: recorded, no credits granted')
+    return null
+  }
+  const granted = await appendEntry(tx, {
+    userId: purchase.user_id,
+    kind: 'purchase',
+    amount: purchase.credits,
+    key: `purchase:${purchase.id}`,
+    reference: paymentIntent ?? session.id,
+  })
+  if (!granted) return null
+  const user = await tx
+    .selectFrom('users')
+    .select(['name', 'email'])
+    .where('id', '=', purchase.user_id)
+    .executeTakeFirst()
+  const pack = ctx.config.packs.find((p) => p.id === purchase.pack_id)
+  if (user?.email) {
+    await queueEmail(tx, {
+      userId: purchase.user_id,
+      to: user.email,
+      kind: 'receipt',
+      reference: purchase.id,
+      ...receipt({
+        name: user.name,
+        pack: pack?.name ?? purchase.pack_id,
+        credits: purchase.credits,
+        amount: purchase.amount,
+        currency: purchase.currency,
+        reference: purchase.id,
+      }),
+    })
+  }
+  return purchase.user_id
+}
+
+/**
+ * Brings a payment's credits in line with what Stripe reported: when a full refund or a dispute is on
+ * record for a purchase that was paid, the purchase turns refunded, the user's waiting sessions are
+ * cancelled (so credits on hold come back first), and the pack's credits are taken back — what is left
+ * of them; the balance never goes below zero. Idempotent: every step checks what is already done.
+ */
+export async function reconcile(ctx: Context, paymentIntent: string): Promise<void> {
+  const { db } = ctx.store
+  const reversing = await db
+    .selectFrom('stripe_events')
+    .select('id')
+    .where('payment_intent', '=', paymentIntent)
+    .where('reverses', '=', 1)
+    .executeTakeFirst()
+  if (!reversing) return
+  const purchase = await db
+    .selectFrom('purchases')
+    .selectAll()
+    .where('payment_intent', '=', paymentIntent)
+    .executeTakeFirst()
+  if (!purchase || purchase.status === 'pending' || !purchase.user_id) return
+  // Only credits that were granted can be taken back, and only once.
+  const ledger = await db
+    .selectFrom('ledger')
+    .select('idempotency_key')
+    .where('idempotency_key', 'in', [`purchase:${purchase.id}`, `reversal:${purchase.id}`])
+    .execute()
+  const keys = new Set(ledger.map((row) => row.idempotency_key))
+  if (!keys.has(`purchase:${purchase.id}`) || keys.has(`reversal:${purchase.id}`)) return
+  await db
+    .updateTable('purchases')
+    .set({ status: 'refunded', refunded_at: Date.now() })
+    .where('id', '=', purchase.id)
+    .where('status', '=', 'paid')
+    .execute()
+  // A refund followed by a purchase of nothing: had the holds stayed, cancelling later would return credits
+  // that the reversal could not take.
+  await withdrawWaiting(ctx, purchase.user_id)
+  const userId = purchase.user_id
+  await ctx.store.transaction((tx) =>
+    charge(ctx, tx, userId, purchase.credits, {
+      kind: 'reversal',
+      key: `reversal:${purchase.id}`,
+      reference: paymentIntent,
+    }),
+  )
+  await notifyCredits(ctx, userId)
+}

@@ -1,0 +1,146 @@
+import type { Selectable } from 'kysely'
+import { Resend } from 'resend'
+import type { Context } from '../context.js'
+import type { Tx } from '../db/database.js'
+import type { DB } from '../db/schema.js'
+import { newId } from '../ids.js'
+
+type Kind = DB['emails']['kind']
+
+/** Retry delays after a failed send; after the last one the email is marked failed. */
+const RETRY_MS = [10_000, 60_000, 5 * 60_000, 30 * 60_000, 2 * 60 * 60_000]
+/** Longest wait for Resend to answer one email. */
+const SEND_TIMEOUT_MS = 10_000
+/** How long a sending instance holds an email before another may try it. */
+const LEASE_MS = 60_000
+
+/**
+ * Puts an email in the outbox, inside the transaction of what caused it: if that rolls back, no
+ * email; if it commits, the email will go out (the request never waits for it, and never fails
+ * because of it).
+ */
+export async function queueEmail(
+  tx: Tx,
+  email: { userId: string | null; to: string; kind: Kind; subject: string; body: string; reference?: string },
+): Promise<void> {
+  const now = Date.now()
+  await tx
+    .insertInto('emails')
+    .values({
+      id: newId('eml'),
+      user_id: email.userId,
+      to_address: email.to,
+      kind: email.kind,
+      reference: email.reference ?? null,
+      subject: email.subject,
+      body: email.body,
+      status: 'pending',
+      last_error: null,
+      created_at: now,
+      next_attempt_at: now,
+      sent_at: null,
+    })
+    .execute()
+}
+
+/**
+ * Sends what the outbox holds, every few seconds: through Resend when an API key is configured
+ * (the email id is the idempotency key, so a retry never sends twice), otherwise it stays in the
+ * local outbox (readable at /dev/mail in development). Each email is leased with a conditional
+ * update, so several server instances never send the same one twice.
+ */
+export class Mailer {
+  readonly #ctx: Context
+  readonly #resend: Resend | undefined
+  #timer: NodeJS.Timeout | undefined
+  #running: Promise<void> | undefined
+  readonly #stopping = new AbortController()
+
+  constructor(ctx: Context) {
+    this.#ctx = ctx
+    const { apiKey, baseUrl } = ctx.config.resend
+    this.#resend = apiKey ? new Resend(apiKey, baseUrl ? { baseUrl } : undefined) : undefined
+  }
+
+  start(intervalMs = 2_000): void {
+    this.#timer = setInterval(() => void this.flush(), intervalMs)
+    this.#timer.unref()
+  }
+
+  /** Stops the timer and abandons a send in flight (it is retried later, with the same idempotency key). */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer)
+    this.#stopping.abort()
+    await this.#running
+  }
+
+  /** Sends every email that is due (one pass; concurrent calls share it). */
+  flush(): Promise<void> {
+    this.#running ??= this.#pass().finally(() => {
+      this.#running = undefined
+    })
+    return this.#running
+  }
+
+  async #pass(): Promise<void> {
+    const { db } = this.#ctx.store
+    const now = Date.now()
+    const due = await db
+      .selectFrom('emails')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .orderBy('created_at')
+      .limit(50)
+      .execute()
+    for (const email of due) {
+      const leased = await db
+        .updateTable('emails')
+        .set({ next_attempt_at: now + LEASE_MS, attempts: email.attempts + 1 })
+        .where('id', '=', email.id)
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '=', email.next_attempt_at)
+        .executeTakeFirst()
+      if (leased.numUpdatedRows === 0n) continue
+      try {
+        const sent = await this.#send(email)
+        await db
+          .updateTable('emails')
+          .set({ status: sent ? 'sent' : 'kept', sent_at: Date.now(), last_error: null })
+          .where('id', '=', email.id)
+          .execute()
+      } catch (error) {
+        const delay = RETRY_MS[email.attempts]
+        const message = error instanceof Error ? error.message : String(error)
+        await db
+          .updateTable('emails')
+          .set({
+            status: delay === undefined ? 'failed' : 'pending',
+            next_attempt_at: Date.now() + (delay ?? 0),
+            last_error: message.slice(0, 500),
+          })
+          .where('id', '=', email.id)
+          .execute()
+        this.#ctx.log.warn(
+          { emailId: email.id, kind: email.kind, attempt: email.attempts + 1, err: message },
+          'email not sent',
+        )
+      }
+    }
+  }
+
+  /** True when sent; false when there is no Resend key (development: it stays in the local outbox). */
+  async #send(email: Selectable<DB['emails']>): Promise<boolean> {
+    if (!this.#resend) return false
+    const { error } = await this.#resend.emails.send(
+      { from: this.#ctx.config.emailFrom, to: email.to_address, subject: email.subject, text: email.body },
+      // A provider that never answers must not hold the outbox (or shutdown) hostage.
+      {
+        idempotencyKey: email.id,
+        signal: AbortSignal.any([AbortSignal.timeout(SEND_TIMEOUT_MS), this.#stopping.signal]),
+      },
+    )
+    if (error) throw new Error(`Resend: ${error.message}`)
+    return true
+  }
+}
