@@ -1,19 +1,24 @@
 // The vendor's page script: the Suportra(...) queue stub (calls made before widget.js has loaded are
 // kept and replayed in order), an "Ask a human" button that opens the widget with the current tool,
-// error and file, and a sign-in that identifies the user with a token from the vendor's backend.
+// file, error and diff, and a sign-in that identifies the user with a token from the vendor's backend.
 window.Suportra ??= Object.assign((...args) => window.Suportra.q.push(args), { q: [] })
 
 Suportra('on', 'session-started', (event) => console.log('Suportra session started', event.session.id))
 
 document.addEventListener('DOMContentLoaded', () => {
+  const file = document.getElementById('file')
+  const error = document.getElementById('error')
   document.getElementById('ask').addEventListener('click', () => {
     Suportra('open', {
       tool: 'v0',
       topic: 'Hydration error after adding a date to the page',
+      // What the user was looking at; they see it, and can remove parts, before anything is shared.
       context: {
         url: location.href,
-        file: document.getElementById('file').textContent,
-        error: document.getElementById('error').textContent,
+        tool: { name: 'Vibe IDE', version: '2.4.1' },
+        file: { path: file.dataset.path, language: 'tsx', content: file.textContent },
+        error: { message: error.textContent, stack: error.dataset.stack },
+        diff: document.getElementById('diff').textContent,
       },
     })
   })

@@ -56,10 +56,13 @@ async function openPage(csp?: string): Promise<{ page: Page; problems: PageProbl
 
 /** The builder claims the newest waiting session with this topic and keeps its transcript live. */
 async function claim(topic: string): Promise<SessionHandle> {
-  const queue = await builder.builder.refresh()
-  const waiting = queue.filter((s) => s.topic === topic).at(-1)
-  expect(waiting).toBeDefined()
-  const handle = await builder.builder.claim(waiting?.id ?? '')
+  let waiting: string | undefined
+  await expect
+    .poll(
+      async () => (waiting = (await builder.builder.refresh()).filter((s) => s.topic === topic).at(-1)?.id),
+    )
+    .toBeDefined()
+  const handle = await builder.builder.claim(waiting ?? '')
   closers.push(handle.$messages.listen(() => {}))
   return handle
 }
@@ -97,7 +100,7 @@ describe('the script-tag example', () => {
     await expect
       .poll(() => dialog.getByLabel('Describe the blocker').inputValue())
       .toContain('Hydration error')
-    await expect.poll(() => dialog.getByLabel('Tool').inputValue()).toBe('v0')
+    await expect.poll(() => dialog.getByRole('combobox', { name: 'Tool' }).inputValue()).toBe('v0')
     expect(await dialog.getByRole('group', { name: 'Shared with the builder' }).textContent()).toContain(
       'Hydration failed',
     )
@@ -106,7 +109,9 @@ describe('the script-tag example', () => {
     await expect.poll(() => dialog.getByText('Waiting for a builder').isVisible()).toBe(true)
 
     const handle = await claim('Hydration error after adding a date to the page')
-    expect(handle.$session.get()?.context).toMatchObject({ file: 'src/app/page.tsx' })
+    expect(handle.$session.get()?.context).toMatchObject({
+      file: { path: 'src/app/page.tsx', language: 'tsx' },
+    })
     await handle.send('Render the date on the client only: `useEffect(() => setNow(new Date()), [])`')
     await expect
       .poll(() => dialog.getByText('Render the date on the client only').isVisible(), { timeout: 10_000 })

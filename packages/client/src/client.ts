@@ -37,10 +37,10 @@ export interface ClientEvents {
   [name: string]: unknown
   message: Extract<RealtimeEvent, { type: 'message' }>['message']
   session: Session
-  typing: { sessionId: string; author: 'user' | 'builder'; userId: string }
-  read: { sessionId: string; author: 'user' | 'builder'; seq: number }
-  queue: { action: 'added' | 'removed'; session: Session }
-  credits: { balance: number }
+  typing: Extract<RealtimeEvent, { type: 'typing' }>
+  read: Extract<RealtimeEvent, { type: 'read' }>
+  queue: Extract<RealtimeEvent, { type: 'queue' }>
+  credits: Extract<RealtimeEvent, { type: 'credits' }>
   connection: ConnectionChange
   /** The signed-in user changed: someone signed in (a User) or out (null). */
   user: User | null
@@ -121,17 +121,17 @@ export function createClient(options: ClientOptions) {
         sessions.receive(event.session)
         return events.emit('session', event.session)
       case 'typing':
-        sessions.get(event.sessionId).receiveTyping({ author: event.author, userId: event.userId })
-        return events.emit('typing', event)
+        sessions.get(event.sessionId).receiveTyping(event)
+        break
       case 'read':
         sessions.get(event.sessionId).receiveRead(event.author, event.seq)
-        return events.emit('read', event)
+        break
       case 'queue':
         builder.receive(event.action, event.session)
-        return events.emit('queue', event)
+        break
       case 'credits':
         credits.$balance.set(event.balance)
-        return events.emit('credits', { balance: event.balance })
+        break
       case 'continuity_lost':
         sessions
           .get(event.sessionId)
@@ -140,7 +140,10 @@ export function createClient(options: ClientOptions) {
         return
       case 'error':
         return events.emit('error', new SuportraError(event.code, event.message))
+      default:
+        return
     }
+    events.emit(event.type, event)
   }
 
   function refreshLive() {

@@ -5,24 +5,27 @@ export { type ClientEvents, type ClientOptions, createClient, type SuportraClien
 export { SuportraError } from './core/errors.js'
 export { memoryStorage, type StorageLike, type StorageOption } from './core/storage.js'
 export type { Credits } from './credits/credits.js'
+export type { SessionContext } from './protocol/context.js'
 export type { ErrorCode } from './protocol/errors.js'
 export type {
   Attachment,
   CodeBlock,
   Message,
+  Pack,
   Session,
-  SessionContext,
   SessionStatus,
   Tool,
   Transaction,
   User,
 } from './protocol/models.js'
+export type { PacksResponse } from './protocol/responses.js'
 export type {
   ConnectionChange,
   ConnectionStatus,
   WebSocketFactory,
   WebSocketLike,
 } from './realtime/connection.js'
+export { detectSecrets, redactSecrets, type SecretMatch } from './secrets/secrets.js'
 export type { OutboxEntry } from './sessions/outbox.js'
 export type { ChatMessage, SendInput, SessionHandle, Typing } from './sessions/session-handle.js'
 export type { Sessions, StartInput } from './sessions/sessions.js'

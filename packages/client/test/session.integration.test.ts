@@ -1,7 +1,7 @@
 import type { ChatMessage, SessionHandle, SuportraClient } from '@suportra/client'
-import { allMessages, signIn, startTestServer, type TestServer } from '@suportra/server/testing'
+import { allMessages, createUser, signIn, startTestServer, type TestServer } from '@suportra/server/testing'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
-import { DEMO, eventually, signedIn, watch } from './helpers.js'
+import { DEMO, eventually, makeClient, signedIn, watch } from './helpers.js'
 
 let server: TestServer
 const cleanup: (() => void)[] = []
@@ -146,4 +146,46 @@ test('upgrading to video charges once and returns a meeting link', async () => {
   expect(first.meetingUrl).toContain(session.id)
   expect(second.meetingUrl).toBe(first.meetingUrl)
   expect(await user.credits.refresh()).toBe(balance - 2) // the conversation, then video once
+})
+
+test('exportMarkdown of a session never watched holds every message, not only the newest page', async () => {
+  const account = await createUser(server, { name: 'Long Talker', credits: 1 })
+  const user = makeClient(server.url)
+  await user.auth.signIn({ email: account.user.email, password: DEMO.user.password })
+  const builder = await signedIn(server.url, 'builder')
+  track(user, builder)
+  const mine = await user.sessions.start({ tool: 'cursor', topic: 'A long conversation' })
+  const theirs = await builder.builder.claim(mine.id)
+  for (let i = 0; i < 60; i++) await (i % 2 ? theirs : mine).send(`line ${i}`)
+
+  // Another device: a fresh client that never loaded this session's messages.
+  const elsewhere = makeClient(server.url)
+  track(elsewhere)
+  await elsewhere.auth.signIn({ email: account.user.email, password: DEMO.user.password })
+  const markdown = await elsewhere.sessions.get(mine.id).exportMarkdown()
+
+  expect(markdown.startsWith('# A long conversation\n')).toBe(true)
+  const lines = markdown.split('\n').filter((line) => line.startsWith('**'))
+  expect(lines).toHaveLength(60)
+  expect(lines[0]).toBe('**Long Talker**: line 0')
+  expect(lines[59]).toBe(`**${DEMO.builder.name}**: line 59`)
+})
+
+test('a context over its limit is refused with the part named, and nothing is charged', async () => {
+  const account = await createUser(server, { credits: 1 })
+  const user = makeClient(server.url)
+  track(user)
+  await user.auth.signIn({ email: account.user.email, password: DEMO.user.password })
+  const before = await user.credits.refresh()
+  const diff = '+'.repeat(100_001)
+
+  const error = await user.sessions
+    .start({ tool: 'cursor', topic: 'Huge diff', context: { diff } })
+    .catch((e) => e)
+
+  expect(error).toMatchObject({ code: 'validation', status: 400 })
+  expect(error.details.issues.map((issue: { path: string }) => issue.path)).toEqual(['context.diff'])
+  expect(error.message).toContain('context.diff')
+  expect(await user.credits.refresh()).toEqual(before)
+  expect((await user.sessions.list()).map((s) => s.topic)).not.toContain('Huge diff')
 })

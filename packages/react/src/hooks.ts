@@ -27,14 +27,22 @@ export function useConnection() {
   return useStore(useSuportra().$connection)
 }
 
-/** The live credit balance (undefined until loaded). */
+/** The live credit balance (undefined until loaded), the ledger, the packs for sale and checkout. */
 export function useCredits() {
   const { credits } = useSuportra()
   return {
     balance: useStore(credits.$balance),
     refresh: credits.refresh.bind(credits),
     transactions: credits.transactions.bind(credits),
+    packs: credits.packs.bind(credits),
+    checkout: credits.checkout.bind(credits),
   }
+}
+
+/** The user's rights over their data: export everything, delete the account. */
+export function useAccount() {
+  const { account } = useSuportra()
+  return { exportData: account.export, deleteAccount: account.delete }
 }
 
 /** Your sessions, live, and `start()`. */

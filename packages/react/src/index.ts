@@ -1,6 +1,7 @@
 /** @suportra/react: a provider and hooks over `@suportra/client`, and `<SuportraWidget>`. */
 export {
   type UseSession,
+  useAccount,
   useBuilderQueue,
   useConnection,
   useCredits,

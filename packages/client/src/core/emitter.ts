@@ -22,9 +22,6 @@ export function createEmitter<Events extends Record<string, unknown>>() {
         }
       }
     },
-    count(name: keyof Events): number {
-      return listeners.get(name)?.size ?? 0
-    },
     clear(): void {
       listeners.clear()
     },

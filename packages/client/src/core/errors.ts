@@ -32,7 +32,7 @@ export class SuportraError extends Error {
 export function defaultMessage(code: ErrorCode): string {
   switch (code) {
     case 'unauthorized':
-      return 'Please sign in again.'
+      return 'Sign in again.'
     case 'forbidden':
       return 'Not allowed.'
     case 'not_found':
@@ -42,15 +42,15 @@ export function defaultMessage(code: ErrorCode): string {
     case 'insufficient_credits':
       return 'Not enough credits.'
     case 'rate_limited':
-      return 'Too many requests; wait a moment.'
+      return 'Too many requests.'
     case 'conflict':
       return 'No longer possible.'
     case 'network':
-      return 'Could not reach Suportra.'
+      return 'Network error.'
     case 'server':
       return 'Server error.'
     case 'protocol':
-      return 'Unexpected server response.'
+      return 'Bad server response.'
     default: {
       const unreachable: never = code
       return String(unreachable)

@@ -2,7 +2,12 @@ import { atom } from 'nanostores'
 import { whileWatched } from '../core/watch.js'
 import type { Http } from '../http/http.js'
 import type { Transaction } from '../protocol/models.js'
-import { BalanceResponse, TransactionsResponse } from '../protocol/responses.js'
+import {
+  BalanceResponse,
+  CheckoutResponse,
+  PacksResponse,
+  TransactionsResponse,
+} from '../protocol/responses.js'
 
 /** The credit balance and the ledger behind it. */
 export class Credits {
@@ -19,6 +24,19 @@ export class Credits {
     const { balance } = await this.#http('/v1/credits', BalanceResponse)
     this.$balance.set(balance)
     return balance
+  }
+
+  /** The packs for sale, what a session and video cost, and the low-balance threshold. */
+  packs(): Promise<PacksResponse> {
+    return this.#http('/v1/credits/packs', PacksResponse, { auth: false })
+  }
+
+  /**
+   * Where to pay for a pack (Stripe Checkout). Open it in a new tab; the balance updates by itself
+   * when the payment is confirmed. Return URLs must be on your app's allowed origins.
+   */
+  checkout(input: { packId: string; successUrl: string; cancelUrl: string }): Promise<{ url: string }> {
+    return this.#http('/v1/credits/checkout', CheckoutResponse, { method: 'POST', body: input })
   }
 
   /** Ledger rows, newest first. */

@@ -11,8 +11,6 @@ export const LIMITS = {
   passwordMin: 8,
   passwordMax: 200,
   topicLength: 500,
-  /** Serialized JSON size of a session's context, in bytes. */
-  contextBytes: 64 * 1024,
   textLength: MAX_TEXT_LENGTH,
   codeLength: 200_000,
   languageLength: 40,

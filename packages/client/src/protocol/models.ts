@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import type { SessionContext } from './context.js'
 
 const id = z.string()
 const timestamp = z.number()
@@ -29,9 +30,12 @@ export type SessionStatus = z.infer<typeof SessionStatus>
 export const SessionKind = z.enum(['chat', 'video'])
 export type SessionKind = z.infer<typeof SessionKind>
 
-/** Vendor-supplied context for a session (page URL, file, error, diff…), as a JSON object. */
-export const SessionContext = z.looseObject({})
-export type SessionContext = z.infer<typeof SessionContext>
+/**
+ * Vendor-supplied context (page, file, error, diff…). Responses check only that it is an object: the
+ * server validated its parts on the way in (`SessionContextInput` in ./context.ts), and the client
+ * stays small.
+ */
+const ContextObject = z.looseObject({}) as unknown as z.ZodMiniType<SessionContext>
 
 const Person = z.object({ id, name: z.string() })
 
@@ -41,7 +45,7 @@ export const Session = z.object({
   appId: z.string(),
   tool: z.string(),
   topic: z.string(),
-  context: z.nullable(SessionContext),
+  context: z.nullable(ContextObject),
   kind: SessionKind,
   status: SessionStatus,
   user: Person,
@@ -98,7 +102,21 @@ export const Message = z.object({
 })
 export type Message = z.infer<typeof Message>
 
-export const TransactionKind = z.enum(['grant', 'purchase', 'hold', 'capture', 'release', 'video', 'refund'])
+/**
+ * `hold` (−) when a session starts; `capture` (0) or `release` (+) resolves it; `video` (−);
+ * `purchase` (+) a pack; `grant` / `refund` (+) credits given back or offered; `reversal` (−) a
+ * purchase refunded or disputed at Stripe takes its remaining credits back.
+ */
+export const TransactionKind = z.enum([
+  'grant',
+  'purchase',
+  'hold',
+  'capture',
+  'release',
+  'video',
+  'refund',
+  'reversal',
+])
 export type TransactionKind = z.infer<typeof TransactionKind>
 
 /** One row of the append-only credit ledger. The balance is the sum of `amount`. */
@@ -110,3 +128,7 @@ export const Transaction = z.object({
   createdAt: timestamp,
 })
 export type Transaction = z.infer<typeof Transaction>
+
+/** A credit pack for sale. `price` is in the currency's smallest unit (cents). */
+export const Pack = z.object({ id, name: z.string(), credits: count, price: count, currency: z.string() })
+export type Pack = z.infer<typeof Pack>

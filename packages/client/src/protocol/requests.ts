@@ -1,6 +1,7 @@
 import * as z from 'zod/mini'
+import { SessionContextInput } from './context.js'
 import { LIMITS } from './limits.js'
-import { SessionContext, SessionKind } from './models.js'
+import { SessionKind } from './models.js'
 
 const text = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max))
 const email = z.email().check(z.maxLength(LIMITS.emailLength), z.toLowerCase())
@@ -36,12 +37,20 @@ export const SignOutRequest = z.strictObject({
 
 // ---- credits ----
 
+export const CheckoutRequest = z.strictObject({
+  packId: z.string().check(z.minLength(1), z.maxLength(64)),
+  /** Where Stripe sends the user after paying / after giving up: an http(s) URL on your app's origin. */
+  successUrl: z.url().check(z.maxLength(2048)),
+  cancelUrl: z.url().check(z.maxLength(2048)),
+})
+export type CheckoutRequest = z.input<typeof CheckoutRequest>
+
 // ---- sessions ----
 
 export const StartSessionRequest = z.strictObject({
   tool: z.string().check(z.minLength(1), z.maxLength(40)),
   topic: text(1, LIMITS.topicLength),
-  context: z.optional(SessionContext),
+  context: z.optional(SessionContextInput),
   kind: z.optional(SessionKind),
 })
 export type StartSessionRequest = z.input<typeof StartSessionRequest>

@@ -3,7 +3,7 @@
  * every check costs bytes. Unknown fields are allowed so older clients keep working.
  */
 import * as z from 'zod/mini'
-import { Attachment, Message, Session, Tool, Transaction, User } from './models.js'
+import { Attachment, Message, Pack, Session, Tool, Transaction, User } from './models.js'
 
 export const AuthResponse = z.object({
   user: User,
@@ -42,3 +42,15 @@ export const AttachmentResponse = z.object({ attachment: Attachment })
 export const QueueResponse = z.object({ queue: z.array(Session) })
 
 export const AuditResponse = z.object({ audit: z.object({ id: z.string(), createdAt: z.number() }) })
+
+/** What credits cost and buy: the packs, the price of a session and of video, and when to warn. */
+export const PacksResponse = z.object({
+  packs: z.array(Pack),
+  costs: z.object({ conversation: z.number(), video: z.number() }),
+  /** At or below this balance the user is warned (and emailed once). */
+  lowBalance: z.number(),
+})
+export type PacksResponse = z.infer<typeof PacksResponse>
+
+/** Where to send the user to pay: Stripe Checkout, or the server's test checkout in development. */
+export const CheckoutResponse = z.object({ url: z.string() })

@@ -77,23 +77,22 @@ export class Connection {
   /** Closes the socket when the server stays silent too long. */
   #silence: ReturnType<typeof setTimeout> | undefined
   #linger: ReturnType<typeof setTimeout> | undefined
-  #unlisten = () => {}
+  /** Aborted on destroy: removes the window listeners. */
+  readonly #listening = new AbortController()
 
   constructor(deps: ConnectionDeps) {
     this.#deps = deps
     const win = globalThis.window as Window | undefined
     if (win?.addEventListener) {
       const wake = () => this.#wake()
-      const offline = () => this.#state !== 'idle' && this.#close('offline')
-      const visible = () => win.document.visibilityState === 'visible' && wake()
-      win.addEventListener('online', wake)
-      win.addEventListener('offline', offline)
-      win.document.addEventListener('visibilitychange', visible)
-      this.#unlisten = () => {
-        win.removeEventListener('online', wake)
-        win.removeEventListener('offline', offline)
-        win.document.removeEventListener('visibilitychange', visible)
-      }
+      const options = { signal: this.#listening.signal }
+      win.addEventListener('online', wake, options)
+      win.addEventListener('offline', () => this.#state !== 'idle' && this.#close('offline'), options)
+      win.document.addEventListener(
+        'visibilitychange',
+        () => win.document.visibilityState === 'visible' && wake(),
+        options,
+      )
     }
   }
 
@@ -128,7 +127,7 @@ export class Connection {
   destroy(): void {
     this.disable()
     clearTimeout(this.#linger)
-    this.#unlisten()
+    this.#listening.abort()
   }
 
   async #connect() {

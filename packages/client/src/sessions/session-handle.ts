@@ -192,6 +192,27 @@ export class SessionHandle {
     return this.#session('/rating', rating)
   }
 
+  /** The whole transcript as Markdown (older pages are loaded first), to paste back into an AI tool. */
+  async exportMarkdown(): Promise<string> {
+    while (await this.loadOlder());
+    const session = this.$session.get() ?? (await this.refresh())
+    let markdown = `# ${session.topic}\n`
+    for (const m of this.#stored.get()) {
+      if (m.kind === 'event') continue
+      const who = m.author === 'user' ? session.user.name : session.builder?.name
+      const code = m.code ? `\n\`\`\`${m.code.language}\n${m.code.content}\n\`\`\`` : ''
+      markdown += `\n**${who}**: ${m.body}${code}${m.attachments.map((a) => `\n📎 ${a.name}`).join('')}\n`
+    }
+    return markdown
+  }
+
+  /** Deletes the messages and files of an ended session, for both sides. */
+  async deleteTranscript(): Promise<void> {
+    await this.#deps.http(`/v1/sessions/${this.id}/transcript`, OkResponse, { method: 'DELETE' })
+    this.#seqs.clear()
+    this.#stored.set([])
+  }
+
   /** Turns an active chat into a video session (charged once); `meetingUrl` is then set. */
   upgradeToVideo(): Promise<Session> {
     return this.#session('/video')

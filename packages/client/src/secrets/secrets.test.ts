@@ -1,0 +1,57 @@
+import { describe, expect, test } from 'vitest'
+import { CLEAN, CLEAN_FILES, SECRETS } from '../../test/secrets-corpus.js'
+import { detectSecrets, redactSecrets } from './secrets.js'
+
+describe('secret detection on the corpus', () => {
+  test('recall ≥ 99% and false positives ≤ 1%', () => {
+    const missed = SECRETS.filter(({ text, secret }) => {
+      const at = text.indexOf(secret)
+      return !detectSecrets(text).some((m) => m.start <= at && m.end >= at + Math.min(secret.length, 8))
+    })
+    const cleanSamples = [...CLEAN, ...CLEAN_FILES]
+    const flagged = cleanSamples.filter((text) => detectSecrets(text).length > 0)
+    const recall = 1 - missed.length / SECRETS.length
+    const falsePositives = flagged.length / cleanSamples.length
+    console.log(
+      `secret detection: ${SECRETS.length} planted secrets, recall ${(recall * 100).toFixed(1)}%; ${cleanSamples.length} clean samples, false positives ${(falsePositives * 100).toFixed(1)}%`,
+    )
+    expect(missed.map((m) => `${m.rule}: ${m.text.slice(0, 80)}`)).toEqual([])
+    expect(recall).toBeGreaterThanOrEqual(0.99)
+    expect(flagged).toEqual([])
+    expect(falsePositives).toBeLessThanOrEqual(0.01)
+  })
+
+  test('each planted secret is found by its own rule', () => {
+    const wrong = SECRETS.filter(({ text, secret, rule }) => {
+      const at = text.indexOf(secret)
+      return !detectSecrets(text).some((m) => m.rule === rule && m.start <= at && m.end >= at + 8)
+    })
+    expect(wrong.map((w) => `${w.rule}: ${w.text.slice(0, 60)}`)).toEqual([])
+  })
+})
+
+describe('redaction', () => {
+  test('replaces only the secret, keeping the rest of the text byte for byte', () => {
+    const text =
+      'DATABASE_URL=postgres://app:S3cr3tPassw0rd9@db.internal:5432/prod and AKIA2E0A8F3B244C9986 thanks'
+    expect(redactSecrets(text)).toBe(
+      'DATABASE_URL=postgres://app:[redacted database-url]@db.internal:5432/prod and [redacted aws-access-key-id] thanks',
+    )
+  })
+
+  test('finds nothing in text without secrets and leaves it untouched', () => {
+    const text = 'const id = crypto.randomUUID()\nfetch(`/api/items/${id}`)'
+    expect(detectSecrets(text)).toEqual([])
+    expect(redactSecrets(text)).toBe(text)
+  })
+
+  test('spans never overlap and are in order', () => {
+    const text = SECRETS.slice(0, 40)
+      .map((s) => s.text)
+      .join('\n')
+    const found = detectSecrets(text)
+    for (let i = 1; i < found.length; i++)
+      expect(found[i - 1]?.end ?? 0).toBeLessThanOrEqual(found[i]?.start ?? 0)
+    expect(detectSecrets(redactSecrets(text))).toEqual([])
+  })
+})
