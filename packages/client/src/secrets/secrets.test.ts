@@ -55,3 +55,15 @@ describe('redaction', () => {
     expect(detectSecrets(redactSecrets(text))).toEqual([])
   })
 })
+
+describe('long input', () => {
+  // Each line here took minutes when a rule backtracked over runs of letters (quadratic search);
+  // with the bounded rules the whole test is well under the default 5 s test timeout.
+  test('a 200 kB run of letters or hex (a minified bundle, a base64 log line) is scanned, and a key after it found', () => {
+    for (const run of ['x'.repeat(200_000), 'a1'.repeat(100_000), 'aB3+'.repeat(50_000)]) {
+      expect(detectSecrets(`${run}\nAKIA${'Q'.repeat(16)}`)).toEqual([
+        { rule: 'aws-access-key-id', start: run.length + 1, end: run.length + 21 },
+      ])
+    }
+  })
+})

@@ -87,9 +87,11 @@ const RULES: Rule[] = [
       !PLACEHOLDER.test(password) && !/^(pass(word)?|secret|postgres|root|admin|user|\*+)$/i.test(password),
   ),
   // NAME=value / NAME: value / "name": "value" with a secret-looking name and a random-looking value.
+  // The name's parts are bounded ({0,40}): unbounded, a long run of letters (a minified bundle, a
+  // base64 line in a log) makes the search quadratic and freezes the page.
   rule(
     'assigned-secret',
-    `["']?(?:[A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|CREDENTIALS?|_KEY)[A-Z0-9_]*|[a-z][A-Za-z0-9]*(?:Secret|Token|Password|ApiKey|AccessKey|PrivateKey|AuthKey)|(?:api|access|private|auth|secret)[_-]?(?:[kK]ey|[tT]oken|[sS]ecret)|client[_-]?secret|password|passwd|secret|token)["']?[ \\t]*[:=][ \\t]*["'\`]?([^\\s"'\`#;,)]{12,})`,
+    `["']?(?:[A-Z0-9_]{0,40}(?:SECRET|TOKEN|PASSWORD|PASSWD|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|CREDENTIALS?|_KEY)[A-Z0-9_]{0,40}|[a-z][A-Za-z0-9]{0,40}(?:Secret|Token|Password|ApiKey|AccessKey|PrivateKey|AuthKey)|(?:api|access|private|auth|secret)[_-]?(?:[kK]ey|[tT]oken|[sS]ecret)|client[_-]?secret|password|passwd|secret|token)["']?[ \\t]*[:=][ \\t]*["'\`]?([^\\s"'\`#;,)]{12,})`,
     'g',
     randomLooking,
   ),

@@ -20,7 +20,7 @@ async function chatting() {
   const { id } = await activeSession(harness, widget)
   const stored = async () =>
     (await allMessages(harness.server.url, account.token, id)).filter((m) => m.kind !== 'event')
-  return { network, stored, id }
+  return { network, stored, id, widget }
 }
 
 /** Picks files with the attach button's hidden file input. */
@@ -165,4 +165,175 @@ test('files can also be pasted or dropped into the composer', async () => {
 
   expect(within(form).getByText('pasted.png')).toBeTruthy()
   expect(within(form).getByText('dropped.txt')).toBeTruthy()
+})
+
+// Made up, in AWS's format (keys ending in EXAMPLE are AWS's own placeholders and are let through).
+const AWS_KEY_ID = 'AKIAZ7Q3XWJ5N2LKD4PM'
+// Put together at run time so that secret scanners do not flag this file.
+const STRIPE_KEY = `sk_${'live'}_4eC39HqLyjWDarjtT1zdp7dcQ2`
+
+/** The question asked before a message with a secret leaves the machine. */
+const secretWarning = () => screen.findByRole('alertdialog')
+
+test('a message with a secret is held: the user is told what kind it is and nothing is sent yet', async () => {
+  const { network, stored } = await chatting()
+
+  type(composer(), `Deploy with ${AWS_KEY_ID} fails`)
+  fireEvent.keyDown(composer(), { key: 'Enter' })
+
+  const warning = await secretWarning()
+  expect(warning.textContent).toContain(
+    'This looks like a secret: aws access key id. The builder would see it.',
+  )
+  expect(within(warning).getByRole('button', { name: 'Redact and send' })).toBeTruthy()
+  expect(within(warning).getByRole('button', { name: 'Send anyway' })).toBeTruthy()
+  expect(within(warning).getByRole('button', { name: 'Cancel' })).toBeTruthy()
+  expect(posts(network, /\/messages$/)).toEqual([])
+  expect(transcript().textContent).not.toContain(AWS_KEY_ID)
+  expect(await stored()).toEqual([])
+})
+
+test('"Redact and send" stores the message with the secret replaced and the rest kept', async () => {
+  const { stored } = await chatting()
+  type(composer(), `Deploy with ${AWS_KEY_ID} fails\nregion eu-west-1`)
+  fireEvent.keyDown(composer(), { key: 'Enter' })
+
+  fireEvent.click(within(await secretWarning()).getByRole('button', { name: 'Redact and send' }))
+
+  await waitFor(async () =>
+    expect((await stored()).map((m) => m.body)).toEqual([
+      'Deploy with [redacted aws-access-key-id] fails\nregion eu-west-1',
+    ]),
+  )
+  expect(screen.queryByRole('alertdialog')).toBeNull()
+  expect(transcript().textContent).not.toContain(AWS_KEY_ID)
+  expect((composer() as HTMLTextAreaElement).value).toBe('')
+})
+
+test('"Send anyway" sends the message unchanged', async () => {
+  const { stored } = await chatting()
+  type(composer(), `Deploy with ${AWS_KEY_ID} fails`)
+  fireEvent.keyDown(composer(), { key: 'Enter' })
+
+  fireEvent.click(within(await secretWarning()).getByRole('button', { name: 'Send anyway' }))
+
+  await waitFor(async () =>
+    expect((await stored()).map((m) => m.body)).toEqual([`Deploy with ${AWS_KEY_ID} fails`]),
+  )
+  expect(screen.queryByRole('alertdialog')).toBeNull()
+})
+
+test('"Cancel" sends nothing and puts the message and its files back in the composer', async () => {
+  const { network, stored } = await chatting()
+  attach(new File(['npm ERR! code E401'], 'npm-debug.log', { type: 'text/plain' }))
+  type(composer(), `Deploy with ${AWS_KEY_ID} fails`)
+  fireEvent.keyDown(composer(), { key: 'Enter' })
+  const form = screen.getByRole('dialog').querySelector('form.composer') as HTMLElement
+
+  fireEvent.click(within(await secretWarning()).getByRole('button', { name: 'Cancel' }))
+
+  await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull())
+  expect((composer() as HTMLTextAreaElement).value).toBe(`Deploy with ${AWS_KEY_ID} fails`)
+  expect(within(form).getByText('npm-debug.log')).toBeTruthy()
+  expect(posts(network, /\/(messages|attachments)$/)).toEqual([])
+  expect(within(transcript()).queryByText(/Deploy with/)).toBeNull()
+  expect(await stored()).toEqual([])
+})
+
+test('a secret in an attached text file is caught, and "Redact and send" uploads the file redacted', async () => {
+  const { stored, widget } = await chatting()
+  const env = new File([`STRIPE_SECRET_KEY=${STRIPE_KEY}\nDEBUG=true\n`], '.env')
+
+  attach(env)
+  type(composer(), 'My env file')
+  fireEvent.click(screen.getByRole('button', { name: 'Send' }))
+
+  const warning = await secretWarning()
+  expect(warning.textContent).toContain('This looks like a secret: stripe.')
+  fireEvent.click(within(warning).getByRole('button', { name: 'Redact and send' }))
+
+  await waitFor(async () => expect((await stored())[0]?.attachments).toHaveLength(1))
+  const [message] = await stored()
+  expect(message?.body).toBe('My env file')
+  expect(message?.attachments[0]?.name).toBe('.env')
+  const uploaded = await (await widget.client.download(message?.attachments[0]?.url ?? '')).text()
+  expect(uploaded).toBe('STRIPE_SECRET_KEY=[redacted stripe]\nDEBUG=true\n')
+})
+
+test('binary files are not scanned: an image is sent as it is, without asking', async () => {
+  const { network, stored, widget } = await chatting()
+  // Bytes that would read as a key if the image were taken for text.
+  const png = new File([`\x89PNG\r\n${AWS_KEY_ID}`], 'screenshot.png', { type: 'image/png' })
+
+  attach(png)
+  fireEvent.click(screen.getByRole('button', { name: 'Send' }))
+
+  await waitFor(async () => expect((await stored())[0]?.attachments).toHaveLength(1))
+  expect(screen.queryByRole('alertdialog')).toBeNull()
+  expect(posts(network, /\/attachments$/)).toHaveLength(1)
+  const [message] = await stored()
+  const uploaded = await widget.client.download(message?.attachments[0]?.url ?? '')
+  expect(new Uint8Array(await uploaded.arrayBuffer())).toEqual(new Uint8Array(await png.arrayBuffer()))
+})
+
+test('pressing Enter twice quickly sends the message once', async () => {
+  const { network, stored } = await chatting()
+
+  type(composer(), 'Only once please')
+  fireEvent.keyDown(composer(), { key: 'Enter' })
+  fireEvent.keyDown(composer(), { key: 'Enter' })
+
+  await waitFor(async () => expect((await stored()).map((m) => m.body)).toEqual(['Only once please']))
+  const item = within(transcript()).getByText('Only once please').closest('li') as HTMLElement
+  await waitFor(() => expect(within(item).queryByText('Sending…')).toBeNull())
+  expect(within(transcript()).getAllByText('Only once please')).toHaveLength(1)
+  expect(posts(network, /\/messages$/)).toHaveLength(1)
+})
+
+test('pressing Enter twice quickly on a message with a secret asks once and sends it once', async () => {
+  const { network, stored } = await chatting()
+
+  type(composer(), `Key ${AWS_KEY_ID}`)
+  fireEvent.keyDown(composer(), { key: 'Enter' })
+  fireEvent.keyDown(composer(), { key: 'Enter' })
+
+  fireEvent.click(within(await secretWarning()).getByRole('button', { name: 'Redact and send' }))
+
+  await waitFor(async () =>
+    expect((await stored()).map((m) => m.body)).toEqual(['Key [redacted aws-access-key-id]']),
+  )
+  await waitFor(() => expect(within(transcript()).queryByText('Sending…')).toBeNull())
+  expect(screen.queryAllByRole('alertdialog')).toEqual([])
+  expect(posts(network, /\/messages$/)).toHaveLength(1)
+})
+
+test('"Redact and send" leaves a binary attachment byte for byte (an Office file is not text)', async () => {
+  const { stored, widget } = await chatting()
+  const bytes = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0xff, 0xfe, 0x00, 0x80, 0xc3, 0x28])
+  const docx = new File([bytes], 'report.docx', {
+    type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  })
+  attach(docx)
+  type(composer(), `Key ${AWS_KEY_ID}`)
+  fireEvent.click(screen.getByRole('button', { name: 'Send' }))
+  fireEvent.click(within(await secretWarning()).getByRole('button', { name: 'Redact and send' }))
+  await waitFor(async () => expect((await stored())[0]?.attachments).toHaveLength(1))
+  const [message] = await stored()
+  const uploaded = await widget.client.download(message?.attachments[0]?.url ?? '')
+  expect(new Uint8Array(await uploaded.arrayBuffer())).toEqual(bytes)
+})
+
+test('clicking "Redact and send" twice while a large log is redacted sends the message once', async () => {
+  const { stored, network } = await chatting()
+  attach(new File([`token=${'x'.repeat(200_000)}\n`], 'big.log', { type: 'text/plain' }))
+  type(composer(), `Key ${AWS_KEY_ID}`)
+  fireEvent.click(screen.getByRole('button', { name: 'Send' }))
+  const button = within(await secretWarning()).getByRole('button', { name: 'Redact and send' })
+  fireEvent.click(button)
+  await new Promise((r) => setTimeout(r, 0))
+  fireEvent.click(button)
+  await waitFor(async () => expect((await stored()).length).toBeGreaterThan(0))
+  await new Promise((r) => setTimeout(r, 1500))
+  expect(posts(network, /\/messages$/)).toHaveLength(1)
+  expect((await stored()).length).toBe(1)
 })

@@ -3,10 +3,12 @@ import type { SessionHandle } from '@suportra/client'
 import type { JSX } from 'preact'
 import { useRef } from 'preact/hooks'
 import { useT } from '../context.js'
+import { findSecrets, isTextFile, loadSecrets, redactFile, SecretWarning } from '../secret-guard.js'
 
 /**
  * Writing a message: Enter sends, Shift+Enter breaks the line; files come from the attach button,
- * a paste or a drop. Sending never waits: the message shows at once as pending.
+ * a paste or a drop. Secrets in the text or in text files are caught first (redact, send anyway or
+ * cancel); then the message shows at once as pending.
  */
 export function Composer({ handle }: { handle: SessionHandle }): JSX.Element {
   const t = useT()
@@ -14,16 +16,47 @@ export function Composer({ handle }: { handle: SessionHandle }): JSX.Element {
   const files = useSignal<File[]>([])
   const picker = useRef<HTMLInputElement>(null)
 
-  const send = () => {
+  /** A message held back because it contains secrets, and what was found; the user decides. */
+  const held = useSignal<{ text: string; files: File[]; kinds: string[] } | null>(null)
+
+  const deliver = (message: { text: string; files: File[] }) => {
+    handle.send(message).catch(() => {})
+    held.value = null
+  }
+  /** Takes the draft at once (a second Enter cannot send it twice), then looks for secrets in it. */
+  const send = async () => {
     if (!text.value.trim() && files.value.length === 0) return
-    handle.send({ text: text.value, files: files.value }).catch(() => {})
+    const message = { text: text.value, files: files.value }
     text.value = ''
     files.value = []
+    const readable = await Promise.all(message.files.filter(isTextFile).map((f) => f.text()))
+    const kinds = await findSecrets([message.text, ...readable]).catch(() => [])
+    if (kinds.length > 0) held.value = { ...message, kinds }
+    else deliver(message)
   }
+  const redactAndSend = async (message: { text: string; files: File[] }) => {
+    const { redactSecrets } = await loadSecrets()
+    const files = await Promise.all(message.files.map((f) => (isTextFile(f) ? redactFile(f) : f)))
+    deliver({ text: redactSecrets(message.text), files })
+  }
+  /** The user's answer about a held message; only the first click counts (redacting takes a while). */
+  const decide = <M,>(message: M, action: (message: M) => unknown) => {
+    if (held.value !== message) return
+    held.value = null
+    action(message)
+  }
+  /** Cancel puts the message back in the composer to be edited. */
+  const cancel = (message: { text: string; files: File[] }) => {
+    text.value = message.text
+    files.value = message.files
+    held.value = null
+  }
+
   const add = (list: FileList | null | undefined) => {
     if (list?.length) files.value = [...files.value, ...list]
   }
 
+  const heldMessage = held.value
   return (
     <form
       class="composer"
@@ -37,6 +70,14 @@ export function Composer({ handle }: { handle: SessionHandle }): JSX.Element {
         add(event.dataTransfer?.files)
       }}
     >
+      {heldMessage && (
+        <SecretWarning
+          kinds={heldMessage.kinds}
+          onRedact={() => decide(heldMessage, redactAndSend)}
+          onSend={() => decide(heldMessage, deliver)}
+          onCancel={() => decide(heldMessage, cancel)}
+        />
+      )}
       {files.value.length > 0 && (
         <ul class="files">
           {files.value.map((file) => (

@@ -65,11 +65,12 @@ test('open({ tool, topic, context }) prefills the form and shows what will be sh
   await waitFor(() => expect(toolSelect().value).toBe('claude-code'))
   expect(topicField().value).toBe('Checkout crashes')
 
+  // The builder's reading order (the error first), each part with what exactly will be sent.
   const card = screen.getByRole('group', { name: 'Shared with the builder' })
-  const terms = [...card.querySelectorAll('dt')].map((dt) => dt.textContent)
-  const values = [...card.querySelectorAll('dd')].map((dd) => dd.textContent)
-  expect(terms).toEqual(['url', 'error'])
-  expect(values).toEqual([context.url, context.error])
+  const terms = [...card.querySelectorAll('dt')].map((dt) => dt.firstChild?.textContent)
+  expect(terms).toEqual(['Error', 'Page'])
+  expect(card.textContent).toContain(context.url)
+  await waitFor(() => expect(card.querySelector('pre')?.textContent).toBe(context.error))
 
   // Starting sends the tool, topic and context to the server.
   const id = await startSession(widget, 'Checkout crashes on submit')
@@ -163,4 +164,52 @@ test('a second waiting user sees their place behind the first', async () => {
   cancelAfterTest(account, id)
 
   expect(screen.getByText('You are #2 in the queue')).toBeTruthy()
+})
+
+test('each part of the context can be removed before starting; only the rest is sent', async () => {
+  const account = await harness.user()
+  const widget = harness.widget()
+  await widget.client.auth.signIn({ email: account.email, password: account.password })
+  renderWidget(widget)
+  const context = {
+    url: 'http://localhost:3000/app',
+    file: { path: 'src/db.ts', language: 'ts', content: 'export const db = connect()' },
+    diff: '@@ -1 +1 @@\n-const a = 1\n+const a = 2',
+  }
+  await openPanel(widget, { tool: 'cursor', topic: 'DB connection', context })
+  await screen.findByRole('option', { name: 'Cursor' })
+  fireEvent.click(screen.getByRole('button', { name: 'Remove Diff' }))
+  expect(screen.queryByRole('button', { name: 'Remove Diff' })).toBeNull()
+  const id = await startSession(widget, 'DB connection refused')
+  cancelAfterTest(account, id)
+  const [stored] = await storedSessions(account)
+  expect(stored?.context).toEqual({ url: context.url, file: context.file })
+})
+
+test('a secret in the shared file is caught before starting; "Redact and send" starts with it redacted', async () => {
+  const account = await harness.user()
+  const widget = harness.widget()
+  await widget.client.auth.signIn({ email: account.email, password: account.password })
+  renderWidget(widget)
+  const file = {
+    path: '.env',
+    language: 'ini',
+    content: 'AWS_ACCESS_KEY_ID=AKIAQYLPMN5HHHFPZAM2\nREGION=eu-west-1',
+  }
+  await openPanel(widget, { tool: 'cursor', context: { file } })
+  await screen.findByRole('option', { name: 'Cursor' })
+  type(topicField(), 'Deploy fails')
+  fireEvent.click(screen.getByRole('button', { name: 'Start session' }))
+
+  const warning = await screen.findByRole('alertdialog')
+  expect(warning.textContent).toContain('aws access key id')
+  expect(await storedSessions(account)).toEqual([])
+
+  fireEvent.click(within(warning).getByRole('button', { name: 'Redact and send' }))
+  await screen.findByText('Waiting for a builder')
+  const [stored] = await storedSessions(account)
+  if (stored) cancelAfterTest(account, stored.id)
+  expect(stored?.context).toEqual({
+    file: { ...file, content: 'AWS_ACCESS_KEY_ID=[redacted aws-access-key-id]\nREGION=eu-west-1' },
+  })
 })

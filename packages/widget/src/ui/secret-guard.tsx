@@ -1,0 +1,54 @@
+import type { JSX } from 'preact'
+import { useT } from './context.js'
+
+type Secrets = typeof import('@suportra/client/secrets')
+let secrets: Promise<Secrets> | undefined
+/** The detector loads (its own chunk) the first time something is about to be sent. */
+export const loadSecrets = () => (secrets ??= import('@suportra/client/secrets'))
+
+/** Text files worth scanning: small, and either typed as text or named like code or config. */
+const TEXT_TYPE =
+  /^text\/|^application\/(json|xml|javascript|typescript|x-sh|toml|yaml|x-yaml)$|\+(json|xml)$/i
+const TEXT_NAME =
+  /\.(env|ini|conf|cfg|pem|key|tf|tfvars|ts|tsx|js|jsx|py|rb|go|rs|java|kt|php|sh|yml|yaml|json|toml|sql|txt|log|md)$|^\.env/i
+export const isTextFile = (file: File) =>
+  file.size < 2 * 1024 * 1024 && (TEXT_TYPE.test(file.type) || TEXT_NAME.test(file.name))
+
+/** The kinds of secret found in any of `texts` (empty when there are none). */
+export async function findSecrets(texts: string[]): Promise<string[]> {
+  const { detectSecrets } = await loadSecrets()
+  return [...new Set(texts.flatMap((text) => detectSecrets(text).map((match) => match.rule)))]
+}
+
+/** A text file with its secrets redacted (same name and type). */
+export async function redactFile(file: File): Promise<File> {
+  const { detectSecrets, redactSecrets } = await loadSecrets()
+  const text = await file.text()
+  // A file without secrets goes as it is, byte for byte.
+  if (detectSecrets(text).length === 0) return file
+  return new File([redactSecrets(text)], file.name, { type: file.type })
+}
+
+/** Asks what to do about secrets about to leave the user's machine. */
+export function SecretWarning(props: {
+  kinds: string[]
+  onRedact: () => void
+  onSend: () => void
+  onCancel: () => void
+}): JSX.Element {
+  const t = useT()
+  return (
+    <div class="banner warn" role="alertdialog" aria-label={t('redactSend')}>
+      <p>{t('secretsFound', { kinds: props.kinds.map((kind) => kind.replaceAll('-', ' ')).join(', ') })}</p>
+      <button type="button" class="primary" onClick={props.onRedact}>
+        {t('redactSend')}
+      </button>
+      <button type="button" class="link" onClick={props.onSend}>
+        {t('sendAnyway')}
+      </button>
+      <button type="button" class="link" onClick={props.onCancel}>
+        {t('cancel')}
+      </button>
+    </div>
+  )
+}
