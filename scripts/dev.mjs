@@ -10,6 +10,7 @@ const api = await startServer({
   port: Number(process.env.PORT ?? 8787),
   db: `${root}.data/demo.db`,
   seed: 'demo',
+  devPages: true,
 })
 const scriptTag = await startHostServer({ root: `${root}examples/script-tag`, apiUrl: api.url, port: 5173 })
 const reactApp = await startHostServer({
@@ -30,6 +31,7 @@ Suportra demo
   Script-tag page   ${scriptTag.url}   (a vendor page with the widget; "Ask a human" opens it)
   React app         ${reactApp.url}   (a vendor's own chat UI built from @suportra/react hooks)
   Builder console   ${console_.url}   (sign in as the builder, claim sessions, reply)
+  Emails sent       ${api.url}/dev/mail   (no Resend key: emails stay in a local outbox)
 
   User              ${DEMO.user.email} / ${DEMO.user.password}  (${DEMO.user.credits} credits)
   Builder           ${DEMO.builder.email} / ${DEMO.builder.password}
