@@ -1,40 +1,14 @@
 import { fileURLToPath } from 'node:url'
-import { api, DEMO, signIn, startTestServer, type TestServer } from '@suportra/server/testing'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { startHostServer } from '../host-server.mjs'
-import { launchBrowser, type PageProblems, watchProblems } from '../support/browser.js'
+import { api, DEMO, signIn } from '@suportra/server/testing'
+import type { Page } from 'playwright-core'
+import { expect, test } from 'vitest'
+import { setupSites } from '../support/sites.js'
 
 const dist = (app: string) => fileURLToPath(new URL(`../${app}/dist/`, import.meta.url))
 
-let server: TestServer
-let browser: Browser
-const closers: (() => unknown)[] = []
-
-beforeAll(async () => {
-  server = await startTestServer()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  for (const close of closers.reverse()) await close()
-  await browser.close()
-  await server.close()
-})
-
+const sites = setupSites()
 /** Opens a built example on its own origin in a fresh browser context (its own storage). */
-async function open(app: string): Promise<{ page: Page; problems: PageProblems }> {
-  const host = await startHostServer({ root: dist(app), apiUrl: server.url })
-  const context = await browser.newContext()
-  context.setDefaultTimeout(10_000)
-  closers.push(
-    () => host.close(),
-    () => context.close(),
-  )
-  const page = await context.newPage()
-  const problems = await watchProblems(page)
-  await page.goto(host.url)
-  return { page, problems }
-}
+const open = (app: string) => sites.open(dist(app))
 
 async function signInAs(page: Page, email: string) {
   await page.getByLabel('Email').fill(email)
@@ -80,8 +54,8 @@ test('a user in the React app and a builder in the builder console complete a wh
   await user.page.getByRole('button', { name: '5 ★' }).click()
   await expect.poll(() => user.page.getByText('Thanks for rating!').isVisible()).toBe(true)
 
-  const { accessToken } = await signIn(server.url, DEMO.user.email)
-  const { body } = await api(server.url, 'GET', '/v1/sessions', { token: accessToken })
+  const { accessToken } = await signIn(sites.server.url, DEMO.user.email)
+  const { body } = await api(sites.server.url, 'GET', '/v1/sessions', { token: accessToken })
   const stored = body.sessions.find(
     (s: { topic: string }) => s.topic === 'Replit deploy says port 3000 is not open',
   )

@@ -1,42 +1,14 @@
 import { fileURLToPath } from 'node:url'
-import { allMessages, DEMO, signIn, startTestServer, type TestServer } from '@suportra/server/testing'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { startHostServer } from '../host-server.mjs'
-import { launchBrowser, type PageProblems, watchProblems } from '../support/browser.js'
+import { allMessages, DEMO, signIn } from '@suportra/server/testing'
+import { expect, test } from 'vitest'
+import { setupSites } from '../support/sites.js'
 
 const vendorPage = fileURLToPath(new URL('.', import.meta.url))
 const builderConsole = fileURLToPath(new URL('../builder-console/dist/', import.meta.url))
 const awsKey = 'AKIAZ7Q3XWJ5N2LKD4PM'
 
-let server: TestServer
-let browser: Browser
-const closers: (() => unknown)[] = []
-
-beforeAll(async () => {
-  server = await startTestServer()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  for (const close of closers.reverse()) await close()
-  await browser.close()
-  await server.close()
-})
-
-/** Opens a site on its own origin in a fresh browser context. */
-async function open(root: string): Promise<{ page: Page; problems: PageProblems }> {
-  const host = await startHostServer({ root, apiUrl: server.url })
-  const context = await browser.newContext()
-  context.setDefaultTimeout(10_000)
-  closers.push(
-    () => host.close(),
-    () => context.close(),
-  )
-  const page = await context.newPage()
-  const problems = await watchProblems(page)
-  await page.goto(host.url)
-  return { page, problems }
-}
+const sites = setupSites()
+const open = (root: string) => sites.open(root)
 
 test('the vendor hands over file, error and diff; the user drops the diff; the builder sees the rest; a pasted AWS key never reaches the server', async () => {
   const vendor = await open(vendorPage)
@@ -74,7 +46,7 @@ test('the vendor hands over file, error and diff; the user drops the diff; the b
   const pane = builder.page.getByRole('article', { name: `Chat: ${topic}` })
   const card = pane.getByRole('region', { name: 'Context' })
   await expect.poll(() => card.isVisible()).toBe(true)
-  expect(await card.locator('h4').allTextContents()).toEqual(['Error', 'File', 'Page', 'Tool'])
+  expect(await card.getByRole('heading').allTextContents()).toEqual(['Error', 'File', 'Page', 'Tool'])
   expect(await card.textContent()).toContain('Hydration failed because the initial UI does not match')
   expect(await card.locator('pre code').nth(1).textContent()).toContain('export default function Page()')
   expect(await card.locator('pre code .t-keyword').first().textContent()).toBe('export')
@@ -104,13 +76,13 @@ test('the vendor hands over file, error and diff; the user drops the diff; the b
     .toBe(true)
 
   // On the server: the context without the diff, and no message holding the key.
-  const { accessToken } = await signIn(server.url, DEMO.user.email)
+  const { accessToken } = await signIn(sites.server.url, DEMO.user.email)
   const sessions = await (
-    await fetch(`${server.url}/v1/sessions`, { headers: { authorization: `Bearer ${accessToken}` } })
+    await fetch(`${sites.server.url}/v1/sessions`, { headers: { authorization: `Bearer ${accessToken}` } })
   ).json()
   const stored = sessions.sessions.find((s: { topic: string }) => s.topic === topic)
   expect(Object.keys(stored.context).sort()).toEqual(['error', 'file', 'tool', 'url'])
-  const bodies = (await allMessages(server.url, accessToken, stored.id)).map((m) => m.body)
+  const bodies = (await allMessages(sites.server.url, accessToken, stored.id)).map((m) => m.body)
   expect(bodies).toContain('My deploy key is [redacted aws-access-key-id], does it need s3:PutObject?')
   expect(bodies.join('\n')).not.toContain(awsKey)
 

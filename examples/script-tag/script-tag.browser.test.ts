@@ -1,11 +1,9 @@
 import { fileURLToPath } from 'node:url'
 import { createClient, memoryStorage, type SessionHandle, type SuportraClient } from '@suportra/client'
-import { api, DEMO, signIn, startTestServer, type TestServer } from '@suportra/server/testing'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { api, DEMO, signIn } from '@suportra/server/testing'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import WebSocket from 'ws'
-import { startHostServer } from '../host-server.mjs'
-import { launchBrowser, type PageProblems, watchProblems } from '../support/browser.js'
+import { setupSites } from '../support/sites.js'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 /** A strict policy: scripts and styles only from known origins, nothing inline, no eval. */
@@ -20,39 +18,21 @@ const STRICT_CSP = [
   "frame-ancestors 'none'",
 ].join('; ')
 
-let server: TestServer
-let browser: Browser
+const sites = setupSites({ closeAfterEach: true })
 let builder: SuportraClient
-const closers: (() => unknown)[] = []
 
 beforeAll(async () => {
-  server = await startTestServer()
-  browser = await launchBrowser()
-  builder = createClient({ baseUrl: server.url, appId: DEMO.appId, storage: memoryStorage(), WebSocket })
+  builder = createClient({
+    baseUrl: sites.server.url,
+    appId: DEMO.appId,
+    storage: memoryStorage(),
+    WebSocket,
+  })
   await builder.auth.signIn({ email: DEMO.builder.email, password: DEMO.builder.password })
 })
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close()
-})
-afterAll(async () => {
-  builder.destroy()
-  await browser.close()
-  await server.close()
-})
+afterAll(() => builder.destroy())
 
-async function openPage(csp?: string): Promise<{ page: Page; problems: PageProblems }> {
-  const host = await startHostServer({ root, apiUrl: server.url, ...(csp && { csp }) })
-  const context = await browser.newContext()
-  context.setDefaultTimeout(10_000)
-  closers.push(
-    () => host.close(),
-    () => context.close(),
-  )
-  const page = await context.newPage()
-  const problems = await watchProblems(page)
-  await page.goto(host.url)
-  return { page, problems }
-}
+const openPage = (csp?: string) => sites.open(root, { csp })
 
 /** The builder claims the newest waiting session with this topic and keeps its transcript live. */
 async function claim(topic: string): Promise<SessionHandle> {
@@ -63,7 +43,7 @@ async function claim(topic: string): Promise<SessionHandle> {
     )
     .toBeDefined()
   const handle = await builder.builder.claim(waiting ?? '')
-  closers.push(handle.$messages.listen(() => {}))
+  sites.defer(handle.$messages.listen(() => {}))
   return handle
 }
 
@@ -138,8 +118,8 @@ describe('the script-tag example', () => {
     await dialog.getByRole('button', { name: 'Send' }).click()
     await expect.poll(() => dialog.getByText('Thank you!').isVisible()).toBe(true)
 
-    const { accessToken } = await signIn(server.url, DEMO.user.email)
-    const stored = await api(server.url, 'GET', `/v1/sessions/${handle.id}`, { token: accessToken })
+    const { accessToken } = await signIn(sites.server.url, DEMO.user.email)
+    const stored = await api(sites.server.url, 'GET', `/v1/sessions/${handle.id}`, { token: accessToken })
     expect(stored.body.session).toMatchObject({
       status: 'closed',
       rating: { score: 4, comment: 'Fixed in five minutes' },
@@ -157,16 +137,16 @@ describe('the script-tag example', () => {
     await expect
       .poll(() => dialog.getByRole('button', { name: 'Start session' }).isVisible(), { timeout: 10_000 })
       .toBe(true)
-    const { accessToken } = await signIn(server.url, DEMO.user.email)
+    const { accessToken } = await signIn(sites.server.url, DEMO.user.email)
     // Linus is a new user without credits; grant what a purchase would.
-    const linus = await api(server.url, 'GET', '/v1/builder/queue', { token: accessToken })
+    const linus = await api(sites.server.url, 'GET', '/v1/builder/queue', { token: accessToken })
     expect(linus.status).toBe(403)
-    await server.current.context.store.db
+    await sites.server.current.context.store.db
       .insertInto('ledger')
       .values({
         id: `txn_${Date.now()}`,
         user_id: (
-          await server.current.context.store.db
+          await sites.server.current.context.store.db
             .selectFrom('users')
             .select('id')
             .where('external_id', '=', 'vendor-linus')

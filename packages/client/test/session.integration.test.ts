@@ -149,9 +149,10 @@ test('upgrading to video charges once and returns a meeting link', async () => {
 })
 
 test('exportMarkdown of a session never watched holds every message, not only the newest page', async () => {
-  const account = await createUser(server, { name: 'Long Talker', credits: 1 })
+  const email = 'long-talker@example.com'
+  await createUser(server, { name: 'Long Talker', email, credits: 1 })
   const user = makeClient(server.url)
-  await user.auth.signIn({ email: account.user.email, password: DEMO.user.password })
+  await user.auth.signIn({ email, password: DEMO.user.password })
   const builder = await signedIn(server.url, 'builder')
   track(user, builder)
   const mine = await user.sessions.start({ tool: 'cursor', topic: 'A long conversation' })
@@ -161,7 +162,7 @@ test('exportMarkdown of a session never watched holds every message, not only th
   // Another device: a fresh client that never loaded this session's messages.
   const elsewhere = makeClient(server.url)
   track(elsewhere)
-  await elsewhere.auth.signIn({ email: account.user.email, password: DEMO.user.password })
+  await elsewhere.auth.signIn({ email, password: DEMO.user.password })
   const markdown = await elsewhere.sessions.get(mine.id).exportMarkdown()
 
   expect(markdown.startsWith('# A long conversation\n')).toBe(true)
@@ -172,10 +173,11 @@ test('exportMarkdown of a session never watched holds every message, not only th
 })
 
 test('a context over its limit is refused with the part named, and nothing is charged', async () => {
-  const account = await createUser(server, { credits: 1 })
+  const email = 'huge-diff@example.com'
+  await createUser(server, { email, credits: 1 })
   const user = makeClient(server.url)
   track(user)
-  await user.auth.signIn({ email: account.user.email, password: DEMO.user.password })
+  await user.auth.signIn({ email, password: DEMO.user.password })
   const before = await user.credits.refresh()
   const diff = '+'.repeat(100_001)
 
