@@ -6,7 +6,13 @@ import { defineConfig } from 'vitest/config'
 const conditions = ['source']
 
 /** One Vitest project per package (and one for the examples). */
-function project(name: string, root: string, environment: string = 'node', jsx?: 'preact' | 'react') {
+function project(
+  name: string,
+  root: string,
+  environment: 'node' | 'dom' = 'node',
+  jsx?: 'preact' | 'react',
+  setupFiles: string[] = [],
+) {
   return {
     resolve: { conditions },
     ssr: { resolve: { conditions } },
@@ -20,6 +26,9 @@ function project(name: string, root: string, environment: string = 'node', jsx?:
           : 'node',
       testTimeout: 30_000,
       hookTimeout: 30_000,
+      // `expect.poll` waits as long as a locator does: 1 s (the default) is too tight on a busy CI machine.
+      expect: { poll: { timeout: 10_000 } },
+      setupFiles,
     },
   }
 }
@@ -43,7 +52,7 @@ export default defineConfig({
     projects: [
       project('server', 'packages/server'),
       project('client', 'packages/client'),
-      project('widget', 'packages/widget', 'dom', 'preact'),
+      project('widget', 'packages/widget', 'dom', 'preact', ['test/setup.ts']),
       project('react', 'packages/react', 'dom', 'react'),
       {
         ...onReact18,

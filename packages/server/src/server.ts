@@ -8,16 +8,19 @@ import { WebSocketServer } from 'ws'
 import * as z from 'zod/mini'
 import { Apps } from './apps/apps.js'
 import { TokenService } from './auth/tokens.js'
-import { resolveConfig, type ServerOptions } from './config.js'
+import { DEFAULT_CONFIG, resolveConfig, type ServerOptions } from './config.js'
 import type { Context } from './context.js'
-import { type Database, openDatabase } from './db/database.js'
+import { type Database, isPostgresUrl, openDatabase } from './db/database.js'
+import { Mailer } from './email/outbox.js'
 import { createApp } from './http/app.js'
-import { createRateLimiters } from './http/rate-limit.js'
+import { openRateLimiters } from './http/rate-limit.js'
 import { newSecret } from './ids.js'
 import { createLogger, type Logger } from './log.js'
-import { LocalBus } from './realtime/bus.js'
+import { type EventBus, LocalBus } from './realtime/bus.js'
 import { Hub } from './realtime/hub.js'
+import { PgBus } from './realtime/pg-bus.js'
 import { seedDemo } from './seed.js'
+import { expireWaiting } from './sessions/lifecycle.js'
 
 export interface StartOptions extends ServerOptions {
   /** 0 picks a free port. */
@@ -33,6 +36,8 @@ export interface SuportraServer {
   port: number
   context: Context
   hub: Hub
+  /** Sends what the email outbox holds (also runs by itself every two seconds). */
+  mailer: Mailer
   /** Cuts every HTTP and WebSocket connection at once, as a network failure would (fault tests). */
   dropConnections(): void
   /** Closes sockets (clients will reconnect), stops listening and closes the database. */
@@ -44,23 +49,33 @@ export async function createContext(options: ServerOptions & { logger?: Logger }
   // Validation errors go back to people: English messages, not zod/mini's bare "Invalid input".
   z.config(z.locales.en())
   const config = resolveConfig(options)
+  if (config.stripe.secretKey && config.stripe.webhookSecret === DEFAULT_CONFIG.stripe.webhookSecret) {
+    // The development secret is in the source: with real payments it would let anyone sign a webhook.
+    throw new Error('Set STRIPE_WEBHOOK_SECRET (stripe.webhookSecret) when STRIPE_SECRET_KEY is set')
+  }
   const store = await openDatabase(config.db)
-  const bus = new LocalBus()
+  const log = options.logger ?? createLogger()
+  // Several instances share one PostgreSQL database; their realtime events cross through it.
+  const bus: EventBus = store.dialect === 'postgres' ? await PgBus.connect(config.db, log) : new LocalBus()
   const jwtSecret = config.jwtSecret ?? (await storedSecret(store, 'jwt_secret'))
   const tokens = new TokenService(jwtSecret, store, config, (familyIds, userId) =>
     bus.publish({ kind: 'revoke', userId, familyIds }),
   )
   const filesDir =
     config.dataDir ??
-    (config.db === ':memory:' ? mkdtempSync(join(tmpdir(), 'suportra-files-')) : `${config.db}.files`)
+    (config.db === ':memory:'
+      ? mkdtempSync(join(tmpdir(), 'suportra-files-'))
+      : isPostgresUrl(config.db)
+        ? join(process.cwd(), 'suportra-files')
+        : `${config.db}.files`)
   return {
     config,
     store,
     bus,
     tokens,
     apps: new Apps(store),
-    log: options.logger ?? createLogger(),
-    limits: createRateLimiters(config.rateLimits),
+    log,
+    limits: await openRateLimiters(config.rateLimits, store),
     filesDir,
   }
 }
@@ -71,6 +86,13 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
   if (options.seed === 'demo') await seedDemo(ctx)
   const app = createApp(ctx)
   const hub = new Hub(ctx)
+  const mailer = new Mailer(ctx)
+  mailer.start()
+  const expiry = setInterval(
+    () => expireWaiting(ctx).catch((err) => ctx.log.error({ err }, 'expiry failed')),
+    30_000,
+  )
+  expiry.unref()
   const server = createAdaptorServer({ fetch: app.fetch }) as Server
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
 
@@ -96,17 +118,21 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
     port,
     context: ctx,
     hub,
+    mailer,
     dropConnections() {
       hub.dropAll()
       server.closeAllConnections()
     },
     async close() {
+      clearInterval(expiry)
+      await mailer.stop()
       hub.close()
       wss.close()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
         server.closeAllConnections()
       })
+      await ctx.bus.close?.()
       await ctx.store.close()
     },
   }

@@ -1,28 +1,57 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, Migrator, SqliteDialect, type Transaction } from 'kysely'
-import { migrations } from './migrations.js'
+import { Kysely, type PostgresPool, SqliteDialect, type Transaction } from 'kysely'
+import { migrate } from './migrate.js'
+import { NulPlugin } from './nul-plugin.js'
 import type { DB } from './schema.js'
 
 export type Tx = Transaction<DB>
 
 /**
  * The one storage module. Everything else talks to the database through `Database`: the Kysely
- * query builder plus the few places where dialects differ. A PostgreSQL dialect slots in here.
+ * query builder plus the few places where dialects differ. `openDatabase` picks SQLite (a file or
+ * `:memory:`) or PostgreSQL (a `postgres://` URL, see `postgres.ts`).
  */
 export interface Database {
   db: Kysely<DB>
-  dialect: 'sqlite'
-  /** Runs `fn` in a transaction; concurrent transactions touching the same rows are serialized. */
+  dialect: 'sqlite' | 'postgres'
+  /** The connection pool on PostgreSQL (shared rate limits use it); absent on SQLite. */
+  pool?: PostgresPool
+  /**
+   * Runs `fn` in a transaction; concurrent transactions touching the same rows are serialized.
+   * On PostgreSQL (READ COMMITTED) a transaction aborted by a deadlock is run again, so `fn` must
+   * do all its work through `tx`.
+   */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>
   /** Serializes concurrent balance changes for one user (row lock on PostgreSQL; SQLite has one writer). */
   lockUser(tx: Tx, userId: string): Promise<void>
   close(): Promise<void>
 }
 
-/** Opens (creating if needed) a SQLite database in WAL mode and applies pending migrations. */
-export async function openDatabase(file: string): Promise<Database> {
+/** Whether `db` names a PostgreSQL database (`postgres://…` or `postgresql://…`) rather than a SQLite file. */
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(db)
+}
+
+/** `db` with any password replaced, for logs and banners. */
+export function redactUrl(db: string): string {
+  return isPostgresUrl(db) ? db.replace(/^([^:]+:\/\/[^:/@]*:)[^@]*@/, '$1***@') : db
+}
+
+/**
+ * Opens the database `url` and applies pending migrations: a PostgreSQL URL, or a SQLite file
+ * (created if needed, WAL mode) or `:memory:`.
+ */
+export async function openDatabase(url: string): Promise<Database> {
+  if (isPostgresUrl(url)) {
+    const { openPostgres } = await import('./postgres.js')
+    return openPostgres(url)
+  }
+  return openSqlite(url)
+}
+
+async function openSqlite(file: string): Promise<Database> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const sqlite = new SQLite(file)
   sqlite.pragma('journal_mode = WAL')
@@ -30,7 +59,10 @@ export async function openDatabase(file: string): Promise<Database> {
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('foreign_keys = ON')
 
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+  const db = new Kysely<DB>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    plugins: [new NulPlugin()],
+  })
   await migrate(db)
 
   return {
@@ -39,15 +71,6 @@ export async function openDatabase(file: string): Promise<Database> {
     transaction: (fn) => db.transaction().execute(fn),
     lockUser: async () => {},
     close: () => db.destroy(),
-  }
-}
-
-async function migrate(db: Kysely<DB>) {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
-  const { error, results } = await migrator.migrateToLatest()
-  const failed = results?.find((r) => r.status === 'Error')
-  if (error || failed) {
-    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed`, { cause: error })
   }
 }
 

@@ -150,4 +150,70 @@ export const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+
+  '0002_billing_and_email': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's table types
+    async up(db: Kysely<any>) {
+      const ms = 'bigint'
+      // A credit pack bought through Stripe Checkout (or the local test checkout).
+      await db.schema
+        .createTable('purchases')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text')
+        .addColumn('pack_id', 'text', (c) => c.notNull())
+        .addColumn('credits', 'integer', (c) => c.notNull())
+        .addColumn('amount', 'integer', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('checkout_id', 'text')
+        .addColumn('payment_intent', 'text')
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .addColumn('paid_at', ms)
+        .addColumn('refunded_at', ms)
+        .execute()
+      await db.schema.createIndex('purchases_user').on('purchases').column('user_id').execute()
+      await db.schema
+        .createIndex('purchases_payment_intent')
+        .on('purchases')
+        .column('payment_intent')
+        .execute()
+      // Every Stripe event applied, so a redelivered or concurrent duplicate is applied once.
+      await db.schema
+        .createTable('stripe_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('payment_intent', 'text')
+        // 1 for a full refund or a dispute: the payment's credits must be taken back.
+        .addColumn('reverses', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createIndex('stripe_events_payment_intent')
+        .on('stripe_events')
+        .column('payment_intent')
+        .execute()
+      // The email outbox: written in the transaction that causes the email, sent (and retried) later.
+      await db.schema
+        .createTable('emails')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text')
+        .addColumn('to_address', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        // What the email is about (a session, a purchase), so deleting that can delete the email too.
+        .addColumn('reference', 'text')
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .addColumn('next_attempt_at', ms, (c) => c.notNull())
+        .addColumn('sent_at', ms)
+        .execute()
+      await db.schema.createIndex('emails_due').on('emails').columns(['status', 'next_attempt_at']).execute()
+      await db.schema.createIndex('emails_user').on('emails').column('user_id').execute()
+      // Set when the user deleted the transcript: messages and files are gone, the row stays for billing.
+      await db.schema.alterTable('sessions').addColumn('transcript_deleted_at', ms).execute()
+    },
+  },
 }

@@ -63,6 +63,7 @@ export interface DB {
     last_seq: Generated<number>
     user_read_seq: Generated<number>
     builder_read_seq: Generated<number>
+    transcript_deleted_at: number | null
   }
   messages: {
     id: string
@@ -91,11 +92,51 @@ export interface DB {
     id: string
     /** Null once the account is deleted: billing rows are kept, anonymised. */
     user_id: string | null
-    kind: 'grant' | 'purchase' | 'hold' | 'capture' | 'release' | 'video' | 'refund'
+    kind: 'grant' | 'purchase' | 'hold' | 'capture' | 'release' | 'video' | 'refund' | 'reversal'
     amount: number
     idempotency_key: string
     reference: string | null
     created_at: number
+  }
+  purchases: {
+    id: string
+    /** Null once the account is deleted (billing rows are kept, anonymised). */
+    user_id: string | null
+    pack_id: string
+    credits: number
+    /** In the currency's smallest unit (cents). */
+    amount: number
+    currency: string
+    status: 'pending' | 'paid' | 'refunded'
+    /** Stripe Checkout session id. */
+    checkout_id: string | null
+    payment_intent: string | null
+    created_at: number
+    paid_at: number | null
+    refunded_at: number | null
+  }
+  stripe_events: {
+    id: string
+    type: string
+    payment_intent: string | null
+    reverses: number
+    created_at: number
+  }
+  emails: {
+    id: string
+    user_id: string | null
+    to_address: string
+    kind: 'session_started' | 'low_balance' | 'receipt' | 'audit'
+    reference: string | null
+    subject: string
+    body: string
+    /** `kept`: no Resend key, so it stays in the local outbox (/dev/mail). */
+    status: 'pending' | 'sent' | 'kept' | 'failed'
+    attempts: Generated<number>
+    last_error: string | null
+    created_at: number
+    next_attempt_at: number
+    sent_at: number | null
   }
   audits: {
     id: string

@@ -37,12 +37,17 @@ export async function readJson<S extends z.ZodMiniType>(c: C, schema: S): Promis
   const raw = await c.req.text()
   let value: unknown
   try {
-    value = JSON.parse(raw)
+    // NUL (only ever escaped in JSON) becomes U+FFFD, as the storage layer stores it (PostgreSQL
+    // refuses NUL in text): what the API answers and broadcasts then matches what it stored.
+    value = raw.includes('\\u0000') ? JSON.parse(raw, withoutNul) : JSON.parse(raw)
   } catch {
     throw invalid('Request body is not valid JSON')
   }
   return parse(schema, value, 'Request body')
 }
+
+const withoutNul = (_key: string, value: unknown) =>
+  typeof value === 'string' ? value.replaceAll('\u0000', '\uFFFD') : value
 
 /** Refuses bodies over `maxSize` bytes while they stream in (and by Content-Length before). */
 export const limitBody = (maxSize: number) =>

@@ -1,18 +1,26 @@
 import type { RealtimeEvent } from '@suportra/client/protocol'
 
-/** What crosses the bus: an event for some users (and/or every builder), or a revoked sign-in. */
+/**
+ * What crosses the bus: an event for some users (and/or every builder), or a revoked sign-in.
+ * `resync` never crosses: a bus raises it locally when it may have missed messages (its link to
+ * the other instances broke), and every socket should resume from the database.
+ */
 export type BusMessage =
   | { kind: 'event'; users: string[]; builders?: boolean; event: RealtimeEvent }
   | { kind: 'revoke'; userId: string; familyIds: string[] }
+  | { kind: 'resync' }
 
 /**
  * Carries realtime notifications from the code that changed the database to the sockets that
  * must hear of it. In one process it is a direct call; with several instances it becomes a
- * channel between them (PostgreSQL LISTEN/NOTIFY) behind this same interface.
+ * channel between them (PostgreSQL LISTEN/NOTIFY, `pg-bus.ts`) behind this same interface.
+ * `publish` delivers to this process's listeners at once and never throws.
  */
 export interface EventBus {
   publish(message: BusMessage): void
   subscribe(listener: (message: BusMessage) => void): () => void
+  /** Sends what is still queued and releases the bus's connection, if it has one. */
+  close?(): Promise<void>
 }
 
 export class LocalBus implements EventBus {

@@ -14,6 +14,11 @@ interface Connection {
   caller: Caller
   /** Set while replaying missed messages; live events wait here so nothing overtakes the replay. */
   pending: { event: RealtimeEvent; data: string }[] | null
+  /**
+   * The last `seq` the replay sent per session. A live notification for a message the replay
+   * already carried (it can arrive after the replay, from another instance) is not sent twice.
+   */
+  replayed: Map<string, number>
   alive: boolean
 }
 
@@ -92,7 +97,7 @@ export class Hub {
     }
     if (ws.readyState !== ws.OPEN) return
 
-    const conn: Connection = { ws, caller, pending: [], alive: true }
+    const conn: Connection = { ws, caller, pending: [], replayed: new Map(), alive: true }
     this.#add(conn)
     ws.on('close', () => this.#remove(conn))
     ws.on('pong', () => {
@@ -100,7 +105,7 @@ export class Hub {
     })
     ws.on('message', (data) => this.#onFrame(conn, data))
 
-    const replayed = await this.#replay(conn, auth.data.resume ?? {})
+    conn.replayed = await this.#replay(conn, auth.data.resume ?? {})
     this.#send(conn, {
       type: 'ready',
       userId: caller.userId,
@@ -109,11 +114,7 @@ export class Hub {
     })
     const pending = conn.pending ?? []
     conn.pending = null
-    for (const { event, data } of pending) {
-      if (event.type === 'message' && event.message.seq <= (replayed.get(event.message.sessionId) ?? -1))
-        continue
-      this.#write(conn, data)
-    }
+    for (const { event, data } of pending) if (!alreadyReplayed(conn, event)) this.#write(conn, data)
   }
 
   /** Sends each session's messages after the client's last `seq`, or `continuity_lost`. */
@@ -168,6 +169,11 @@ export class Hub {
   }
 
   #deliver(message: BusMessage) {
+    if (message.kind === 'resync') {
+      // The bus may have missed events from other instances: clients reconnect and resume.
+      for (const ws of this.#sockets) ws.close(CLOSE_CODES.goingAway, 'resync')
+      return
+    }
     if (message.kind === 'revoke') {
       for (const conn of this.#byUser.get(message.userId) ?? []) {
         if (message.familyIds.includes(conn.caller.familyId))
@@ -181,7 +187,7 @@ export class Hub {
     if (message.builders) for (const conn of this.#builders) targets.add(conn)
     for (const conn of targets) {
       if (conn.pending) conn.pending.push({ event: message.event, data })
-      else this.#write(conn, data)
+      else if (!alreadyReplayed(conn, message.event)) this.#write(conn, data)
     }
   }
 
@@ -244,6 +250,11 @@ export class Hub {
     this.#ctx.log.error({ err: error }, 'realtime authentication failed')
     ws.close(1011, 'server error')
   }
+}
+
+function alreadyReplayed(conn: Connection, event: RealtimeEvent): boolean {
+  if (event.type !== 'message') return false
+  return event.message.seq <= (conn.replayed.get(event.message.sessionId) ?? -1)
 }
 
 function parseFrame(data: unknown): unknown {

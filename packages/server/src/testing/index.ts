@@ -6,12 +6,15 @@ import { SignJWT } from 'jose'
 import { createLogger } from '../log.js'
 import { DEMO } from '../seed.js'
 import { type StartOptions, type SuportraServer, startServer } from '../server.js'
+import { createTestDatabase, type TestDatabase, testDialect } from './postgres.js'
 
 export { DEMO }
 
 export interface TestServer {
   url: string
-  /** The SQLite file this server uses (fresh for each test server). */
+  /** The database this server uses: a SQLite file, or a PostgreSQL URL (fresh for each test server). */
+  db: string
+  /** Same as `db` (the name from before PostgreSQL). */
   dbFile: string
   current: SuportraServer
   /** Stops the server and starts it again on the same database file and port. */
@@ -20,24 +23,38 @@ export interface TestServer {
 }
 
 /**
- * Starts the real server on a random port with a fresh database file and the demo seed.
- * Password hashing is cheaper than in production so tests stay fast; nothing else differs.
+ * Starts the real server on a random port with a fresh database and the demo seed: a SQLite file,
+ * or with `SUPORTRA_TEST_DB=postgres` a new database on the cluster at `SUPORTRA_TEST_PG_URL`
+ * (dropped on close). Pass `db` (and `dataDir`) of another test server to start a second
+ * instance on the same database. Password hashing is cheaper than in production so tests stay
+ * fast; nothing else differs.
  */
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'suportra-test-'))
-  const dbFile = join(dir, 'test.db')
+  let database: TestDatabase | undefined
+  if (options.db === undefined && testDialect() === 'postgres') database = await createTestDatabase()
+  const dbFile = options.db ?? database?.url ?? join(dir, 'test.db')
   const base: StartOptions = {
     db: dbFile,
+    ...(database && { dataDir: join(dir, 'files') }),
     port: 0,
     seed: 'demo',
+    devPages: true,
     scryptCost: 2 ** 12,
     logger: createLogger(process.env.SUPORTRA_LOG_LEVEL ?? 'silent'),
     ...options,
   }
-  let current = await startServer(base)
+  let current: SuportraServer
+  try {
+    current = await startServer(base)
+  } catch (error) {
+    await database?.drop()
+    throw error
+  }
   const port = current.port
   const handle: TestServer = {
     url: current.url,
+    db: dbFile,
     dbFile,
     current,
     async restart() {
@@ -50,6 +67,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     },
     async close() {
       await current.close()
+      await database?.drop()
       rmSync(dir, { recursive: true, force: true })
     },
   }
@@ -170,5 +188,21 @@ export async function signIdentityToken(
   else jwt.setExpirationTime('10m')
   return jwt.sign(new TextEncoder().encode(options.secret ?? DEMO.identitySecret))
 }
+export { type Database, openDatabase } from '../db/database.js'
+export {
+  chargeObject,
+  checkoutSessionObject,
+  deliverStripeWebhook,
+  disputeObject,
+  type FakeResend,
+  type FakeStripe,
+  type RecordedRequest,
+  signStripePayload,
+  startFakeResend,
+  startFakeStripe,
+  stripeEventPayload,
+} from './fakes.js'
+export { createTestDatabase, databaseFor, type TestDatabase, testDialect } from './postgres.js'
 export { CLI_PATH, type ServerProcess, spawnServer } from './process.js'
+export { startProxy, type TcpProxy } from './proxy.js'
 export { openSocket, type TestSocket } from './socket.js'

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { databaseFor } from './postgres.js'
 
 export interface ServerProcess {
   url: string
@@ -17,18 +18,25 @@ export const CLI_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 /**
  * Starts `suportra-server` as a separate process on `dbFile`, so tests can kill it for real.
  * `port` 0 picks a free one; pass the previous port to come back on the same address.
+ * With `SUPORTRA_TEST_DB=postgres`, the file path names a PostgreSQL test database instead (the
+ * same one each time the path is given; attachments go to `<dbFile>.files`); a `postgres://` URL
+ * is used as it is.
  */
 export async function spawnServer(
   dbFile: string,
   options: { port?: number; args?: string[]; env?: Record<string, string> } = {},
 ): Promise<ServerProcess> {
   if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run pnpm build first`)
+  const db = await databaseFor(dbFile)
+  const dataDir =
+    db !== dbFile && !options.args?.includes('--data-dir') ? ['--data-dir', `${dbFile}.files`] : []
   const child = spawn(
     process.execPath,
     [
       CLI_PATH,
       '--db',
-      dbFile,
+      db,
+      ...dataDir,
       '--port',
       String(options.port ?? 0),
       '--seed',
