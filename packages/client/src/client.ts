@@ -224,9 +224,13 @@ export function createClient(options: ClientOptions) {
     builder,
 
     audits: {
-      /** Sends a free stack audit request; no sign-in needed. */
+      /**
+       * Sends a free stack audit request; no sign-in needed. When signed in, the audit belongs to the
+       * account (it is in its export and goes with it).
+       */
       submit: async (input: { email: string; building: string; tools: string[]; blockers: string }) =>
-        (await http('/v1/audits', AuditResponse, { method: 'POST', body: input, auth: false })).audit,
+        (await http('/v1/audits', AuditResponse, { method: 'POST', body: input, auth: me() !== undefined }))
+          .audit,
     },
 
     account: {

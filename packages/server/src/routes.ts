@@ -72,6 +72,8 @@ export const auditRoutes = new Hono<Env>().post('/', async (c) => {
   const ctx = c.get('ctx')
   await consume(ctx.limits.auditsPerIp, clientIp(c), 'stack audits from this address')
   const input = await readJson(c, AuditRequest)
+  // Anonymous by design; a signed-in sender owns the audit (and its confirmation email).
+  const userId = c.req.header('authorization') ? (await requireCaller(c)).userId : null
   await consume(ctx.limits.auditsPerEmail, input.email, 'stack audits for this email')
   const audit = { id: newId('aud'), createdAt: Date.now() }
   await ctx.store.transaction(async (tx) => {
@@ -79,6 +81,7 @@ export const auditRoutes = new Hono<Env>().post('/', async (c) => {
       .insertInto('audits')
       .values({
         id: audit.id,
+        user_id: userId,
         email: input.email,
         building: input.building,
         tools: JSON.stringify(input.tools),
@@ -86,12 +89,7 @@ export const auditRoutes = new Hono<Env>().post('/', async (c) => {
         created_at: audit.createdAt,
       })
       .execute()
-    await queueEmail(tx, {
-      userId: null,
-      to: input.email,
-      kind: 'audit',
-      ...auditReceived({ building: input.building }),
-    })
+    await queueEmail(tx, { userId, to: input.email, kind: 'audit', ...auditReceived() })
   })
   ctx.log.info({ auditId: audit.id }, 'stack audit received')
   return c.json({ audit }, 201)

@@ -264,6 +264,34 @@ describe('checkout', () => {
       expect(credits.body.balance).toBe(0)
     })
 
+    test('only the Checkout Session created for the purchase pays for it', async () => {
+      const user = await createUser(stripeServer)
+      const result = await checkout(user.accessToken, { packId: 'pack_10' }, stripeServer)
+      const checkoutId = result.body.url.split('/').pop() as string
+      const { id } = await stripeServer.current.context.store.db
+        .selectFrom('purchases')
+        .select('id')
+        .where('user_id', '=', user.user.id)
+        .executeTakeFirstOrThrow()
+      const object = checkoutSessionObject({
+        purchaseId: id,
+        paymentIntent: newPaymentIntent(),
+        amount: 8_900,
+      })
+      const deliverTo = (session: Record<string, unknown>) => {
+        const payload = stripeEventPayload('checkout.session.completed', session)
+        return deliverStripeWebhook(stripeServer.url, payload, signStripePayload(payload, SECRET))
+      }
+      const credits = async () =>
+        (await api(stripeServer.url, 'GET', '/v1/credits', { token: user.accessToken })).body.balance
+
+      // Another session of the same Stripe account (a Payment Link, a second checkout) with the right metadata.
+      expect((await deliverTo({ ...object, id: 'cs_test_other' })).status).toBe(200)
+      expect(await credits()).toBe(0)
+      expect((await deliverTo({ ...object, id: checkoutId })).status).toBe(200)
+      expect(await credits()).toBe(10)
+    })
+
     test('when Stripe fails, checkout answers with an error and leaves no purchase behind', async () => {
       const user = await createUser(stripeServer)
       fake.status = 500
@@ -492,6 +520,25 @@ describe('webhooks', () => {
     expect((await ledger(user.user.id)).filter((r) => r.kind === 'purchase')).toHaveLength(1)
     expect(await balance(user)).toBe(3)
     expect(await receipts(user.user.id)).toHaveLength(1)
+  })
+
+  test.each([
+    ['a Payment Link naming the purchase only in client_reference_id', { metadata: {} }],
+    ['a smaller amount than the pack costs', { amount_total: 100 }],
+    ['another currency', { currency: 'jpy' }],
+  ])('a paid checkout that is not the one created for the purchase grants nothing: %s', async (_, change) => {
+    const user = await createUser(server)
+    const { purchase } = await startPurchase(user)
+    const object = {
+      ...checkoutSessionObject({ purchaseId: purchase.id, paymentIntent: newPaymentIntent() }),
+      ...change,
+    }
+    expect((await deliver('checkout.session.completed', object)).status).toBe(200)
+    expect(await balance(user)).toBe(0)
+    expect((await purchaseRow(purchase.id)).status).toBe('pending')
+    // The real payment still goes through afterwards.
+    await paid(purchase.id, newPaymentIntent())
+    expect(await balance(user)).toBe(3)
   })
 
   test('a full refund that arrives before its payment: after both, the balance is what it was and the purchase is refunded', async () => {

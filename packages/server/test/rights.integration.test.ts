@@ -184,6 +184,7 @@ async function populate(label: string): Promise<Person> {
   const pendingPurchase = await pendingCheckout(auth)
   ok(
     await api(server.url, 'POST', '/v1/audits', {
+      token: auth.accessToken,
       body: { email, building: s('audit-building'), tools: ['cursor'], blockers: s('audit-blockers') },
     }),
     201,
@@ -350,12 +351,8 @@ describe('export', () => {
     )
   })
 
-  test('stack audits: every audit submitted with the user’s email', async () => {
-    const rows = await db()
-      .selectFrom('audits')
-      .selectAll()
-      .where('email', '=', ada.email.toLowerCase())
-      .execute()
+  test('stack audits: every audit sent while signed in', async () => {
+    const rows = await db().selectFrom('audits').selectAll().where('user_id', '=', ada.id).execute()
     expect(rows).toHaveLength(1)
     // biome-ignore lint/suspicious/noExplicitAny: loose export document
     expect(exported.audits.map((a: any) => [a.id, a.building, a.blockers])).toEqual(
@@ -370,12 +367,8 @@ describe('export', () => {
     expect(exported.signIns.map((f: any) => f.id).sort()).toEqual(rows.map((r) => r.id).sort())
   })
 
-  test('emails: every email sent to the user (by user id or to their address, e.g. the audit confirmation)', async () => {
-    const rows = await db()
-      .selectFrom('emails')
-      .selectAll()
-      .where((eb) => eb.or([eb('user_id', '=', ada.id), eb('to_address', '=', ada.email)]))
-      .execute()
+  test('emails: every email sent to the user, the audit confirmation included', async () => {
+    const rows = await db().selectFrom('emails').selectAll().where('user_id', '=', ada.id).execute()
     expect(rows.map((r) => r.kind).sort()).toEqual(
       ['audit', 'low_balance', 'receipt', 'session_started', 'session_started', 'session_started'].sort(),
     )
@@ -399,8 +392,8 @@ describe('export', () => {
     const rows = {
       ledger: await db().selectFrom('ledger').select('id').where('user_id', '=', bob.id).execute(),
       purchases: await db().selectFrom('purchases').select('id').where('user_id', '=', bob.id).execute(),
-      emails: await db().selectFrom('emails').select('id').where('to_address', '=', bob.email).execute(),
-      audits: await db().selectFrom('audits').select('id').where('email', '=', bob.email).execute(),
+      emails: await db().selectFrom('emails').select('id').where('user_id', '=', bob.id).execute(),
+      audits: await db().selectFrom('audits').select('id').where('user_id', '=', bob.id).execute(),
       families: await db()
         .selectFrom('refresh_families')
         .select('id')
@@ -544,25 +537,56 @@ describe('account deletion', () => {
     for (const id of bystander.attachments) expect(existsSync(join(filesDir(), id))).toBe(true)
   })
 
-  test('a user identified by a vendor token with a mixed-case email: their stack audit is exported and deleted too', async () => {
-    const email = `Mixed.Case.${Math.random().toString(36).slice(2, 8)}@Example.COM`
-    const token = await signIdentityToken({ sub: `vendor-${email}`, name: 'Mixed Case', email })
-    const auth = ok(
-      await api(server.url, 'POST', '/v1/auth/identify', { app: DEMO.appId, body: { token } }),
-    ).body
+  test('claiming someone’s email address reaches none of their audits or emails', async () => {
+    // Emails are not verified: a vendor token (or a sign-up) can carry any address.
+    const victim = await createUser(server, {
+      email: `victim-${Math.random().toString(36).slice(2, 8)}@rights.example`,
+    })
+    const address = victim.user.email as string
     ok(
       await api(server.url, 'POST', '/v1/audits', {
-        body: { email, building: 'mixed-case-audit', tools: [], blockers: '' },
+        token: victim.accessToken,
+        body: { email: address, building: 'victim-audit', tools: [], blockers: '' },
       }),
       201,
     )
-    const exported = ok(await api(server.url, 'GET', '/v1/account/export', { token: auth.accessToken })).body
-    expect.soft(exported.audits.map((a: { building: string }) => a.building)).toEqual(['mixed-case-audit'])
-    ok(await api(server.url, 'DELETE', '/v1/account', { token: auth.accessToken }))
-    const left = (await everyRow()).filter(
-      ({ row }) => mentions(row, [email, auth.user.id, 'mixed-case-audit']).length > 0,
+    ok(
+      await api(server.url, 'POST', '/v1/audits', {
+        body: { email: address, building: 'anonymous-audit', tools: [], blockers: '' },
+      }),
+      201,
     )
-    expect(left.map((r) => r.table)).toEqual([])
+    const token = await signIdentityToken({ sub: 'impostor', name: 'Impostor', email: address.toUpperCase() })
+    const impostor = ok(
+      await api(server.url, 'POST', '/v1/auth/identify', { app: DEMO.appId, body: { token } }),
+    ).body
+
+    const exported = ok(
+      await api(server.url, 'GET', '/v1/account/export', { token: impostor.accessToken }),
+    ).body
+    expect(exported.audits).toEqual([])
+    expect(exported.emails).toEqual([])
+    ok(await api(server.url, 'DELETE', '/v1/account', { token: impostor.accessToken }))
+
+    const audits = await db()
+      .selectFrom('audits')
+      .select(['building', 'user_id'])
+      .where('email', '=', address)
+      .execute()
+    expect(audits).toEqual(
+      expect.arrayContaining([
+        { building: 'victim-audit', user_id: victim.user.id },
+        { building: 'anonymous-audit', user_id: null },
+      ]),
+    )
+    const emails = await db()
+      .selectFrom('emails')
+      .select('user_id')
+      .where('to_address', '=', address)
+      .execute()
+    expect(emails.map((e) => e.user_id).sort()).toEqual([null, victim.user.id].sort())
+    const theirs = ok(await api(server.url, 'GET', '/v1/account/export', { token: victim.accessToken })).body
+    expect(theirs.audits.map((a: { building: string }) => a.building)).toEqual(['victim-audit'])
   })
 
   test('deleting the demo user (credits from the seed): the kept ledger rows do not carry her id either', async () => {

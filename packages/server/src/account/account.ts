@@ -10,16 +10,6 @@ import { toAttachment, withAttachments } from '../messages/messages.js'
 import { loadSession, sessionQuery, toSession } from '../sessions/sessions.js'
 import { findUser, toUser } from '../users/users.js'
 
-/** Stack audits sent with this email address, in any letter case (none without an address). */
-const auditsOf = (email: string | null) => (eb: ExpressionBuilder<DB, 'audits'>) =>
-  email ? eb(eb.fn('lower', ['email']), '=', email.toLowerCase()) : eb.lit(false)
-
-/** Emails about this user: theirs, and those sent to their address before they had an account (audits). */
-const emailsOf = (userId: string, email: string | null) => (eb: ExpressionBuilder<DB, 'emails'>) =>
-  email
-    ? eb.or([eb('user_id', '=', userId), eb(eb.fn('lower', ['to_address']), '=', email.toLowerCase())])
-    : eb('user_id', '=', userId)
-
 /** Everything stored about the caller, as one JSON document (the right to access and export). */
 export async function exportAccount(ctx: Context, caller: Caller) {
   const { db } = ctx.store
@@ -50,7 +40,7 @@ export async function exportAccount(ctx: Context, caller: Caller) {
     .select(['id', 'app_id', 'created_at', 'revoked_at', 'revoked_reason'])
     .where('user_id', '=', caller.userId)
     .execute()
-  const audits = await db.selectFrom('audits').selectAll().where(auditsOf(user.email)).execute()
+  const audits = await db.selectFrom('audits').selectAll().where('user_id', '=', caller.userId).execute()
   const purchases = await db
     .selectFrom('purchases')
     .selectAll()
@@ -59,7 +49,7 @@ export async function exportAccount(ctx: Context, caller: Caller) {
   const emails = await db
     .selectFrom('emails')
     .select(['id', 'to_address', 'kind', 'subject', 'body', 'status', 'created_at', 'sent_at'])
-    .where(emailsOf(caller.userId, user.email))
+    .where('user_id', '=', caller.userId)
     .execute()
   return {
     exportedAt: Date.now(),
@@ -100,10 +90,10 @@ export async function deleteAccount(ctx: Context, caller: Caller): Promise<void>
     const families = tx.selectFrom('refresh_families').select('id').where('user_id', '=', caller.userId)
     await tx.deleteFrom('refresh_tokens').where('family_id', 'in', families).execute()
     await tx.deleteFrom('refresh_families').where('user_id', '=', caller.userId).execute()
-    await tx.deleteFrom('audits').where(auditsOf(user.email)).execute()
+    await tx.deleteFrom('audits').where('user_id', '=', caller.userId).execute()
     await tx.updateTable('ledger').set({ user_id: null }).where('user_id', '=', caller.userId).execute()
     await tx.updateTable('purchases').set({ user_id: null }).where('user_id', '=', caller.userId).execute()
-    await tx.deleteFrom('emails').where(emailsOf(caller.userId, user.email)).execute()
+    await tx.deleteFrom('emails').where('user_id', '=', caller.userId).execute()
     await tx.deleteFrom('users').where('id', '=', caller.userId).execute()
     return attachments
   })

@@ -87,8 +87,21 @@ async function applyPayment(
   paymentIntent: string | null,
 ) {
   if (session.payment_status !== 'paid') return null
-  const purchaseId = session.metadata?.purchaseId ?? session.client_reference_id
+  // Only the checkout this server created pays for a purchase: a customer can put any purchase id
+  // in a Payment Link's client_reference_id, so that field is not trusted, and the session and the
+  // amount must be the ones recorded at checkout.
+  const purchaseId = session.metadata?.purchaseId
   if (!purchaseId) return null
+  const pending = await tx.selectFrom('purchases').selectAll().where('id', '=', purchaseId).executeTakeFirst()
+  if (!pending) return null
+  if (
+    (pending.checkout_id !== null && pending.checkout_id !== session.id) ||
+    session.amount_total !== pending.amount ||
+    session.currency?.toLowerCase() !== pending.currency.toLowerCase()
+  ) {
+    ctx.log.warn({ purchaseId, checkout: session.id }, 'payment does not match its purchase: nothing granted')
+    return null
+  }
   const reversed =
     paymentIntent !== null &&
     (await tx

@@ -68,7 +68,8 @@ export async function charge(
   }
   // A reversal (a refunded purchase) takes back what is left, never more: the balance stays >= 0.
   const taken = Math.min(amount, balance)
-  await appendEntry(tx, { userId, amount: -taken, ...entry })
+  // Already applied (a redelivered reversal): nothing changed, so nothing to warn about.
+  if (!(await appendEntry(tx, { userId, amount: -taken, ...entry }))) return
   await warnIfLow(ctx, tx, userId, balance, balance - taken)
 }
 

@@ -216,4 +216,12 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('sessions').addColumn('transcript_deleted_at', ms).execute()
     },
   },
+  '0003_audit_owner': {
+    // Audits belong to the account that sent them while signed in. Matching by email address
+    // instead would hand one account's audits to anyone who claims the same (unverified) address.
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('audits').addColumn('user_id', 'text').execute()
+      await db.schema.createIndex('audits_user').on('audits').column('user_id').execute()
+    },
+  },
 }

@@ -140,6 +140,8 @@ export interface DB {
   }
   audits: {
     id: string
+    /** The account that sent it while signed in; null for anonymous requests. */
+    user_id: string | null
     email: string
     building: string
     tools: string

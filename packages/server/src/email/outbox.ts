@@ -63,7 +63,11 @@ export class Mailer {
   }
 
   start(intervalMs = 2_000): void {
-    this.#timer = setInterval(() => void this.flush(), intervalMs)
+    // A failed pass (the database busy or gone for a moment) is logged and tried again next time.
+    this.#timer = setInterval(
+      () => this.flush().catch((error) => this.#ctx.log.error({ err: String(error) }, 'email flush failed')),
+      intervalMs,
+    )
     this.#timer.unref()
   }
 

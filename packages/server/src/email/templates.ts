@@ -31,9 +31,13 @@ export function receipt(input: {
   }
 }
 
-export function auditReceived(input: { building: string }) {
+/**
+ * Goes to an address nobody has verified, so it quotes nothing the sender wrote: otherwise anyone
+ * could send their own text to any inbox from the operator's domain.
+ */
+export function auditReceived() {
   return {
     subject: 'We received your stack audit request',
-    body: `Hi,\n\nThanks for telling us what you are building:\n\n  ${input.building}\n\nA builder will review your stack and reply to this address.\n\n— Suportra`,
+    body: 'Hi,\n\nThanks for your stack audit request. A builder will review it and reply to this address.\n\nIf you did not ask for this, ignore this email.\n\n— Suportra',
   }
 }
