@@ -19,8 +19,11 @@ const page = (c: C, title: string, body: string) =>
     },
   )
 
-function sign(ctx: Context, value: string) {
-  return createHmac('sha256', ctx.config.stripe.webhookSecret).update(value).digest('base64url')
+/** Signs the purchase and its return URLs as one JSON array, so no other split of them matches. */
+function sign(ctx: Context, purchaseId: string, success: string, cancel: string) {
+  return createHmac('sha256', ctx.config.stripe.webhookSecret)
+    .update(JSON.stringify([purchaseId, success, cancel]))
+    .digest('base64url')
 }
 
 /** The test checkout link for a purchase; the return URLs are signed so the page cannot be made to redirect elsewhere. */
@@ -32,7 +35,7 @@ export function devCheckoutUrl(
   cancel: string,
 ) {
   const query = new URLSearchParams({ success, cancel })
-  query.set('sig', sign(ctx, `${purchaseId} ${success} ${cancel}`))
+  query.set('sig', sign(ctx, purchaseId, success, cancel))
   return `${origin}/dev/checkout/${purchaseId}?${query}`
 }
 
@@ -40,7 +43,7 @@ function returnUrls(ctx: Context, c: C) {
   const id = c.req.param('id') ?? ''
   const success = c.req.query('success') ?? ''
   const cancel = c.req.query('cancel') ?? ''
-  const expected = Buffer.from(sign(ctx, `${id} ${success} ${cancel}`))
+  const expected = Buffer.from(sign(ctx, id, success, cancel))
   const given = Buffer.from(c.req.query('sig') ?? '')
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw notFound('Checkout')
   return { id, success, cancel }
