@@ -2,7 +2,10 @@ import { defineConfig } from 'vite'
 
 /**
  * `dist/cdn/widget/`: what the loader fetches, fully bundled (Preact, signals, the client). The entry
- * keeps a stable name (`app.js`, served with a short cache); chunks are content-hashed (cached forever).
+ * keeps a stable name (`app.js`, served with a short cache) and only re-exports `boot` from the
+ * content-hashed `core-*.js` (cached forever), which the lazy chunks import too. That is what lets the
+ * loader retry a failed load as `app.js?retry=N` (browsers remember a failed import by its URL):
+ * were the code in `app.js` itself, the lazy chunks would import the failed `app.js` again.
  */
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
@@ -12,9 +15,15 @@ export default defineConfig({
     target: 'es2022',
     modulePreload: false,
     rollupOptions: {
-      input: { app: 'src/auto.ts' },
-      preserveEntrySignatures: 'exports-only',
-      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+      input: { app: 'src/cdn.ts' },
+      preserveEntrySignatures: 'allow-extension',
+      output: {
+        format: 'es',
+        entryFileNames: '[name].js',
+        chunkFileNames: '[name]-[hash].js',
+        // Everything the widget needs to open, in one chunk; what loads later keeps its own chunks.
+        manualChunks: (id) => (/node_modules|\/src\/auto\.ts$/.test(id) ? 'core' : undefined),
+      },
     },
   },
 })

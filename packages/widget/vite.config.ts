@@ -7,7 +7,10 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: false,
     target: 'es2022',
-    lib: { entry: { index: 'src/index.ts', auto: 'src/auto.ts' }, formats: ['es'] },
+    lib: {
+      entry: { index: 'src/index.ts', auto: 'src/auto.ts', highlight: 'src/highlight/highlight.ts' },
+      formats: ['es'],
+    },
     rollupOptions: {
       external: [/^preact/, /^@preact\//, /^@suportra\/client/],
       output: { chunkFileNames: 'chunks/[name]-[hash].js' },

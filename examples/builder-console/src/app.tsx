@@ -1,4 +1,3 @@
-import type { Session } from '@suportra/client'
 import {
   useBuilderQueue,
   useConnection,
@@ -9,6 +8,7 @@ import {
 } from '@suportra/react'
 import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { MessageView } from '../../react-app/src/chat-parts.js'
+import { ContextCard } from './context-card.js'
 
 /** The builder's side: the live queue, claiming, and several chats side by side. */
 export function App() {
@@ -26,10 +26,11 @@ export function App() {
       </main>
     )
   }
+  // Landmarks and headings: a banner with the page's h1, then the main area (queue and chats, h2 each).
   return (
     <div className="console">
       <header>
-        <strong>Builder console</strong>
+        <h1>Builder console</h1>
         <span>
           {user.name} · <span className={`dot ${connection}`}>{connection}</span>{' '}
           <button type="button" className="link" onClick={() => client.auth.signOut()}>
@@ -37,8 +38,10 @@ export function App() {
           </button>
         </span>
       </header>
-      <Queue />
-      <Chats builderId={user.id} />
+      <main>
+        <Queue />
+        <Chats builderId={user.id} />
+      </main>
     </div>
   )
 }
@@ -56,17 +59,19 @@ function SignIn() {
     }
   }
   return (
-    <form className="card signin" onSubmit={submit}>
-      <h1>Builder console</h1>
-      <label>
-        Email <input name="email" type="email" required />
-      </label>
-      <label>
-        Password <input name="password" type="password" required />
-      </label>
-      {error && <p role="alert">{error}</p>}
-      <button type="submit">Sign in</button>
-    </form>
+    <main>
+      <form className="card signin" onSubmit={submit}>
+        <h1>Builder console</h1>
+        <label>
+          Email <input name="email" type="email" required />
+        </label>
+        <label>
+          Password <input name="password" type="password" required />
+        </label>
+        {error && <p role="alert">{error}</p>}
+        <button type="submit">Sign in</button>
+      </form>
+    </main>
   )
 }
 
@@ -115,21 +120,6 @@ function Queue() {
   )
 }
 
-function ContextCard({ context }: { context: NonNullable<Session['context']> }) {
-  return (
-    <dl className="context">
-      {Object.entries(context).map(([key, value]) => (
-        <div key={key}>
-          <dt>{key}</dt>
-          <dd>
-            <pre>{typeof value === 'string' ? value : JSON.stringify(value, null, 2)}</pre>
-          </dd>
-        </div>
-      ))}
-    </dl>
-  )
-}
-
 function Chats({ builderId }: { builderId: string }) {
   const { sessions } = useSessions()
   const mine = sessions.filter((s) => s.builder?.id === builderId && s.status === 'active')
@@ -165,7 +155,7 @@ function ChatPane({ id }: { id: string }) {
       onFocus={() => markRead().catch(() => {})}
     >
       <header>
-        <strong>{session?.user.name}</strong>
+        <h2>{session?.user.name}</h2>
         {unread > 0 && <span className="badge">{unread} unread</span>}
         <button type="button" className="secondary" onClick={() => close()}>
           Close

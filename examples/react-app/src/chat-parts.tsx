@@ -11,23 +11,43 @@ const EVENTS: Record<string, string> = {
   cancelled: 'Session cancelled',
 }
 
-/** Splits text on ``` fences: prose stays text, fenced parts become code blocks. */
+const FENCE = /^(`{3,}|~{3,})\s*[\w+#.-]*\s*$/
+
+/**
+ * Splits text on ``` fences, line by line (as the widget does): prose stays text, the lines between a
+ * fence and its closing fence become a code block, byte for byte. An unclosed fence runs to the end.
+ */
+export function splitFences(text: string): { code: boolean; text: string }[] {
+  const parts: { code: boolean; text: string }[] = []
+  let prose: string[] = []
+  const lines = text.replace(/\r\n?/g, '\n').split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const fence = (lines[i] ?? '').match(FENCE)
+    if (!fence) {
+      prose.push(lines[i] ?? '')
+      continue
+    }
+    if (prose.join('').trim()) parts.push({ code: false, text: prose.join('\n') })
+    prose = []
+    const body: string[] = []
+    while (++i < lines.length && !(lines[i] ?? '').startsWith(fence[1] ?? '```')) body.push(lines[i] ?? '')
+    parts.push({ code: true, text: body.join('\n') })
+  }
+  if (prose.join('').trim()) parts.push({ code: false, text: prose.join('\n') })
+  return parts
+}
+
 function TextWithCode({ text }: { text: string }) {
-  const parts = text.split(/^```[\w+#.-]*\n?|\n?```$/m)
-  return (
-    <>
-      {parts.map((part, i) =>
-        i % 2 === 1 ? (
-          // biome-ignore lint/suspicious/noArrayIndexKey: parts of one immutable string
-          <pre key={i}>
-            <code>{part}</code>
-          </pre>
-        ) : (
-          // biome-ignore lint/suspicious/noArrayIndexKey: parts of one immutable string
-          part && <p key={i}>{part}</p>
-        ),
-      )}
-    </>
+  return splitFences(text).map((part, i) =>
+    part.code ? (
+      // biome-ignore lint/suspicious/noArrayIndexKey: parts of one immutable string
+      <pre key={i}>
+        <code>{part.text}</code>
+      </pre>
+    ) : (
+      // biome-ignore lint/suspicious/noArrayIndexKey: parts of one immutable string
+      <p key={i}>{part.text}</p>
+    ),
   )
 }
 

@@ -110,6 +110,18 @@ test('after boot, Suportra(...) calls go straight to the widget', async () => {
   expect(queue).toEqual([])
 })
 
+test("a command pushed onto the queue after boot (the loader's placeholder clicked while the widget draws) still runs", async () => {
+  const queue: unknown[][] = []
+  const widget = bootWith(queue)
+  let opens = 0
+  widget.on('open', () => opens++)
+
+  queue.push(['open'])
+
+  await waitFor(() => expect(opens).toBe(1))
+  expect(queue).toEqual([])
+})
+
 test('the script tag options: open, label, colour, position', async () => {
   bootWith([], { open: true, label: 'Need help?', color: '#0a7', position: 'left' })
 

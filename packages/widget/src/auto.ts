@@ -51,6 +51,14 @@ export function boot(
       .catch((error: unknown) => console.error(`Suportra: ${name} failed`, error))
   }
   for (const args of queue.splice(0)) run(args as Command)
+  // Whatever still pushes onto the queue (the loader's placeholder button, until the widget has drawn
+  // over it; a stub captured before this) runs now instead of waiting forever.
+  Object.defineProperty(queue, 'push', {
+    value: (...items: unknown[][]) => {
+      for (const args of items) run(args as Command)
+      return queue.length
+    },
+  })
   const dispatch = Object.assign((...args: unknown[]) => run(args as Command), { q: queue })
   ;(window as unknown as { Suportra: typeof dispatch }).Suportra = dispatch
   if (config.open) widget.open()

@@ -29,7 +29,8 @@ test('renders into an open shadow root styled by an adopted stylesheet, not an i
   mountHere()
 
   const [host] = hosts()
-  expect(host?.parentElement).toBe(document.body)
+  // On <html>, outside the body: a transformed or replaced body does not move or remove it.
+  expect(host?.parentElement).toBe(document.documentElement)
   const root = shadowOf(host)
   expect(root.mode).toBe('open')
   expect(root.adoptedStyleSheets).toHaveLength(1)
@@ -47,6 +48,14 @@ test('the host element shields the widget from page CSS and carries the theme', 
   expect(host?.style.getPropertyPriority('all')).toBe('important')
   expect(host?.style.getPropertyValue('--suportra-primary')).toBe('#ff5500')
   expect(host?.style.getPropertyValue('--suportra-z')).toBe('99')
+})
+
+test('the default z-index is whole (a CSS minifier would round it down) and page CSS can override it', () => {
+  mountHere()
+  const [host] = hosts()
+  const rules = [...(shadowOf(host).adoptedStyleSheets[0]?.cssRules ?? [])].map((rule) => rule.cssText)
+  expect(rules.filter((rule) => rule.includes('--suportra-z: 2147483000'))).toHaveLength(1)
+  expect(host?.style.getPropertyValue('--suportra-z')).toBe('')
 })
 
 test("'ready' fires once mounted", async () => {
@@ -87,6 +96,15 @@ test('removing the element (an SPA re-render) puts it back without remounting', 
   expect(hosts()).toEqual([host])
   // Same panel, still open: nothing was remounted.
   expect(inShadow(host).getByRole('dialog')).toBe(dialog)
+})
+
+test("the loader's element is put back too when an SPA removes it", async () => {
+  const loaderHost = document.createElement('suportra-widget')
+  document.body.append(loaderHost)
+  mountHere({ host: loaderHost })
+  document.body.replaceChildren()
+  await waitFor(() => expect(loaderHost.isConnected).toBe(true))
+  expect(hosts()).toEqual([loaderHost])
 })
 
 test('with a host element of its own, the widget renders there', () => {

@@ -41,10 +41,12 @@ export function mount(options: MountOptions): WidgetInstance {
   const widget = createWidget(options)
   const host = options.host ?? document.createElement('suportra-widget')
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' })
-  root.replaceChildren()
   if (!sheet) {
     sheet = new CSSStyleSheet()
-    sheet.replaceSync(css)
+    // The default z-index is added here, not written in widget.css: the CSS minifier would round
+    // 2147483000 to 2147480000, below what some pages use. A `suportra-widget { --suportra-z }` rule
+    // of the page, or theme.zIndex, still wins over this :host rule.
+    sheet.replaceSync(`${css}:host{--suportra-z:2147483000}`)
   }
   root.adoptedStyleSheets = [sheet]
   // Inline !important beats any host page rule, whatever its specificity.
@@ -53,16 +55,28 @@ export function mount(options: MountOptions): WidgetInstance {
   if (options.theme?.primary) host.style.setProperty('--suportra-primary', options.theme.primary)
   if (options.theme?.zIndex) host.style.setProperty('--suportra-z', String(options.theme.zIndex))
 
-  // Single-page apps may wipe the body; put the widget back without remounting it.
+  // The widget's own element (made here or by the loader) lives on <html>, outside the body: a
+  // transformed body would pin its fixed launcher to the page, and single-page apps that wipe or
+  // replace the body leave it alone. Whatever removes it, it goes back without remounting. An element
+  // passed as `host` is the vendor's to place.
+  const own = host.localName === 'suportra-widget'
+  const observer = new MutationObserver(() => attach())
   const attach = () => {
-    if (!host.isConnected && !options.host) document.body?.appendChild(host)
+    if (own && !host.isConnected) document.documentElement.appendChild(host)
+    if (host.parentNode) observer.observe(host.parentNode, { childList: true })
   }
   attach()
-  const observer = new MutationObserver(attach)
   observer.observe(document.documentElement, { childList: true })
-  if (document.body) observer.observe(document.body, { childList: true })
 
-  render(h(App, { widget }), root)
+  // The loader's placeholder button stays until the widget can draw itself (its language is in).
+  // If it had focus (a keyboard user tabbed to it, which is what loaded the widget), the real launcher keeps it.
+  const draw = () => {
+    if (!mounted.has(options.appId)) return
+    const focused = root.activeElement
+    root.replaceChildren()
+    render(h(App, { widget }), root)
+    if (focused) root.querySelector<HTMLElement>('.launcher')?.focus()
+  }
 
   const instance: WidgetInstance = {
     client: widget.client,
@@ -83,6 +97,8 @@ export function mount(options: MountOptions): WidgetInstance {
     },
   }
   mounted.set(options.appId, instance)
+  if (widget.i18n.catalog.value) draw()
+  else widget.i18n.ready.then(draw)
   queueMicrotask(() => widget.emit('ready', undefined))
   return instance
 }

@@ -1,6 +1,7 @@
 import { batch, effect, signal } from '@preact/signals'
 import {
   createClient,
+  type PacksResponse,
   type Session,
   type SessionContext,
   type StorageOption,
@@ -31,7 +32,7 @@ export interface MountOptions {
   launcher?: boolean
   /** Where the sign-in and unsent messages are kept (default `local`). */
   storage?: StorageOption
-  /** An element to render into instead of a new `<suportra-widget>` on `document.body`. */
+  /** An element to render into (you place it) instead of a new `<suportra-widget>` on `<html>`. */
   host?: HTMLElement
   /** Passed to the client (tests, custom networking). */
   fetch?: typeof fetch
@@ -64,6 +65,8 @@ export type View =
   | { name: 'history' }
   | { name: 'transcript'; id: string }
   | { name: 'audit' }
+  | { name: 'credits' }
+  | { name: 'account' }
 
 /**
  * One widget: the client it drives, and the UI state around it (open or not, which screen, what
@@ -83,6 +86,11 @@ export function createWidget(options: MountOptions) {
   const prefill = signal<OpenOptions>({})
   const context = signal<SessionContext | undefined>(undefined)
   const unread = signal(0)
+  /** Who sent the newest unread message (announced while the panel is closed). */
+  const unreadFrom = signal('')
+  /** Packs, costs and the low-balance threshold, loaded the first time something needs them. */
+  const pricing = signal<PacksResponse | undefined>(undefined)
+  let pricingLoad: Promise<unknown> | undefined
   const listeners = new Map<WidgetEventName, Set<(payload: never) => void>>()
   /** Set once the user or the vendor acted: only then may the widget go online. */
   const engaged = signal(false)
@@ -110,6 +118,8 @@ export function createWidget(options: MountOptions) {
         const current = view.value
         const visible = isOpen.value && current.name === 'chat' && current.id === message.sessionId
         if (message.author === 'builder' && !visible) {
+          unreadFrom.value =
+            client.sessions.$list.get().find((s) => s.id === message.sessionId)?.builder?.name ?? ''
           unread.value++
           emit('unread', { count: unread.value })
         }
@@ -130,6 +140,19 @@ export function createWidget(options: MountOptions) {
     prefill,
     context,
     unread,
+    unreadFrom,
+    pricing,
+    loadPricing() {
+      if (pricingLoad) return
+      pricingLoad = client.credits.packs().then(
+        (value) => {
+          pricing.value = value
+        },
+        () => {
+          pricingLoad = undefined
+        },
+      )
+    },
     theme: options.theme ?? {},
     launcher: options.launcher !== false,
 

@@ -1,42 +1,61 @@
 import { signal } from '@preact/signals'
-import { type Catalog, en, type MessageKey } from './en.js'
+import type { Catalog, MessageKey } from './en.js'
 
 export type { MessageKey }
 
-/** Locales with a catalogue; others fall back to English. The rest load on demand (their own chunks). */
+/** Every catalogue is its own chunk, English too: the widget downloads only the language it shows. */
 const LOADERS: Record<string, () => Promise<Catalog>> = {
+  en: () => import('./en.js').then((m) => m.en),
   es: () => import('./es.js').then((m) => m.es),
   de: () => import('./de.js').then((m) => m.de),
   ar: () => import('./ar.js').then((m) => m.ar),
 }
 const RTL = new Set(['ar', 'he', 'fa', 'ur'])
+/** Catalogues already loaded, shared by every widget on the page. */
+const loaded: Record<string, Catalog> = {}
 
-/** The chosen locale, or the browser's first supported one. */
+/** The chosen locale, or the browser's first supported one (English when none is). */
 export function pickLocale(requested?: string): string {
   const candidates = [requested, ...(globalThis.navigator?.languages ?? [])]
   for (const tag of candidates) {
     const base = tag?.toLowerCase().split('-')[0]
-    if (base && (base === 'en' || base in LOADERS)) return base
+    if (base && base in LOADERS) return base
   }
   return 'en'
 }
 
+/** Loads a catalogue (English if that fails). */
+export async function loadCatalog(locale: string): Promise<Catalog> {
+  const load = LOADERS[locale] ?? (LOADERS.en as () => Promise<Catalog>)
+  loaded[locale] ??= await load().catch(() =>
+    locale === 'en' ? Promise.reject(new Error('No English catalogue')) : loadCatalog('en'),
+  )
+  return loaded[locale] as Catalog
+}
+
 export function createI18n(requested?: string) {
-  const catalog = signal<Catalog>(en)
-  const locale = signal('en')
+  const initial = pickLocale(requested)
+  /** Undefined until the first catalogue has loaded; the widget renders once it has. */
+  const catalog = signal<Catalog | undefined>(loaded[initial])
+  const locale = signal(initial)
   const setLocale = async (wanted?: string) => {
     const next = pickLocale(wanted)
-    catalog.value = next === 'en' ? en : ((await LOADERS[next]?.().catch(() => en)) ?? en)
+    catalog.value = await loadCatalog(next)
     locale.value = next
   }
-  setLocale(requested)
+  const ready = catalog.value ? Promise.resolve() : setLocale(requested)
   return {
     locale,
+    catalog,
+    /** Resolves once the first catalogue is in. */
+    ready,
     dir: () => (RTL.has(locale.value) ? 'rtl' : 'ltr'),
     setLocale,
-    /** The message for `key` with `{name}` placeholders filled. */
+    /** The message for `key` with `{name}` placeholders filled ('' before the catalogue has loaded). */
     t(key: MessageKey, values: Record<string, string | number> = {}): string {
-      return catalog.value[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''))
+      return (catalog.value?.[key] ?? '').replace(/\{(\w+)\}/g, (_, name: string) =>
+        String(values[name] ?? ''),
+      )
     },
   }
 }

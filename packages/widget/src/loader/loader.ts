@@ -33,12 +33,15 @@ if (tag && !win.__suportra) {
   let host: HTMLElement | undefined
   let loading: Promise<unknown> | undefined
 
+  let tries = 0
   const load = () => {
     if (loading) return
-    loading = import(new URL('widget/app.js', tag.src).href).then(
+    // Browsers remember a failed module import by its URL: a retry needs a new one.
+    loading = import(new URL(`widget/app.js${tries ? `?retry=${tries}` : ''}`, tag.src).href).then(
       (app: { boot: (...args: unknown[]) => void }) => app.boot(config, queue, host),
       () => {
         loading = undefined // let the next interaction try again
+        tries++
       },
     )
   }
@@ -58,7 +61,8 @@ if (tag && !win.__suportra) {
     button.style.cssText = `position:fixed;bottom:20px;${config.position === 'left' ? 'left' : 'right'}:20px;z-index:2147483000;padding:12px 18px;border:0;border-radius:24px;font:600 15px system-ui,sans-serif;color:#fff;background:${config.color ?? '#4f46e5'};box-shadow:0 4px 16px #0003;cursor:pointer`
     for (const name of ['pointerenter', 'focus']) button.addEventListener(name, load, { once: true })
     button.addEventListener('click', () => suportra('open'))
-    const attach = () => document.body.appendChild(host as HTMLElement)
+    // On <html>, not in the body: a transformed body would move a fixed launcher, and apps replace bodies.
+    const attach = () => document.documentElement.appendChild(host as HTMLElement)
     if (document.body) attach()
     else addEventListener('DOMContentLoaded', attach)
   }

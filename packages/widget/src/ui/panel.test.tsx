@@ -97,3 +97,27 @@ test('opened by the vendor (no launcher), the panel still takes focus and closes
   fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'Escape' })
   await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
 })
+
+test('when a screen change removes the focused button, focus moves to a heading in the panel, not the page', async () => {
+  const { dialog } = await openFromLauncher()
+  const audit = within(dialog).getByRole('button', { name: 'Free stack audit' })
+  audit.focus()
+  fireEvent.click(audit)
+  await waitFor(() => expect(document.activeElement?.tagName).toMatch(/^H[23]$/))
+  expect(dialog.contains(document.activeElement)).toBe(true)
+})
+
+test('while the panel is closed, a status region says who wrote and how many are unread', async () => {
+  const widget = offlineWidget()
+  renderWidget(widget)
+  const status = () => screen.getAllByRole('status').find((el) => el.classList.contains('sr'))
+  expect(status()?.textContent).toBe('')
+  act(() => {
+    widget.unreadFrom.value = 'Grace Hopper'
+    widget.unread.value = 1
+  })
+  expect(status()?.textContent).toBe('New message from Grace Hopper (1 unread)')
+  fireEvent.click(screen.getByRole('button', { name: 'Ask a human, 1 unread' }))
+  await screen.findByRole('dialog')
+  expect(status()?.textContent).toBe('')
+})

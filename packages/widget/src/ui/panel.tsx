@@ -2,12 +2,17 @@ import { useStore } from '@nanostores/preact'
 import type { JSX } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
 import { useT, useWidget } from './context.js'
-import { Audit } from './screens/audit.js'
+import { lazy } from './lazy.js'
 import { Chat } from './screens/chat.js'
-import { History } from './screens/history.js'
 import { NewSession } from './screens/new-session.js'
-import { Rate } from './screens/rate.js'
 import { SignIn } from './screens/sign-in.js'
+
+// Screens used once in a while load on first use (their own chunks): opening the widget stays small.
+const Account = lazy(() => import('./screens/account.js').then((m) => m.Account))
+const Audit = lazy(() => import('./screens/audit.js').then((m) => m.Audit))
+const Credits = lazy(() => import('./screens/credits.js').then((m) => m.Credits))
+const History = lazy(() => import('./screens/history.js').then((m) => m.History))
+const Rate = lazy(() => import('./screens/rate.js').then((m) => m.Rate))
 
 const FOCUSABLE = 'button:not([disabled]),input:not([disabled]),select,textarea,a[href],[tabindex="0"]'
 
@@ -37,7 +42,27 @@ export function Panel(): JSX.Element {
     viewport?.addEventListener('resize', fit)
     viewport?.addEventListener('scroll', fit)
     if (viewport) fit()
+    // A screen change removes the focused element (the button that caused it), and focus would fall
+    // to the page: move it to the new screen's heading instead, so keyboard users stay in the panel.
+    const panel = ref.current as HTMLDivElement
+    let focused: Element | undefined
+    const track = (event: FocusEvent) => {
+      focused = event.target as Element
+    }
+    panel.addEventListener('focusin', track)
+    const keep = new MutationObserver(() => {
+      if (!focused || focused.isConnected || (document.activeElement ?? document.body) !== document.body)
+        return
+      const heading = panel.querySelector<HTMLElement>('.body h3') ?? panel.querySelector<HTMLElement>('h2')
+      if (heading) {
+        heading.tabIndex = -1
+        heading.focus()
+      }
+    })
+    keep.observe(panel, { childList: true, subtree: true })
     return () => {
+      keep.disconnect()
+      panel.removeEventListener('focusin', track)
       viewport?.removeEventListener('resize', fit)
       viewport?.removeEventListener('scroll', fit)
       previous?.focus?.()
@@ -45,6 +70,9 @@ export function Panel(): JSX.Element {
   }, [])
 
   const view = widget.view.value
+  const pricing = widget.pricing.value
+  const low = pricing !== undefined && balance !== undefined && balance <= pricing.lowBalance
+  if (user) widget.loadPricing()
   const ongoing = sessions.find((s) => s.status === 'waiting' || s.status === 'active')
   let screen: JSX.Element
   if (view.name === 'audit') screen = <Audit />
@@ -52,6 +80,8 @@ export function Panel(): JSX.Element {
   else if (view.name === 'chat' || view.name === 'transcript') screen = <Chat id={view.id} />
   else if (view.name === 'rate') screen = <Rate id={view.id} />
   else if (view.name === 'history') screen = <History />
+  else if (view.name === 'credits') screen = <Credits />
+  else if (view.name === 'account') screen = <Account />
   else if (view.name === 'home' && ongoing) screen = <Chat id={ongoing.id} />
   else screen = <NewSession />
 
@@ -79,7 +109,8 @@ export function Panel(): JSX.Element {
       aria-labelledby="suportra-title"
       onKeyDown={onKeyDown}
     >
-      <header>
+      {/* A div, not a <header>: inside the dialog it would be a second "banner" landmark on the page. */}
+      <div class="head">
         {view.name !== 'home' && (
           <button
             type="button"
@@ -91,11 +122,28 @@ export function Panel(): JSX.Element {
           </button>
         )}
         <h2 id="suportra-title">{t('title')}</h2>
-        {user && balance !== undefined && <span class="chip">{balance} ◆</span>}
+        {user && balance !== undefined && (
+          <button
+            type="button"
+            class="chip"
+            aria-label={`${t('credits')}: ${balance}`}
+            onClick={() => widget.show({ name: 'credits' })}
+          >
+            {balance} ◆
+          </button>
+        )}
         <button type="button" class="icon" aria-label={t('close')} onClick={widget.close}>
           ×
         </button>
-      </header>
+      </div>
+      {user && low && view.name !== 'credits' && (
+        <p class="banner warn" role="status">
+          {t('lowBalance')}{' '}
+          <button type="button" class="link" onClick={() => widget.show({ name: 'credits' })}>
+            {t('buyCredits')}
+          </button>
+        </p>
+      )}
       <div class="body">{screen}</div>
     </div>
   )

@@ -1,9 +1,11 @@
 import { useStore } from '@nanostores/preact'
+import { useSignal } from '@preact/signals'
 import type { JSX } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
 import { Composer } from '../chat/composer.js'
 import { MessageItem } from '../chat/message-item.js'
 import { useT, useWidget } from '../context.js'
+import { ContextCard } from '../context-card.js'
 
 /**
  * A session: honest status while waiting (queue position, expected wait, cancel), the transcript,
@@ -17,7 +19,17 @@ export function Chat({ id }: { id: string }): JSX.Element {
   const messages = useStore(handle.$messages)
   const typing = useStore(handle.$typing)
   const connection = useStore(widget.client.$connection)
-  const list = useRef<HTMLOListElement>(null)
+  const list = useRef<HTMLDivElement>(null)
+  const copied = useSignal(false)
+  /** The transcript as Markdown, to paste the builder's advice back into the AI tool. */
+  const copyTranscript = async () => {
+    try {
+      await navigator.clipboard.writeText(await handle.exportMarkdown())
+      copied.value = true
+    } catch {
+      // Clipboard refused: nothing to do; the transcript stays on screen.
+    }
+  }
 
   // New messages: keep the newest in view, and mark them read while the chat is on screen.
   useEffect(() => {
@@ -51,11 +63,18 @@ export function Chat({ id }: { id: string }): JSX.Element {
         </div>
       )}
       {session && <p class="topic">{session.topic}</p>}
-      <ol ref={list} class="messages" role="log" aria-live="polite" aria-relevant="additions">
-        {messages.map((message) => (
-          <MessageItem key={message.key} message={message} handle={handle} builderName={builderName} />
-        ))}
-      </ol>
+      {session?.context && Object.keys(session.context).length > 0 && (
+        <ContextCard context={session.context} />
+      )}
+      {/* The log is a div around the list: role=log on the <ol> itself would hide its list items. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable for keyboard users (axe: scrollable-region-focusable) */}
+      <div ref={list} class="log" role="log" aria-live="polite" aria-relevant="additions" tabIndex={0}>
+        <ol class="messages">
+          {messages.map((message) => (
+            <MessageItem key={message.key} message={message} handle={handle} builderName={builderName} />
+          ))}
+        </ol>
+      </div>
       {typing && (
         <p class="typing" aria-live="polite">
           {t('typing', { name: builderName })}
@@ -87,6 +106,9 @@ export function Chat({ id }: { id: string }): JSX.Element {
         )}
         <button type="button" class="link" onClick={() => widget.show({ name: 'history' })}>
           {t('pastSessions')}
+        </button>
+        <button type="button" class="link" onClick={copyTranscript}>
+          {copied.value ? t('copied') : t('copyTranscript')}
         </button>
       </nav>
     </section>

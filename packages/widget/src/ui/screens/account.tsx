@@ -1,0 +1,60 @@
+import { useSignal } from '@preact/signals'
+import type { JSX } from 'preact'
+import { useT, useWidget } from '../context.js'
+import { errorKey } from '../form.js'
+
+/** The user's rights: download everything stored about them, or delete the account (asked twice). */
+export function Account(): JSX.Element {
+  const widget = useWidget()
+  const t = useT()
+  const confirming = useSignal(false)
+  const error = useSignal('')
+  const run = async (action: () => Promise<unknown>) => {
+    error.value = ''
+    try {
+      await action()
+    } catch (caught) {
+      error.value = t(errorKey(caught))
+    }
+  }
+  const download = async () => {
+    const data = await widget.client.account.export()
+    const a = document.createElement('a')
+    a.href = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }))
+    a.download = 'suportra-data.json'
+    a.click()
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000)
+  }
+  return (
+    <section>
+      <h3>{t('account')}</h3>
+      <button type="button" class="primary" onClick={() => run(download)}>
+        {t('exportData')}
+      </button>
+      {confirming.value ? (
+        <div class="banner warn" role="alert">
+          <p>{t('deleteWarn')}</p>
+          <button
+            type="button"
+            class="primary danger"
+            onClick={() => run(() => widget.client.account.delete())}
+          >
+            {t('confirmDelete')}
+          </button>
+          <button type="button" class="link" onClick={() => (confirming.value = false)}>
+            {t('cancel')}
+          </button>
+        </div>
+      ) : (
+        <button type="button" class="link" onClick={() => (confirming.value = true)}>
+          {t('deleteAccount')}
+        </button>
+      )}
+      {error.value && (
+        <p class="error" role="alert">
+          {error.value}
+        </p>
+      )}
+    </section>
+  )
+}
