@@ -13,13 +13,13 @@
  */
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { basename, join } from 'node:path'
+import { basename, extname, join } from 'node:path'
 import { createInterface, type Interface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { createClient, type SuportraClient } from '../client.js'
 import type { SessionContext } from '../protocol/context.js'
 import type { WebSocketFactory } from '../realtime/connection.js'
-import { detectSecrets, redactSecrets } from '../secrets/secrets.js'
+import { detectSecretsIn, redactSecretsIn } from '../secrets/secrets.js'
 import type { SessionHandle } from '../sessions/session-handle.js'
 import { fileStorage } from './file-storage.js'
 import { contextFromGit } from './git-context.js'
@@ -54,56 +54,109 @@ async function connect(): Promise<SuportraClient> {
   })
 }
 
+/**
+ * Lines from stdin go to one place each: the open prompt if there is one (its answer is not also a
+ * chat message), else the chat once a session has started.
+ */
 let lines: Interface | undefined
-const input = () => (lines ??= createInterface({ input: process.stdin, terminal: false }))
+let ended = false
+const prompts: ((line: string) => void)[] = []
+let chat: ((line: string) => void) | undefined
+const input = () => {
+  if (!lines) {
+    lines = createInterface({ input: process.stdin, terminal: false })
+    lines.on('line', (line) => {
+      const answer = prompts.shift()
+      if (answer) answer(line)
+      else chat?.(line)
+    })
+    lines.on('close', () => {
+      ended = true
+      for (const answer of prompts.splice(0)) answer('')
+    })
+  }
+  return lines
+}
 /** One line from stdin; '' once stdin has ended. */
 const ask = (question: string) =>
   new Promise<string>((resolve) => {
     process.stdout.write(question)
-    const rl = input()
-    const answer = (line: string) => {
-      rl.off('close', ended)
-      resolve(line)
-    }
-    const ended = () => resolve('')
-    rl.once('line', answer).once('close', ended)
+    if (ended) return resolve('')
+    prompts.push(resolve)
+    input()
   })
 
 /**
- * Asks what to do with secrets found in `text` (or follows --redact / --send-anyway). Returns the text
- * to send, or undefined to send nothing.
+ * A line typed without being shown, for the password: in a terminal, a reader of its own whose echo
+ * is muted (readline writes what is typed through `_writeToOutput`); piped input is read as usual.
  */
-async function guard(text: string, what: string): Promise<string | undefined> {
-  const found = detectSecrets(text)
-  if (found.length === 0) return text
-  const kinds = [...new Set(found.map((m) => m.rule))].join(', ')
-  out(`! ${what} looks like it contains a secret (${kinds}); the builder would see it.`)
-  if (values.redact) return redactSecrets(text)
-  if (values['send-anyway']) return text
+async function askHidden(question: string): Promise<string> {
+  if (!process.stdin.isTTY) return ask(question)
+  const shared = lines
+  lines = undefined
+  shared?.removeAllListeners('close').close()
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true })
+  process.stdout.write(question)
+  ;(rl as unknown as { _writeToOutput(text: string): void })._writeToOutput = () => {}
+  return new Promise<string>((resolve) => {
+    rl.on('line', (line) => {
+      resolve(line)
+      rl.close()
+    })
+    rl.on('close', () => {
+      process.stdout.write('\n')
+      resolve('')
+    })
+    // Raw mode turns Ctrl+C into a key; it still stops the command.
+    rl.on('SIGINT', () => {
+      rl.close()
+      process.kill(process.pid, 'SIGINT')
+    })
+  })
+}
+
+/**
+ * Asks what to do with secrets found in `value` (a text, or the strings of a context) or follows
+ * --redact / --send-anyway. Returns what to send, or undefined to send nothing.
+ */
+async function guard<T>(value: T, what: string): Promise<T | undefined> {
+  const kinds = detectSecretsIn(value)
+  if (kinds.length === 0) return value
+  out(`! ${what} looks like it contains a secret (${kinds.join(', ')}); the builder would see it.`)
+  if (values.redact) return redactSecretsIn(value)
+  if (values['send-anyway']) return value
   const answer = (await ask('  [r]edact and send, [s]end anyway, [c]ancel? ')).trim().toLowerCase()
-  if (answer.startsWith('r')) return redactSecrets(text)
-  if (answer.startsWith('s')) return text
+  if (answer.startsWith('r')) return redactSecretsIn(value)
+  if (answer.startsWith('s')) return value
   out('  Not sent. (--redact or --send-anyway decide without asking.)')
   return undefined
 }
 
 async function login(client: SuportraClient) {
   const email = values.email ?? (await ask('Email: ')).trim()
-  const password = env.SUPORTRA_PASSWORD ?? (await ask('Password: ')).trim()
+  // Spaces are part of a password; the line ending is already gone.
+  const password = env.SUPORTRA_PASSWORD ?? (await askHidden('Password: '))
   const user = await client.auth.signIn({ email, password })
   out(`Signed in as ${user.name} <${user.email}>.`)
 }
 
 function follow(session: SessionHandle, me: string) {
   const printed = new Set<string>()
+  let joined = false
+  /** Once, with the builder's name: the claim event may arrive before the session shows who. */
+  const announce = () => {
+    const builder = session.$session.get()?.builder?.name
+    if (joined || !builder) return
+    joined = true
+    out(`— ${builder} joined. Type your replies; they are sent line by line.`)
+  }
   return new Promise<void>((resolve) => {
     const offMessages = session.$messages.subscribe((messages) => {
       for (const m of messages) {
         if (m.status !== 'sent' || printed.has(m.id)) continue
         printed.add(m.id)
         if (m.kind === 'event') {
-          const builder = session.$session.get()?.builder?.name ?? 'A builder'
-          if (m.body === 'claimed') out(`— ${builder} joined. Type your replies; they are sent line by line.`)
+          if (m.body === 'claimed' && !joined) session.refresh().then(announce, announce)
         } else if (m.authorId !== me) {
           out(
             `builder> ${m.body}${m.code ? `\n${m.code.content}` : ''}${m.attachments.map((a) => `\n[file ${a.name}]`).join('')}`,
@@ -112,6 +165,7 @@ function follow(session: SessionHandle, me: string) {
       }
     })
     const offSession = session.$session.listen((current) => {
+      if (current?.builder) announce()
       if (current?.status === 'closed' || current?.status === 'cancelled') {
         out(`— Session ${current.status}.`)
         offMessages()
@@ -122,31 +176,72 @@ function follow(session: SessionHandle, me: string) {
   })
 }
 
+const TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.pdf': 'application/pdf',
+  '.zip': 'application/zip',
+  '.gz': 'application/gzip',
+  '.json': 'application/json',
+  '.md': 'text/markdown',
+  '.csv': 'text/csv',
+}
+/** UTF-8 without NUL bytes (BOM kept) is text; anything else, or a file of 2 MiB or more, is binary. */
+function asText(bytes: Uint8Array): string | undefined {
+  if (bytes.length >= 2 * 1024 * 1024 || bytes.includes(0)) return undefined
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * A file to attach, byte for byte: a text file is checked for secrets first (and rewritten only if
+ * they are redacted); a binary file (an image, an archive) goes as it is. Undefined: not to be sent.
+ */
+async function attachment(path: string): Promise<File | undefined> {
+  const bytes = await readFile(path)
+  const name = basename(path)
+  const text = asText(bytes)
+  const type =
+    TYPES[extname(name).toLowerCase()] ?? (text === undefined ? 'application/octet-stream' : 'text/plain')
+  if (text === undefined) return new File([bytes], name, { type })
+  const checked = await guard(text, name)
+  if (checked === undefined) return undefined
+  return new File([checked === text ? bytes : checked], name, { type })
+}
+
 async function askHuman(client: SuportraClient, topic: string | undefined) {
   if (!topic) throw new Error('Usage: suportra ask "<what you are stuck on>" [--tool T] [--attach FILE]...')
   const context: SessionContext = values['context-from-git'] ? contextFromGit() : {}
+  const about = await guard(topic, 'The topic')
+  if (about === undefined) return out('Stopped: the topic was not sent.')
   const files: File[] = []
   for (const path of values.attach) {
-    const text = await guard(await readFile(path, 'utf8'), basename(path))
-    if (text === undefined) return out(`Stopped: ${path} was not sent.`)
-    files.push(new File([text], basename(path), { type: 'text/plain' }))
+    const file = await attachment(path)
+    if (file === undefined) return out(`Stopped: ${path} was not sent.`)
+    files.push(file)
   }
-  const contextJson = await guard(JSON.stringify(context), 'The git context')
-  if (contextJson === undefined) return out('Stopped: the context was not sent.')
-  const session = await client.sessions.start({
-    tool: values.tool,
-    topic,
-    context: JSON.parse(contextJson) as SessionContext,
-  })
+  const shared = await guard(context, 'The git context')
+  if (shared === undefined) return out('Stopped: the context was not sent.')
+  const session = await client.sessions.start({ tool: values.tool, topic: about, context: shared })
   const me = client.$user.get()?.id ?? ''
   out(`Session ${session.id} started; waiting for a builder… (Ctrl+C to leave, the session stays open)`)
+  // Followed from the start: a builder may join while the files upload.
+  const followed = follow(session, me)
   if (files.length > 0)
     await session.send({ text: `Attached: ${files.map((f) => f.name).join(', ')}`, files })
-  input().on('line', async (line) => {
+  chat = async (line) => {
     const text = line.trim() && (await guard(line, 'That message'))
     if (text) session.send(text).catch((error: Error) => out(`! not sent: ${error.message}`))
-  })
-  await follow(session, me)
+  }
+  input()
+  await followed
   out(`Transcript: suportra transcript ${session.id}`)
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { CLEAN, CLEAN_FILES, SECRETS } from '../../test/secrets-corpus.js'
-import { detectSecrets, redactSecrets } from './secrets.js'
+import { detectSecrets, detectSecretsIn, redactSecrets, redactSecretsIn } from './secrets.js'
 
 describe('secret detection on the corpus', () => {
   test('recall ≥ 99% and false positives ≤ 1%', () => {
@@ -53,6 +53,54 @@ describe('redaction', () => {
     for (let i = 1; i < found.length; i++)
       expect(found[i - 1]?.end ?? 0).toBeLessThanOrEqual(found[i]?.start ?? 0)
     expect(detectSecrets(redactSecrets(text))).toEqual([])
+  })
+})
+
+describe('the span of a secret', () => {
+  test('a database password that also appears in the user name: the password is redacted, the user name kept', () => {
+    const text = 'postgres://Zq8rT2mVx9Lpadmin:Zq8rT2mVx9Lp@db.internal:5432/app'
+    expect(detectSecrets(text)).toEqual([{ rule: 'database-url', start: 29, end: 41 }])
+    expect(redactSecrets(text)).toBe(
+      'postgres://Zq8rT2mVx9Lpadmin:[redacted database-url]@db.internal:5432/app',
+    )
+  })
+})
+
+describe('secrets in a JSON-like value (a session context)', () => {
+  test('a value followed by a quote: only the secret is redacted and the structure stays intact', () => {
+    // As JSON text the quote is `\"` and the rule took the backslash with the secret: JSON.parse threw.
+    const context = {
+      terminal: 'export token=Zq8rT2mVx9LpWk3N" && deploy',
+      conversation: [{ role: 'user', content: 'no secret here' }],
+      project: { name: 'shop' },
+    }
+    expect(detectSecretsIn(context)).toEqual(['assigned-secret'])
+    expect(redactSecretsIn(context)).toEqual({
+      terminal: 'export token=[redacted assigned-secret]" && deploy',
+      conversation: [{ role: 'user', content: 'no secret here' }],
+      project: { name: 'shop' },
+    })
+    expect(context.terminal).toBe('export token=Zq8rT2mVx9LpWk3N" && deploy')
+  })
+
+  test('a quoted value in a file (API_KEY="…", `API_KEY=\\"…\\"` as JSON) is found and redacted', () => {
+    const context = { file: { path: '.env', content: 'API_KEY="Zq8rT2mVx9LpWk3N"\nDEBUG=true' } }
+    expect(detectSecretsIn(context)).toEqual(['assigned-secret'])
+    expect(redactSecretsIn(context)).toEqual({
+      file: { path: '.env', content: 'API_KEY="[redacted assigned-secret]"\nDEBUG=true' },
+    })
+  })
+
+  test('strings, arrays and values without strings', () => {
+    expect(detectSecretsIn('key AKIAZ7Q3XWJ5N2LKD4PM')).toEqual(['aws-access-key-id'])
+    expect(redactSecretsIn(['AKIAZ7Q3XWJ5N2LKD4PM', 3, null, true])).toEqual([
+      '[redacted aws-access-key-id]',
+      3,
+      null,
+      true,
+    ])
+    expect(detectSecretsIn({})).toEqual([])
+    expect(detectSecretsIn(undefined)).toEqual([])
   })
 })
 

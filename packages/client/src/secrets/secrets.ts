@@ -21,9 +21,11 @@ interface Rule {
 
 const B = '(?<![A-Za-z0-9_-])'
 const E = '(?![A-Za-z0-9_-])'
+// 'd' gives each group's own span (`match.indices`): searching for the secret's text in the match
+// would find it earlier, e.g. inside a database URL's user name.
 const rule = (id: string, source: string, flags = 'g', accept?: (secret: string) => boolean): Rule => ({
   id,
-  pattern: new RegExp(source, flags),
+  pattern: new RegExp(source, `${flags}d`),
   ...(accept && { accept }),
 })
 
@@ -103,9 +105,8 @@ export function detectSecrets(text: string): SecretMatch[] {
   for (const { id, pattern, accept } of RULES) {
     pattern.lastIndex = 0
     for (const match of text.matchAll(pattern)) {
-      const secret = match[match.length > 1 && match[1] !== undefined && id !== 'private-key' ? 1 : 0] ?? ''
-      const start = (match.index ?? 0) + (id === 'private-key' ? 0 : match[0].indexOf(secret))
-      const end = start + secret.length
+      const [start, end] = (id !== 'private-key' && match.indices?.[1]) || match.indices?.[0] || [0, 0]
+      const secret = text.slice(start, end)
       if (accept && !accept(secret)) continue
       if (found.some((other) => start < other.end && other.start < end)) continue
       found.push({ rule: id, start, end })
@@ -124,3 +125,30 @@ export function redactSecrets(text: string): string {
   }
   return out + text.slice(last)
 }
+
+/** `value` (a string, or JSON-like arrays and objects of them) with `fn` applied to each string in it. */
+const mapStrings = (value: unknown, fn: (text: string) => string): unknown =>
+  typeof value === 'string'
+    ? fn(value)
+    : Array.isArray(value)
+      ? value.map((item) => mapStrings(item, fn))
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, fn)]))
+        : value
+
+/**
+ * The kinds of secret (rule ids, each once) in the strings of `value`: a string, or JSON-like arrays
+ * and objects of them such as a session's context. Each string is scanned as it is, not as JSON
+ * (where `"` would be `\"`).
+ */
+export function detectSecretsIn(value: unknown): string[] {
+  const rules = new Set<string>()
+  mapStrings(value, (text) => {
+    for (const match of detectSecrets(text)) rules.add(match.rule)
+    return text
+  })
+  return [...rules]
+}
+
+/** `value` with the secrets redacted in each of its strings; keys and other values are kept. */
+export const redactSecretsIn = <T>(value: T): T => mapStrings(value, redactSecrets) as T

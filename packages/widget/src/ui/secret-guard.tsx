@@ -3,8 +3,15 @@ import { useT } from './context.js'
 
 type Secrets = typeof import('@suportra/client/secrets')
 let secrets: Promise<Secrets> | undefined
-/** The detector loads (its own chunk) the first time something is about to be sent. */
-export const loadSecrets = () => (secrets ??= import('@suportra/client/secrets'))
+/**
+ * The detector loads (its own chunk) the first time something is about to be sent. A failed load
+ * (offline, a deploy that removed the chunk) is not kept: the next send tries again.
+ */
+export const loadSecrets = () =>
+  (secrets ??= import('@suportra/client/secrets').catch((error: unknown) => {
+    secrets = undefined
+    throw error
+  }))
 
 /** Text files worth scanning: small, and either typed as text or named like code or config. */
 const TEXT_TYPE =

@@ -317,7 +317,8 @@ test('"Redact and send" leaves a binary attachment byte for byte (an Office file
   type(composer(), `Key ${AWS_KEY_ID}`)
   fireEvent.click(screen.getByRole('button', { name: 'Send' }))
   fireEvent.click(within(await secretWarning()).getByRole('button', { name: 'Redact and send' }))
-  await waitFor(async () => expect((await stored())[0]?.attachments).toHaveLength(1))
+  // An upload and a store on a busy machine can take longer than waitFor's default second.
+  await waitFor(async () => expect((await stored())[0]?.attachments).toHaveLength(1), { timeout: 5_000 })
   const [message] = await stored()
   const uploaded = await widget.client.download(message?.attachments[0]?.url ?? '')
   expect(new Uint8Array(await uploaded.arrayBuffer())).toEqual(bytes)

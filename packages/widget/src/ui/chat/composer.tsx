@@ -23,21 +23,38 @@ export function Composer({ handle }: { handle: SessionHandle }): JSX.Element {
     handle.send(message).catch(() => {})
     held.value = null
   }
+  /**
+   * When a message cannot be checked or redacted (a file that cannot be read, the detector not
+   * loading), nothing is sent and it goes back in the composer, before anything typed since.
+   */
+  const restore = (message: { text: string; files: File[] }) => {
+    text.value = text.value ? `${message.text}\n${text.value}` : message.text
+    files.value = [...message.files, ...files.value]
+    held.value = null
+  }
   /** Takes the draft at once (a second Enter cannot send it twice), then looks for secrets in it. */
   const send = async () => {
     if (!text.value.trim() && files.value.length === 0) return
     const message = { text: text.value, files: files.value }
     text.value = ''
     files.value = []
-    const readable = await Promise.all(message.files.filter(isTextFile).map((f) => f.text()))
-    const kinds = await findSecrets([message.text, ...readable]).catch(() => [])
-    if (kinds.length > 0) held.value = { ...message, kinds }
-    else deliver(message)
+    try {
+      const readable = await Promise.all(message.files.filter(isTextFile).map((f) => f.text()))
+      const kinds = await findSecrets([message.text, ...readable]).catch(() => [])
+      if (kinds.length > 0) held.value = { ...message, kinds }
+      else deliver(message)
+    } catch {
+      restore(message)
+    }
   }
   const redactAndSend = async (message: { text: string; files: File[] }) => {
-    const { redactSecrets } = await loadSecrets()
-    const files = await Promise.all(message.files.map((f) => (isTextFile(f) ? redactFile(f) : f)))
-    deliver({ text: redactSecrets(message.text), files })
+    try {
+      const { redactSecrets } = await loadSecrets()
+      const files = await Promise.all(message.files.map((f) => (isTextFile(f) ? redactFile(f) : f)))
+      deliver({ text: redactSecrets(message.text), files })
+    } catch {
+      restore(message)
+    }
   }
   /** The user's answer about a held message; only the first click counts (redacting takes a while). */
   const decide = <M,>(message: M, action: (message: M) => unknown) => {

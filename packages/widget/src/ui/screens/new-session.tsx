@@ -4,9 +4,9 @@ import { SuportraError, type Tool } from '@suportra/client'
 import type { JSX } from 'preact'
 import { useEffect } from 'preact/hooks'
 import { useT, useWidget } from '../context.js'
+import { ContextCard } from '../context-card.js'
 import { Field, Form } from '../form.js'
-
-const COST = 1
+import { loadSecrets, SecretWarning } from '../secret-guard.js'
 
 /** Pick the tool, describe the blocker, see what is shared and what it costs, start. */
 export function NewSession(): JSX.Element {
@@ -19,7 +19,9 @@ export function NewSession(): JSX.Element {
   const topic = useSignal(prefill.topic ?? '')
   const context = widget.context.value
 
+  const cost = widget.pricing.value?.costs.conversation ?? 1
   useEffect(() => {
+    widget.loadPricing()
     widget.client.tools().then(
       (list) => {
         tools.value = list
@@ -29,16 +31,28 @@ export function NewSession(): JSX.Element {
     )
   }, [])
 
-  const short = balance !== undefined && balance < COST
-  const start = async () => {
+  const short = balance !== undefined && balance < cost
+  const found = useSignal<string[]>([])
+  /** `redact` applies to each string of the topic and the context (never to them as JSON text). */
+  const start = async (redact?: <T>(value: T) => T) => {
+    const shared = redact && context ? redact(context) : context
     const session = await widget.client.sessions.start({
       tool: tool.value,
-      topic: topic.value,
-      ...(context && { context }),
+      topic: redact ? redact(topic.value) : topic.value,
+      ...(shared && { context: shared }),
     })
+    found.value = []
     widget.prefill.value = {}
     widget.started(session.$session.get() ?? (await session.refresh()))
     widget.show({ name: 'chat', id: session.id })
+  }
+  /** Secrets in the topic or the context are caught before anything is sent; the user decides. */
+  const check = async () => {
+    const kinds = await loadSecrets()
+      .then(({ detectSecretsIn }) => detectSecretsIn([topic.value, context]))
+      .catch(() => [])
+    if (kinds.length > 0) found.value = kinds
+    else await start()
   }
 
   return (
@@ -46,10 +60,10 @@ export function NewSession(): JSX.Element {
       <h3>{t('newTitle')}</h3>
       <Form
         submit={t('start')}
-        action={start}
+        action={check}
         describe={(error) =>
           SuportraError.isInstance(error) && error.code === 'insufficient_credits'
-            ? t('noCredits', { cost: COST, balance: balance ?? 0 })
+            ? t('noCredits', { cost, balance: balance ?? 0 })
             : undefined
         }
       >
@@ -75,30 +89,45 @@ export function NewSession(): JSX.Element {
           onInput={(v) => (topic.value = v)}
         />
         {context && Object.keys(context).length > 0 && (
-          <fieldset class="card">
-            <legend>{t('context')}</legend>
-            <dl>
-              {Object.entries(context).map(([key, value]) => (
-                <>
-                  <dt>{key}</dt>
-                  <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
-                </>
-              ))}
-            </dl>
-          </fieldset>
+          <ContextCard
+            context={context}
+            onRemove={(part) => {
+              const { [part]: _removed, ...rest } = context
+              widget.context.value = rest
+            }}
+          />
         )}
         {balance !== undefined && (
           <p class={short ? 'error' : 'hint'}>
-            {short ? t('noCredits', { cost: COST, balance }) : t('cost', { cost: COST, balance })}
+            {short ? t('noCredits', { cost, balance }) : t('cost', { cost, balance })}
           </p>
         )}
+        {short && (
+          <button type="button" class="link" onClick={() => widget.show({ name: 'credits' })}>
+            {t('buyCredits')}
+          </button>
+        )}
       </Form>
+      {found.value.length > 0 && (
+        <SecretWarning
+          kinds={found.value}
+          onRedact={async () => start((await loadSecrets()).redactSecretsIn)}
+          onSend={() => start()}
+          onCancel={() => (found.value = [])}
+        />
+      )}
       <nav>
         <button type="button" class="link" onClick={() => widget.show({ name: 'history' })}>
           {t('pastSessions')}
         </button>
         <button type="button" class="link" onClick={() => widget.show({ name: 'audit' })}>
           {t('audit')}
+        </button>
+        <button type="button" class="link" onClick={() => widget.show({ name: 'credits' })}>
+          {t('credits')}
+        </button>
+        <button type="button" class="link" onClick={() => widget.show({ name: 'account' })}>
+          {t('account')}
         </button>
         <button type="button" class="link" onClick={widget.signOut}>
           {t('signOut')}
