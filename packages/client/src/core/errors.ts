@@ -50,11 +50,7 @@ export function defaultMessage(code: ErrorCode): string {
     case 'server':
       return 'Server error.'
     case 'protocol':
-      return 'Bad server response.'
-    default: {
-      const unreachable: never = code
-      return String(unreachable)
-    }
+      return 'Unexpected response.'
   }
 }
 

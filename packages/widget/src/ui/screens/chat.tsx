@@ -5,7 +5,10 @@ import { useEffect, useRef } from 'preact/hooks'
 import { Composer } from '../chat/composer.js'
 import { MessageItem } from '../chat/message-item.js'
 import { useT, useWidget } from '../context.js'
-import { ContextCard } from '../context-card.js'
+import { lazy } from '../lazy.js'
+
+/** Only sessions with a context need the card: its own chunk. */
+const ContextCard = lazy(() => import('../context-card.js').then((m) => m.ContextCard))
 
 /**
  * A session: honest status while waiting (queue position, expected wait, cancel), the transcript,

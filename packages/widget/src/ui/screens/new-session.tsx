@@ -4,9 +4,12 @@ import { SuportraError, type Tool } from '@suportra/client'
 import type { JSX } from 'preact'
 import { useEffect } from 'preact/hooks'
 import { useT, useWidget } from '../context.js'
-import { ContextCard } from '../context-card.js'
 import { Field, Form } from '../form.js'
+import { lazy } from '../lazy.js'
 import { loadSecrets, SecretWarning } from '../secret-guard.js'
+
+/** Only sessions with a context need the card: its own chunk. */
+const ContextCard = lazy(() => import('../context-card.js').then((m) => m.ContextCard))
 
 /** Pick the tool, describe the blocker, see what is shared and what it costs, start. */
 export function NewSession(): JSX.Element {
