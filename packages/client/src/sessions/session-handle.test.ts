@@ -210,6 +210,43 @@ describe('the transcript', () => {
     expect(t.server.pages()).toEqual([{ limit: 50 }, { before: 71, limit: 50 }, { before: 21, limit: 50 }])
   })
 
+  test('live messages older than the first page leave no hole: the gap up to the page is fetched', async () => {
+    const t = await setup(80, { watching: false })
+    // Delivered live before anyone watched (or while the first load was being retried).
+    t.handle.receive(t.server.messages[4] as Message)
+    t.handle.receive(t.server.messages[9] as Message)
+    watch(t.handle.$messages)
+    await flush()
+    // Everything from the oldest message held is there; what is older comes with loadOlder().
+    expect(t.seqs()).toEqual(range(5, 80))
+    expect(t.handle.$hasOlder.get()).toBe(true)
+    expect(t.server.pages()).toEqual([{ limit: 50 }, { after: 5, limit: 200 }])
+    await t.handle.loadOlder()
+    expect(t.seqs()).toEqual(range(1, 80))
+    expect(t.handle.$hasOlder.get()).toBe(false)
+  })
+
+  test('a first load that failed is tried again when the next message arrives', async () => {
+    const server = fakeServer(10)
+    let down = true
+    const http = ((path: string, schema: z.ZodMiniType, options?: RequestOptions) =>
+      down ? Promise.reject(new Error('server down')) : server.http(path, schema, options)) as Http
+    const outbox = new Outbox(memoryStorage(), 'test:', http, (m) => handle.receive(m))
+    const handle: SessionHandle = new SessionHandle(ID, {
+      http,
+      outbox,
+      retain: () => () => {},
+      me: () => 'usr_me',
+      onSession: (session) => handle.receiveSession(session),
+    })
+    watch(handle.$messages)
+    await flush()
+    down = false
+    handle.receive(server.add())
+    await flush()
+    expect(handle.$messages.get().map((m) => m.seq)).toEqual(range(1, 11))
+  })
+
   test('reload() drops everything and shows the newest page again', async () => {
     const t = await setup(120)
     await t.handle.loadOlder()

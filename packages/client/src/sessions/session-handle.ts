@@ -87,13 +87,17 @@ export class SessionHandle {
 
   /** Loads the newest page (once). */
   load(): Promise<void> {
-    this.#loaded ??= this.#fetch({ limit: PAGE }).then((page) => {
-      this.$hasOlder.set(page.hasMore)
-      this.#contiguous = Math.max(this.#contiguous, page.messages.at(-1)?.seq ?? 0)
+    this.#loaded ??= this.#fetch({ limit: PAGE }).then(() => {
+      // Live messages that came in before this page may be older than it: count from the oldest
+      // message held, so any gap above it is filled. Seqs start at 1 with no gaps on the server, so
+      // older messages exist exactly when the oldest held is not the first.
+      const first = this.#stored.get()[0]?.seq ?? 1
+      this.$hasOlder.set(first > 1)
+      this.#contiguous = Math.max(this.#contiguous, first - 1)
       this.#advance()
       this.#ready = true
       // Realtime messages that arrived during the load may sit beyond a gap.
-      if ((this.#stored.get().at(-1)?.seq ?? 0) > this.#contiguous) this.#fillGap()
+      this.#catchUp(this.#stored.get().at(-1)?.seq ?? 0)
     })
     this.#loaded.catch(() => {
       this.#loaded = undefined
@@ -201,7 +205,7 @@ export class SessionHandle {
       if (m.kind === 'event') continue
       const who = m.author === 'user' ? session.user.name : session.builder?.name
       const code = m.code ? `\n\`\`\`${m.code.language}\n${m.code.content}\n\`\`\`` : ''
-      markdown += `\n**${who}**: ${m.body}${code}${m.attachments.map((a) => `\n📎 ${a.name}`).join('')}\n`
+      markdown += `\n**${who}**: ${m.body}${code}${m.attachments.map((a) => `\n- ${a.name}`).join('')}\n`
     }
     return markdown
   }
@@ -209,8 +213,7 @@ export class SessionHandle {
   /** Deletes the messages and files of an ended session, for both sides. */
   async deleteTranscript(): Promise<void> {
     await this.#deps.http(`/v1/sessions/${this.id}/transcript`, OkResponse, { method: 'DELETE' })
-    this.#seqs.clear()
-    this.#stored.set([])
+    await this.reload()
   }
 
   /** Turns an active chat into a video session (charged once); `meetingUrl` is then set. */
@@ -224,13 +227,13 @@ export class SessionHandle {
     if (message.sessionId !== this.id || this.#seqs.has(message.seq)) return
     this.#insert([message])
     if (message.author !== 'system' && this.$typing.get()?.author === message.author) this.$typing.set(null)
-    if (this.#ready && message.seq > this.#contiguous + 1) this.#fillGap()
+    this.#catchUp(message.seq - 1)
   }
 
   /** Called by the client for every fresh copy of this session. */
   receiveSession(session: Session): void {
     this.$session.set(session)
-    if (this.#ready && session.lastSeq > this.#contiguous) this.#fillGap()
+    this.#catchUp(session.lastSeq)
   }
 
   receiveTyping(typing: Typing): void {
@@ -267,6 +270,16 @@ export class SessionHandle {
     return page
   }
 
+  /**
+   * Makes sure everything up to `seq` gets fetched: fills the gap once the first page is in, or, if
+   * that first load failed (the server was down) while someone watches, tries it again.
+   */
+  #catchUp(seq: number): void {
+    if (this.#ready) {
+      if (seq > this.#contiguous) this.#fillGap()
+    } else if (this.$messages.lc > 0) this.load().catch(() => {})
+  }
+
   /** Fetches everything after the last contiguous seq (single-flight). */
   #fillGap(): void {
     this.#gapAgain = Boolean(this.#filling)
@@ -286,15 +299,11 @@ export class SessionHandle {
   }
 
   #insert(messages: Message[]) {
-    const fresh = messages.filter((m) => !this.#seqs.has(m.seq)).sort((a, b) => a.seq - b.seq)
-    const first = fresh[0]
-    if (!first) return
+    const fresh = messages.filter((m) => !this.#seqs.has(m.seq))
+    if (!fresh[0]) return
     for (const m of fresh) this.#seqs.add(m.seq)
-    const stored = this.#stored.get()
-    const all = [...stored, ...fresh.map(toChat)]
-    // Usually new messages go at the end; only sort when they do not.
-    if (first.seq < (stored.at(-1)?.seq ?? 0)) all.sort((a, b) => a.seq - b.seq)
-    this.#stored.set(all)
+    // Nearly always in order already, which the sort handles in one linear pass.
+    this.#stored.set([...this.#stored.get(), ...fresh.map(toChat)].sort((a, b) => a.seq - b.seq))
     this.#advance()
   }
 
