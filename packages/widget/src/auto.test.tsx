@@ -62,7 +62,7 @@ test('identify and open queued before the script loaded sign the user in and pre
     name: 'Describe the blocker',
   })) as HTMLTextAreaElement
   expect(topic.value).toBe('Preview is blank')
-  expect(shadow().getByText('http://localhost:5173/')).toBeTruthy()
+  expect(await shadow().findByText('http://localhost:5173/')).toBeTruthy()
   await waitFor(() =>
     expect((shadow().getByRole('combobox', { name: 'Tool' }) as HTMLSelectElement).value).toBe('bolt'),
   )

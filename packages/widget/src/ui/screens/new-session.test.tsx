@@ -66,7 +66,7 @@ test('open({ tool, topic, context }) prefills the form and shows what will be sh
   expect(topicField().value).toBe('Checkout crashes')
 
   // The builder's reading order (the error first), each part with what exactly will be sent.
-  const card = screen.getByRole('group', { name: 'Shared with the builder' })
+  const card = await screen.findByRole('group', { name: 'Shared with the builder' })
   const terms = [...card.querySelectorAll('dt')].map((dt) => dt.firstChild?.textContent)
   expect(terms).toEqual(['Error', 'Page'])
   expect(card.textContent).toContain(context.url)
@@ -178,7 +178,7 @@ test('each part of the context can be removed before starting; only the rest is 
   }
   await openPanel(widget, { tool: 'cursor', topic: 'DB connection', context })
   await screen.findByRole('option', { name: 'Cursor' })
-  fireEvent.click(screen.getByRole('button', { name: 'Remove Diff' }))
+  fireEvent.click(await screen.findByRole('button', { name: 'Remove Diff' }))
   expect(screen.queryByRole('button', { name: 'Remove Diff' })).toBeNull()
   const id = await startSession(widget, 'DB connection refused')
   cancelAfterTest(account, id)
