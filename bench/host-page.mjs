@@ -10,7 +10,7 @@ import { brotliCompressSync, constants } from 'node:zlib'
 import { startHostServer } from '../examples/host-server.mjs'
 import { startChild } from './lib/child.mjs'
 import { chromiumVersion, launchBrowser, openPage } from './lib/chromium.mjs'
-import { figure, sum } from './lib/stats.mjs'
+import { figure, figures, sum } from './lib/stats.mjs'
 
 export const CPU_THROTTLING = 4
 /** The page counts as settled once no request started or ended for this long (and ≥ 2 s after load). */
@@ -196,50 +196,17 @@ export async function measureHostPage({ runs = 7 } = {}) {
       )
     }
     const summary = (runs) => ({
-      longTasks: figure(
-        runs.map((r) => r.longTasks),
-        '',
-      ),
-      longestTask: figure(
-        runs.map((r) => r.longestTask),
-        'ms',
-      ),
-      tbt: figure(
-        runs.map((r) => r.tbt),
-        'ms',
-      ),
-      tbtAfterLoad: figure(
-        runs.map((r) => r.tbtAfterLoad),
-        'ms',
-      ),
-      ourScriptInLongFrames: figure(
-        runs.map((r) => r.ourScriptInLongFrames),
-        'ms',
-      ),
-      ourLongestFrame: figure(
-        runs.map((r) => r.ourLongestFrame),
-        'ms',
-      ),
-      loadEvent: figure(
-        runs.map((r) => r.loadEvent),
-        'ms',
-      ),
-      fcp: figure(
-        runs.map((r) => r.fcp),
-        'ms',
-      ),
-      bytesAtLoad: figure(
-        runs.map((r) => r.bytesAtLoad / 1000),
-        'kB',
-      ),
-      bytes: figure(
-        runs.map((r) => r.bytes / 1000),
-        'kB',
-      ),
-      brotliBytes: figure(
-        runs.map((r) => r.brotliBytes / 1000),
-        'kB',
-      ),
+      ...figures(runs, {
+        longTasks: '',
+        longestTask: 'ms',
+        tbt: 'ms',
+        tbtAfterLoad: 'ms',
+        ourScriptInLongFrames: 'ms',
+        ourLongestFrame: 'ms',
+        loadEvent: 'ms',
+        fcp: 'ms',
+      }),
+      ...figures(runs, { bytesAtLoad: 'kB', bytes: 'kB', brotliBytes: 'kB' }, 1000),
       requests: runs[0].requests,
       socketsBeforeInteraction: Math.max(...runs.map((r) => r.socketsBeforeInteraction)),
       storageBeforeInteraction: Math.max(...runs.map((r) => r.storageBeforeInteraction)),

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { call, DEMO_BUILDER, identifyUsers, inBatches, signIn, socket } from './lib/api.mjs'
 import { startChild } from './lib/child.mjs'
-import { figure } from './lib/stats.mjs'
+import { figure, figures } from './lib/stats.mjs'
 
 export const MESSAGES = 10_000
 export const CLIENTS = 1000
@@ -111,18 +111,7 @@ export async function measureMemory({ runs = 3 } = {}) {
   }
   const server = (rows) => ({
     connected: Math.min(...rows.map((r) => r.connected)),
-    idle: figure(
-      rows.map((r) => r.idle / 1e6),
-      'MB',
-    ),
-    prepared: figure(
-      rows.map((r) => r.prepared / 1e6),
-      'MB',
-    ),
-    rss: figure(
-      rows.map((r) => r.rss / 1e6),
-      'MB',
-    ),
+    ...figures(rows, { idle: 'MB', prepared: 'MB', rss: 'MB' }, 1e6),
     perClient: figure(
       rows.map((r) => (r.rss - r.idle) / CLIENTS / 1e3),
       'kB',

@@ -18,7 +18,7 @@ import { startHostServer } from '../examples/host-server.mjs'
 import { call, DEMO_BUILDER, signIn } from './lib/api.mjs'
 import { startChild } from './lib/child.mjs'
 import { chromiumVersion, launchBrowser, openPage } from './lib/chromium.mjs'
-import { figure } from './lib/stats.mjs'
+import { figure, figures } from './lib/stats.mjs'
 
 const pagesDir = fileURLToPath(new URL('./pages/', import.meta.url))
 const PAGE = 50
@@ -221,18 +221,7 @@ export async function measureTranscript({ sizes = [1000, 10000], runs = 3, openP
       const scroll = (key) => {
         const stats = raw.map((r) => frameStats(r[key].deltas))
         return {
-          p50: figure(
-            stats.map((s) => s.p50),
-            'ms',
-          ),
-          p95: figure(
-            stats.map((s) => s.p95),
-            'ms',
-          ),
-          max: figure(
-            stats.map((s) => s.max),
-            'ms',
-          ),
+          ...figures(stats, { p50: 'ms', p95: 'ms', max: 'ms' }),
           janky: figure(
             stats.map((s) => s.janky * 100),
             '%',

@@ -30,6 +30,19 @@ export function figure(values, unit) {
   }
 }
 
+/** One `figure` per key of `units`: that field of every run, divided by `scale` (e.g. bytes → kB). */
+export function figures(runs, units, scale = 1) {
+  return Object.fromEntries(
+    Object.entries(units).map(([key, unit]) => [
+      key,
+      figure(
+        runs.map((r) => r[key] / scale),
+        unit,
+      ),
+    ]),
+  )
+}
+
 /** A figure that does not vary between runs (a byte count). */
 export function exact(value, unit) {
   return { median: value, min: value, max: value, n: 1, unit, runs: [value], exact: true }
