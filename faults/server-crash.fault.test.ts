@@ -96,7 +96,10 @@ test(`server crashes: ${SIZES.kills} SIGKILLs while two users and two builders s
   const written = sides.reduce((n, s) => n + s.written.length, 0)
 
   // Every send resolves once the server has it; then both sides of each conversation show the database.
+  const backlog = sides.reduce((n, s) => n + s.written.length - s.acked - s.failed, 0)
+  const draining = performance.now()
   await Promise.race([Promise.all(sides.flatMap((s) => s.sends)), pause(120_000)])
+  const drainMs = performance.now() - draining
   const tokens = await Promise.all(
     [DEMO.user.email, 'bob@example.com'].map(
       async (email) => (await signIn(url, email, PASSWORD)).accessToken,
@@ -135,6 +138,8 @@ test(`server crashes: ${SIZES.kills} SIGKILLs while two users and two builders s
       'restarts on the same file': SIZES.kills,
       'mean outage ms': Math.round(restartMs / SIZES.kills),
       'longest outage ms': Math.round(longestOutage),
+      'unsent when the kills ended': backlog,
+      'sent within ms': Math.round(drainMs),
       'sends rejected': sides.reduce((n, s) => n + s.failed, 0),
       ...(result.problems.length && { problems: result.problems.slice(0, 5).join('; ') }),
       ...(money.problems.length && { money: money.problems.slice(0, 3).join('; ') }),

@@ -1,7 +1,7 @@
 import type { ChatMessage, SessionHandle, SuportraClient } from '@suportra/client'
 import { allMessages, createUser, signIn, startTestServer, type TestServer } from '@suportra/server/testing'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
-import { DEMO, eventually, makeClient, signedIn, watch } from './helpers.js'
+import { countingFetch, DEMO, eventually, makeClient, signedIn, watch } from './helpers.js'
 
 let server: TestServer
 const cleanup: (() => void)[] = []
@@ -190,4 +190,29 @@ test('a context over its limit is refused with the part named, and nothing is ch
   expect(error.message).toContain('context.diff')
   expect(await user.credits.refresh()).toEqual(before)
   expect((await user.sessions.list()).map((s) => s.topic)).not.toContain('Huge diff')
+})
+
+test('a script that only sends and watches messages makes no other requests', async () => {
+  const requests = countingFetch()
+  const email = 'only-messages@example.com'
+  await createUser(server, { email, credits: 1 })
+  const user = makeClient(server.url, { fetch: requests.fetch })
+  await user.auth.signIn({ email, password: DEMO.user.password })
+  const builder = await signedIn(server.url, 'builder')
+  track(user, builder)
+  const mine = await user.sessions.start({ tool: 'cursor', topic: 'Only messages' })
+  const theirs = await builder.builder.claim(mine.id)
+  cleanup.push(watch(mine.$messages))
+  for (let i = 0; i < 5; i++) {
+    await mine.send(`user says ${i}`)
+    await theirs.send(`builder says ${i}`)
+    await theirs.markRead()
+    await mine.markRead()
+    // Longer than nanostores' unmount delay, so each read of an unwatched store would mount it anew.
+    await new Promise((resolve) => setTimeout(resolve, 1_100))
+  }
+  await eventually(() => expect(mine.$messages.get()).toHaveLength(12))
+  expect(requests.count('/v1/sessions')).toBe(1) // the start
+  expect(requests.count(`/v1/sessions/${mine.id}`)).toBe(0)
+  expect(requests.count(`/v1/sessions/${mine.id}/messages`)).toBe(6) // the first page and 5 sends
 })

@@ -42,10 +42,10 @@ export class Builder {
   receive(action: 'added' | 'removed', session: Session): void {
     this.remove(session.id)
     if (action === 'added')
-      this.$queue.set([...this.$queue.get(), session].sort((a, b) => a.createdAt - b.createdAt))
+      this.$queue.set([...this.$queue.value, session].sort((a, b) => a.createdAt - b.createdAt))
   }
 
   remove(sessionId: string): void {
-    this.$queue.set(this.$queue.get().filter((s) => s.id !== sessionId))
+    this.$queue.set(this.$queue.value.filter((s) => s.id !== sessionId))
   }
 }

@@ -299,6 +299,17 @@ describe('sending', () => {
     const key = snapshots[0]?.at(-1)?.key as string
     expect(snapshots.map((list) => mine(list, key).length)).not.toContain(0)
   })
+
+  test('sending, read marks and read events do not fetch a session nobody watches', async () => {
+    const t = await setup(2)
+    for (let i = 0; i < 3; i++) {
+      await t.handle.send(`message ${i}`)
+      await t.handle.markRead()
+      t.handle.receiveRead('builder', 3 + i)
+      await vi.advanceTimersByTimeAsync(2_000)
+    }
+    expect(t.server.calls.filter((c) => c.method === 'GET' && c.path === '')).toEqual([])
+  })
 })
 
 describe('presence and read marks', () => {

@@ -73,7 +73,8 @@ export class SessionHandle {
     this.id = id
     this.#deps = deps
     this.$messages = computed([this.#stored, deps.outbox.$entries], (stored, entries) => {
-      const own = entries.filter((e) => e.sessionId === id && !stored.some((m) => m.clientId === e.clientId))
+      const shown = new Set(stored.map((m) => m.clientId))
+      const own = entries.filter((e) => e.sessionId === id && !shown.has(e.clientId))
       return own[0] ? [...stored, ...own] : stored
     })
     whileWatched(this.$messages, deps.retain, () => this.load())
@@ -134,7 +135,7 @@ export class SessionHandle {
         key: id,
         sessionId: this.id,
         seq: null,
-        author: this.$session.get()?.builder?.id === me ? 'builder' : 'user',
+        author: this.$session.value?.builder?.id === me ? 'builder' : 'user',
         authorId: me,
         kind: files[0] ? 'file' : code ? 'code' : 'text',
         body: text,
@@ -174,7 +175,7 @@ export class SessionHandle {
 
   /** Marks everything received as read. */
   async markRead(): Promise<void> {
-    const session = this.$session.get()
+    const session = this.$session.value
     const side = session && session.user.id === this.#deps.me() ? 'user' : 'builder'
     const seq = this.#contiguous
     if (seq <= this.#readSent || (session && session.readSeq[side] >= seq)) return
@@ -199,7 +200,7 @@ export class SessionHandle {
   /** The whole transcript as Markdown (older pages are loaded first), to paste back into an AI tool. */
   async exportMarkdown(): Promise<string> {
     while (await this.loadOlder());
-    const session = this.$session.get() ?? (await this.refresh())
+    const session = this.$session.value ?? (await this.refresh())
     let markdown = `# ${session.topic}\n`
     for (const m of this.#stored.get()) {
       if (m.kind === 'event') continue
@@ -243,7 +244,7 @@ export class SessionHandle {
   }
 
   receiveRead(side: 'user' | 'builder', seq: number): void {
-    const session = this.$session.get()
+    const session = this.$session.value
     if (session && session.readSeq[side] < seq)
       this.$session.set({ ...session, readSeq: { ...session.readSeq, [side]: seq } })
   }

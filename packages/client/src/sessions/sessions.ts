@@ -65,7 +65,7 @@ export class Sessions {
         me: this.#deps.me,
         onSession: (session) => this.receive(session),
       })
-      const known = this.$list.get().find((s) => s.id === id)
+      const known = this.$list.value.find((s) => s.id === id)
       if (known) handle.$session.set(known)
       this.#handles.set(id, handle)
     }
@@ -79,7 +79,7 @@ export class Sessions {
 
   /** A fresh copy of a session from anywhere: updates the list and its handle. */
   receive(session: Session): void {
-    const list = this.$list.get()
+    const list = this.$list.value
     const index = list.findIndex((s) => s.id === session.id)
     this.$list.set(index === -1 ? [session, ...list] : list.map((s, i) => (i === index ? session : s)))
     this.#handles.get(session.id)?.receiveSession(session)
