@@ -24,6 +24,12 @@ export type Http = <S extends z.ZodMiniType>(
 ) => Promise<z.infer<S>>
 
 const RETRY_DELAYS = [300, 1_000, 3_000]
+/**
+ * A request with no answer after this long fails as `network` (and is retried where that is safe):
+ * a connection can die without a close (a machine waking on another network), and the runtime's
+ * own timeout is 5 minutes in Node and absent in browsers. File uploads may take longer.
+ */
+export const ANSWER_TIMEOUT_MS = 30_000
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
@@ -56,11 +62,20 @@ export function createHttp(config: {
     }
     let response: Response
     let text: string
+    const abort = new AbortController()
+    const timer = options.raw ? undefined : setTimeout(() => abort.abort(), ANSWER_TIMEOUT_MS)
     try {
-      response = await config.fetch(url, { method: options.method ?? 'GET', headers, body: body ?? null })
+      response = await config.fetch(url, {
+        method: options.method ?? 'GET',
+        headers,
+        body: body ?? null,
+        signal: abort.signal,
+      })
       text = await response.text()
     } catch (cause) {
       throw new SuportraError('network', undefined, { cause })
+    } finally {
+      clearTimeout(timer)
     }
     const status = response.status
     let json: unknown

@@ -6,7 +6,7 @@ import type { Http, RequestOptions } from '../http/http.js'
 import type { ErrorCode } from '../protocol/errors.js'
 import { MAX_ATTACHMENT_BYTES } from '../protocol/limits.js'
 import type { Message } from '../protocol/models.js'
-import { Outbox, type OutboxEntry, SEND_TIMEOUT_MS } from './outbox.js'
+import { Outbox, type OutboxEntry } from './outbox.js'
 
 interface Call {
   path: string
@@ -140,26 +140,6 @@ describe('sending', () => {
     await vi.advanceTimersByTimeAsync(1)
     expect(t.server.ids()).toEqual([e.id, e.id, e.id])
     await expect(sent).resolves.toMatchObject({ clientId: e.id })
-  })
-
-  test('a send the server never answers (a dead connection) is sent again with the same id', async () => {
-    const t = setup()
-    t.server.outcomes.push('hold')
-    const e = entry()
-    const next = entry()
-    const sends = [t.add(e), t.add(next)]
-    await flush()
-    await vi.advanceTimersByTimeAsync(SEND_TIMEOUT_MS - 1)
-    expect(t.server.calls).toHaveLength(1)
-    expect(t.outbox.$entries.get()[0]?.status).toBe('pending')
-    await vi.advanceTimersByTimeAsync(1 + 500)
-    await Promise.all(sends)
-    expect(t.server.ids()).toEqual([e.id, e.id, next.id])
-    // The abandoned request answering late changes nothing.
-    t.server.calls[0]?.reply()
-    await flush()
-    expect(t.onSent).toHaveBeenCalledTimes(2)
-    expect(t.outbox.$entries.get()).toEqual([])
   })
 
   test('nudge() retries at once instead of waiting out the pause', async () => {

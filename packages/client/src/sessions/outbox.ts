@@ -20,12 +20,6 @@ export type OutboxEntry = Omit<Message, 'seq'> & {
 }
 
 const RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000]
-/**
- * A message POST with no answer after this long is given up and sent again with the same id. A
- * connection that died without a close (a machine waking on another network) would otherwise hold
- * the session's whole queue until the runtime's own timeout (5 minutes in Node, none in browsers).
- */
-export const SEND_TIMEOUT_MS = 30_000
 
 /**
  * The persistent outbox. Each session's messages go out one at a time, in the order written (a
@@ -178,25 +172,13 @@ export class Outbox {
       code: entry.code ?? undefined,
       attachmentIds: uploaded[0] ? uploaded : undefined,
     }
-    const posted = this.#http(`/v1/sessions/${sessionId}/messages`, MessageResponse, {
+    // A send with no answer is given up after a while and sent again: the server keeps one message per id.
+    const { message } = await this.#http(`/v1/sessions/${sessionId}/messages`, MessageResponse, {
       method: 'POST',
       body,
       retry: false,
     })
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const silent = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new SuportraError('network', 'The server did not answer; sending again')),
-        SEND_TIMEOUT_MS,
-      )
-    })
-    // The abandoned request may still arrive: the server keeps one message per id.
-    posted.catch(() => {})
-    try {
-      return (await Promise.race([posted, silent])).message
-    } finally {
-      clearTimeout(timer)
-    }
+    return message
   }
 
   /** Marks the entry failed (kept for retry or discard) and rejects its sender. */

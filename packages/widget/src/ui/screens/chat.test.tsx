@@ -84,7 +84,10 @@ test('going offline shows the offline banner; coming back removes it', async () 
 
   window.dispatchEvent(new Event('online'))
   await connected(widget)
-  expect(screen.queryByText('You are offline. Messages will be sent when you are back.')).toBeNull()
+  // The panel re-renders after the connection store changes, not in the same tick.
+  await waitFor(() =>
+    expect(screen.queryByText('You are offline. Messages will be sent when you are back.')).toBeNull(),
+  )
 })
 
 test('ending the session leads to the rating screen and closes it on the server', async () => {
