@@ -18,7 +18,7 @@ import {
   tallyConversation,
 } from './support/conversation.js'
 import { report } from './support/report.js'
-import { SEED, SIZES, seeded } from './support/sizes.js'
+import { type Random, SEED, SIZES, seeded } from './support/sizes.js'
 import { settle } from './support/transcript.js'
 
 const cleanup: (() => unknown)[] = []
@@ -107,6 +107,55 @@ async function pageCounts(page: Page, cdp: CDPSession) {
   }
 }
 
+/**
+ * A user and a builder exchange `SIZES.leakMessages` messages; then both clients are destroyed.
+ * Only numbers and weak references leave this function, so nothing here keeps the clients alive.
+ */
+async function exchangeAndDestroy(url: string, random: Random) {
+  const ada = makeClient(url)
+  await ada.auth.signIn({ email: DEMO.user.email, password: DEMO.user.password })
+  const grace = await signedIn(url, DEMO.builder.email)
+  const conversation = await converse(['ada', 'grace'], ada, grace, 'Leak hunt')
+  const sides = [conversation.user, conversation.builder]
+  const perSide = Math.ceil(SIZES.leakMessages / 2)
+  await Promise.all(
+    sides.map((side) => keepSending(side, random, [0, 2], () => false, { max: perSide, backlog: 20 })),
+  )
+  await Promise.all(sides.flatMap((s) => s.sends))
+  const token = (
+    await api(url, 'POST', '/v1/auth/sign-in', {
+      app: DEMO.appId,
+      body: { email: DEMO.user.email, password: DEMO.user.password },
+    })
+  ).body.accessToken as string
+  let stored: Message[] = []
+  await settle(async () => {
+    stored = await allMessages(url, token, conversation.sessionId)
+    return sides.every((s) => s.handle.$messages.get().length === stored.length)
+  }, 60_000)
+  const result = tallyConversation(stored, conversation)
+  const heapWithTranscripts = heapMb()
+  conversation.stop()
+  ada.destroy()
+  grace.destroy()
+  return {
+    result,
+    written: sides.reduce((n, s) => n + s.written.length, 0),
+    heapWithTranscripts,
+    clients: [new WeakRef(ada), new WeakRef(grace)],
+  }
+}
+
+/** Whether every object is gone after a few full collections (each in a task of its own). */
+async function garbageCollected(refs: WeakRef<object>[]): Promise<boolean> {
+  for (let i = 0; i < 10 && refs.some((r) => r.deref()); i++) {
+    await pause(200)
+    globalThis.gc?.()
+    await pause(0)
+  }
+  return refs.every((r) => !r.deref())
+}
+
 test(`leaks: ${SIZES.leakMessages} messages through one client pair, ${SIZES.widgetCycles} widget open/close cycles in Chromium`, async ({
   task,
 }) => {
@@ -121,32 +170,7 @@ test(`leaks: ${SIZES.leakMessages} messages through one client pair, ${SIZES.wid
   await pause(500)
   const before = resources()
   const heapBefore = heapMb()
-  const ada = makeClient(server.url)
-  await ada.auth.signIn({ email: DEMO.user.email, password: DEMO.user.password })
-  const grace = await signedIn(server.url, DEMO.builder.email)
-  const conversation = await converse(['ada', 'grace'], ada, grace, 'Leak hunt')
-  const sides = [conversation.user, conversation.builder]
-  const perSide = Math.ceil(SIZES.leakMessages / 2)
-  await Promise.all(
-    sides.map((side) => keepSending(side, random, [0, 2], () => false, { max: perSide, backlog: 20 })),
-  )
-  await Promise.all(sides.flatMap((s) => s.sends))
-  const token = (
-    await api(server.url, 'POST', '/v1/auth/sign-in', {
-      app: DEMO.appId,
-      body: { email: DEMO.user.email, password: DEMO.user.password },
-    })
-  ).body.accessToken as string
-  let stored: Message[] = []
-  await settle(async () => {
-    stored = await allMessages(server.url, token, conversation.sessionId)
-    return sides.every((s) => s.handle.$messages.get().length === stored.length)
-  }, 60_000)
-  const result = tallyConversation(stored, conversation)
-  const heapWithTranscripts = heapMb()
-  conversation.stop()
-  ada.destroy()
-  grace.destroy()
+  const node = await exchangeAndDestroy(server.url, random)
   // Keep-alive sockets close after their idle timeout (5 s on the server).
   let leftOver: Record<string, number> = {}
   await settle(() => {
@@ -154,6 +178,7 @@ test(`leaks: ${SIZES.leakMessages} messages through one client pair, ${SIZES.wid
     return Object.keys(leftOver).length === 0
   }, 15_000)
   const heapAfter = heapMb()
+  const collected = await garbageCollected(node.clients)
 
   // Chromium: the widget opened and closed over and over, in a signed-in session with a transcript.
   const stack = await startBrowserStack(server.url)
@@ -200,25 +225,27 @@ test(`leaks: ${SIZES.leakMessages} messages through one client pair, ${SIZES.wid
   report(task, started, {
     scenario: 'leaks',
     runs: SIZES.widgetCycles,
-    messages: sides.reduce((n, s) => n + s.written.length, 0),
-    lost: result.lost,
-    duplicated: result.duplicated,
-    outOfOrder: result.outOfOrder,
+    messages: node.written,
+    lost: node.result.lost,
+    duplicated: node.result.duplicated,
+    outOfOrder: node.result.outOfOrder,
     overcharged: 0,
     notes: {
-      'Node heap MB before / with 2 transcripts / after destroy': `${round(heapBefore)} / ${round(heapWithTranscripts)} / ${round(heapAfter)}`,
+      'Node heap MB before / with 2 transcripts / after destroy': `${round(heapBefore)} / ${round(node.heapWithTranscripts)} / ${round(heapAfter)}`,
       'Node sockets and timers left': JSON.stringify(leftOver),
+      'destroyed clients garbage-collected': collected ? 'yes' : 'no',
       'widget listeners': `${pageBefore.listeners} → ${pageAfter.listeners}`,
       'widget timers': `${pageBefore.timers} → ${pageAfter.timers}`,
       'widget intervals': `${pageBefore.intervals} → ${pageAfter.intervals}`,
       'widget sockets': `${pageBefore.sockets} → ${pageAfter.sockets}`,
       'DOM nodes': `${pageBefore.nodes} → ${pageAfter.nodes}`,
       'page heap MB': `${round(pageBefore.heapMb)} → ${round(pageAfter.heapMb)}`,
-      ...(result.problems.length && { problems: result.problems.slice(0, 5).join('; ') }),
+      ...(node.result.problems.length && { problems: node.result.problems.slice(0, 5).join('; ') }),
     },
   })
-  expect({ leftOver, ...grew }).toEqual({
+  expect({ leftOver, collected, ...grew }).toEqual({
     leftOver: {},
+    collected: true,
     listeners: 0,
     timers: 0,
     intervals: 0,
