@@ -86,9 +86,9 @@ test(`auth under concurrency: ${CLIENTS} Node clients × ${SIZES.refreshRounds} 
     storage.getItem(AUTH_KEY) === null
 
   // Chromium: ten tabs of one vendor page share localStorage and Web Locks; all open the widget at
-  // once. This server has the production grace window (10 s): Chromium's localStorage is not kept
-  // in step with Web Locks across tabs, so a second refresh of one token happens now and then (see
-  // docs/reliability.md); the window absorbs it. Counted below, not hidden.
+  // once. A write to localStorage reaches other tabs a moment after it is made, so the client waits
+  // that moment under the lock before reading (docs/reliability.md). Should a second refresh of one
+  // token still happen, this server's production grace window (10 s) absorbs it; counted below.
   const tabServer = await startTestServer({
     rateLimits: { send: { points: 100_000, duration: 60 }, auth: { points: 100_000, duration: 60 } },
   })

@@ -1,5 +1,6 @@
 import { SuportraError } from '../core/errors.js'
 import { type StorageLike, storedValue } from '../core/storage.js'
+import { sleep } from '../http/http.js'
 import type { User } from '../protocol/models.js'
 import type { AuthResponse } from '../protocol/responses.js'
 
@@ -15,6 +16,9 @@ export interface StoredAuth {
 /** Refresh this long before the access token expires, so requests never carry a stale one. */
 const EARLY_MS = 30_000
 
+/** How long a tab waits, holding the lock, for other tabs' storage writes to reach it. */
+const LOCK_SETTLE_MS = 50
+
 const processLocks = new WeakMap<object, Promise<unknown>>()
 
 /**
@@ -24,7 +28,9 @@ const processLocks = new WeakMap<object, Promise<unknown>>()
  */
 function withLock<T>(name: string, storage: StorageLike, fn: () => Promise<T>): Promise<T> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks
-  if (locks) return locks.request(name, fn) as Promise<T>
+  // Another tab's storage write reaches this tab a moment after that tab let the lock go: wait that
+  // moment before reading, or a refresh it has just made looks undone and is made again.
+  if (locks) return locks.request(name, () => sleep(LOCK_SETTLE_MS).then(fn)) as Promise<T>
   const run = (processLocks.get(storage) ?? Promise.resolve()).then(fn, fn)
   processLocks.set(
     storage,
