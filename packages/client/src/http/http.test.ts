@@ -15,14 +15,16 @@ function silentServer() {
       signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))
     })
   }) as typeof globalThis.fetch
-  const http = createHttp({
+  return { http: httpOver(fetch), requests }
+}
+
+const httpOver = (fetch: typeof globalThis.fetch) =>
+  createHttp({
     baseUrl: 'http://api.test',
     appId: 'app_test',
     fetch,
     tokens: () => ({ access: async () => 'token' }) as unknown as Tokens,
   })
-  return { http, requests }
-}
 
 beforeEach(() => {
   vi.useFakeTimers()
@@ -53,6 +55,18 @@ describe('a request the server never answers', () => {
     await vi.advanceTimersByTimeAsync(3 * ANSWER_TIMEOUT_MS + 4_000)
     expect(await sent).toMatchObject({ code: 'network' })
     expect(requests).toHaveLength(4)
+  })
+
+  test('an answer that has started is not cut off while its body arrives slowly', async () => {
+    const slowBody = (async () =>
+      ({
+        ok: true,
+        status: 200,
+        text: () => new Promise((resolve) => setTimeout(() => resolve('{"ok":true}'), 2 * ANSWER_TIMEOUT_MS)),
+      }) as Response) as unknown as typeof fetch
+    const sent = httpOver(slowBody)('/v1/account/export', Ok)
+    await vi.advanceTimersByTimeAsync(2 * ANSWER_TIMEOUT_MS)
+    await expect(sent).resolves.toEqual({ ok: true })
   })
 
   test('a file upload is not cut off: it may take longer than 30 s', async () => {

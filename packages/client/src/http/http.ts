@@ -25,9 +25,9 @@ export type Http = <S extends z.ZodMiniType>(
 
 const RETRY_DELAYS = [300, 1_000, 3_000]
 /**
- * A request with no answer after this long fails as `network` (and is retried where that is safe):
- * a connection can die without a close (a machine waking on another network), and the runtime's
- * own timeout is 5 minutes in Node and absent in browsers. File uploads may take longer.
+ * A request whose answer has not started after this long fails as `network` (and is retried where
+ * that is safe): a connection can die without a close (a machine waking on another network), and
+ * the runtime's own timeout is 5 minutes in Node and absent in browsers. File uploads may take longer.
  */
 export const ANSWER_TIMEOUT_MS = 30_000
 
@@ -71,6 +71,8 @@ export function createHttp(config: {
         body: body ?? null,
         signal: abort.signal,
       })
+      // The answer has started: a large body on a slow link may take longer to arrive.
+      clearTimeout(timer)
       text = await response.text()
     } catch (cause) {
       throw new SuportraError('network', undefined, { cause })

@@ -73,8 +73,11 @@ export class SessionHandle {
     this.id = id
     this.#deps = deps
     this.$messages = computed([this.#stored, deps.outbox.$entries], (stored, entries) => {
-      const shown = new Set(stored.map((m) => m.clientId))
-      const own = entries.filter((e) => e.sessionId === id && !shown.has(e.clientId))
+      let own = entries.filter((e) => e.sessionId === id)
+      if (own[0]) {
+        const shown = new Set(stored.map((m) => m.clientId))
+        own = own.filter((e) => !shown.has(e.clientId))
+      }
       return own[0] ? [...stored, ...own] : stored
     })
     whileWatched(this.$messages, deps.retain, () => this.load())
