@@ -203,6 +203,6 @@ export {
   stripeEventPayload,
 } from './fakes.js'
 export { createTestDatabase, databaseFor, type TestDatabase, testDialect } from './postgres.js'
-export { CLI_PATH, type ServerProcess, spawnServer } from './process.js'
+export { CLI_PATH, type ServerProcess, spawnServer, startProcess } from './process.js'
 export { startProxy, type TcpProxy } from './proxy.js'
 export { openSocket, type TestSocket } from './socket.js'

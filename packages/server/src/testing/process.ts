@@ -6,9 +6,11 @@ import { databaseFor } from './postgres.js'
 
 export interface ServerProcess {
   url: string
+  port: number
   child: ChildProcess
-  /** SIGKILL: no shutdown code runs, as in a crash. */
+  /** SIGKILL: no shutdown code runs, as in a crash. Resolves when the process is gone. */
   kill(): Promise<void>
+  /** SIGTERM: a clean shutdown. */
   stop(): Promise<void>
 }
 
@@ -30,8 +32,7 @@ export async function spawnServer(
   const db = await databaseFor(dbFile)
   const dataDir =
     db !== dbFile && !options.args?.includes('--data-dir') ? ['--data-dir', `${dbFile}.files`] : []
-  const child = spawn(
-    process.execPath,
+  return startProcess(
     [
       CLI_PATH,
       '--db',
@@ -43,20 +44,27 @@ export async function spawnServer(
       'demo',
       ...(options.args ?? []),
     ],
-    {
-      env: { ...process.env, SUPORTRA_LOG_LEVEL: 'warn', SUPORTRA_SCRYPT_N: '4096', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { SUPORTRA_LOG_LEVEL: 'warn', SUPORTRA_SCRYPT_N: '4096', ...options.env },
   )
+}
+
+/**
+ * Runs `node <args>` with `env` added to this process's environment and resolves once it prints
+ * "Suportra server on <url>" (it fails with the output if it exits before that).
+ */
+export async function startProcess(args: string[], env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const url = await new Promise<string>((resolve, reject) => {
     let output = ''
-    const onData = (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk) => {
       output += chunk
       const match = output.match(/Suportra server on (http:\/\/\S+)/)
       if (match?.[1]) resolve(match[1])
-    }
-    child.stdout?.on('data', onData)
+    })
     child.stderr?.on('data', (chunk) => {
       output += chunk
     })
@@ -64,6 +72,7 @@ export async function spawnServer(
   })
   return {
     url,
+    port: Number(new URL(url).port),
     child,
     async kill() {
       child.kill('SIGKILL')
