@@ -298,7 +298,8 @@ describe('keyboard', () => {
 })
 
 describe('announcements', () => {
-  test('a new message lands in a live region that was already there', async () => {
+  /** A fresh user signs in through the widget and starts a session on `topic`; the builder claims it. */
+  async function startClaimedSession(topic: string) {
     const host = await stack.host()
     const { page } = await stack.open(host.url)
     const { email } = await stack.user()
@@ -307,10 +308,15 @@ describe('announcements', () => {
     await panel.getByLabel('Email').fill(email)
     await panel.getByLabel('Password').fill(DEMO.user.password)
     await panel.getByRole('button', { name: 'Sign in' }).click()
-    await panel.getByLabel('Describe the blocker').fill('Bolt preview is blank')
+    await panel.getByLabel('Describe the blocker').fill(topic)
     await panel.getByRole('button', { name: 'Start session' }).click()
-    const handle = await stack.claim('Bolt preview is blank')
+    const handle = await stack.claim(topic)
     await panel.getByText('Grace Hopper joined').waitFor()
+    return { page, panel, handle }
+  }
+
+  test('a new message lands in a live region that was already there', async () => {
+    const { page, panel, handle } = await startClaimedSession('Bolt preview is blank')
 
     // Mark the live regions present now; the builder's message must appear inside one of them.
     const regions = await page.evaluate(() => {
@@ -335,18 +341,7 @@ describe('announcements', () => {
   })
 
   test('a new message is announced while the panel is closed', async () => {
-    const host = await stack.host()
-    const { page } = await stack.open(host.url)
-    const { email } = await stack.user()
-    await page.getByRole('button', { name: 'Ask a human' }).click()
-    const panel = panelOf(page)
-    await panel.getByLabel('Email').fill(email)
-    await panel.getByLabel('Password').fill(DEMO.user.password)
-    await panel.getByRole('button', { name: 'Sign in' }).click()
-    await panel.getByLabel('Describe the blocker').fill('Replit secrets not loaded')
-    await panel.getByRole('button', { name: 'Start session' }).click()
-    const handle = await stack.claim('Replit secrets not loaded')
-    await panel.getByText('Grace Hopper joined').waitFor()
+    const { page, panel, handle } = await startClaimedSession('Replit secrets not loaded')
     await panel.getByRole('button', { name: 'Close' }).click()
 
     await handle.send('Restart the repl after adding secrets')
