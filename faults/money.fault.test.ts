@@ -128,14 +128,19 @@ test(`money under concurrency: ${SIZES.moneyOps} concurrent starts, cancels, cla
     count(id ? 'started' : 'refused (no credits)')
     if (id) waiting.push(`${accounts.indexOf(account)}:${id}`)
   }
+  /** The session's owner POSTs `action` on it (`owner:id` target), replayed; whether any copy succeeded. */
+  const asOwner = async (target: string, action: string) => {
+    const [owner, id] = target.split(':') as [string, string]
+    const results = await replayed(() =>
+      call('POST', `/v1/sessions/${id}/${action}`, accounts[Number(owner)]?.token ?? ''),
+    )
+    return results.some((r) => r.status === 200)
+  }
   const cancel = async () => {
     const target = waiting.splice(random.int(0, waiting.length - 1), 1)[0]
     if (!target) return start()
-    const [owner, id] = target.split(':') as [string, string]
-    const results = await replayed(() =>
-      call('POST', `/v1/sessions/${id}/cancel`, accounts[Number(owner)]?.token ?? ''),
-    )
-    count(results.some((r) => r.status === 200) ? 'cancelled' : 'cancel lost to a claim')
+    const done = await asOwner(target, 'cancel')
+    count(done ? 'cancelled' : 'cancel lost to a claim')
   }
   const claim = async () => {
     const target = waiting.splice(random.int(0, waiting.length - 1), 1)[0]
@@ -154,11 +159,8 @@ test(`money under concurrency: ${SIZES.moneyOps} concurrent starts, cancels, cla
   const upgrade = async () => {
     const target = active[random.int(0, active.length - 1)]
     if (!target) return claim()
-    const [owner, id] = target.split(':') as [string, string]
-    const results = await replayed(() =>
-      call('POST', `/v1/sessions/${id}/video`, accounts[Number(owner)]?.token ?? ''),
-    )
-    count(results.some((r) => r.status === 200) ? 'upgraded to video' : 'upgrade refused (no credits)')
+    const done = await asOwner(target, 'video')
+    count(done ? 'upgraded to video' : 'upgrade refused (no credits)')
   }
   const purchase = async () => {
     const account = random.pick(accounts)
