@@ -154,6 +154,8 @@ export async function startSession(widget: Widget, topic = 'The build fails afte
   await screen.findByRole('option', { name: 'Cursor' })
   type(screen.getByRole('textbox', { name: 'Describe the blocker' }), topic)
   fireEvent.click(screen.getByRole('button', { name: 'Start session' }))
+  // Wait for the chat itself: the home screen may already list an earlier session as waiting.
+  await waitFor(() => expect(widget.view.value.name).toBe('chat'), { timeout: 5_000 })
   await screen.findByText('Waiting for a builder')
   const view = widget.view.value
   if (view.name !== 'chat') throw new Error(`expected the chat, got ${view.name}`)
