@@ -207,6 +207,18 @@ export function tableRows(results) {
     }
   }
 
+  const requests = results.requests
+  if (requests) {
+    const s = `Server request rate (one process, ${requests.connections} connections)`
+    for (const r of Object.values(requests.results))
+      add(
+        s,
+        `${r.method} ${r.path}: requests/s`,
+        describe(r.rate),
+        `p50 / p99 ${describe(r.p50)} / ${describe(r.p99)}`,
+      )
+  }
+
   const memory = results.memory
   if (memory) {
     const s = 'Memory'

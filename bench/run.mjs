@@ -1,7 +1,7 @@
 // `pnpm bench`: runs every benchmark, each suite in its own process (its JSON on stdout, progress
 // on stderr), prints one table and writes docs/benchmarks.md (and the raw figures to
 // bench/results/latest.json).
-// Usage: node bench/run.mjs [--quick] [--only payload,hostPage,transcript,server,memory,instances] [--render]
+// Usage: node bench/run.mjs [--quick] [--only payload,hostPage,transcript,server,requests,memory,instances] [--render]
 //   --quick  fewer runs per figure, for trying the harness (the doc says so)
 //   --only   run some suites; the table is printed but docs/benchmarks.md is left alone (figures
 //            go to bench/results/only.json, so latest.json keeps the last full run)
@@ -37,6 +37,7 @@ const SUITES = [
   { name: 'hostPage', script: 'host-page.mjs', args: runs(4, 2) },
   { name: 'transcript', script: 'transcript.mjs', args: runs(3, 1) },
   { name: 'server', script: 'server.mjs', args: runs(3, 1) },
+  { name: 'requests', script: 'requests.mjs', args: runs(3, 1) },
   { name: 'memory', script: 'memory.mjs', args: runs(3, 1) },
 ]
 
