@@ -13,7 +13,7 @@ export class SuportraError extends Error {
 
   constructor(
     code: ErrorCode,
-    message: string = defaultMessage(code),
+    message: string = MESSAGES[code],
     options: { cause?: unknown; status?: number; details?: Record<string, unknown> | undefined } = {},
   ) {
     super(message, { cause: options.cause })
@@ -29,29 +29,18 @@ export class SuportraError extends Error {
   }
 }
 
-export function defaultMessage(code: ErrorCode): string {
-  switch (code) {
-    case 'unauthorized':
-      return 'Sign in again.'
-    case 'forbidden':
-      return 'Not allowed.'
-    case 'not_found':
-      return 'Not found.'
-    case 'validation':
-      return 'Invalid input.'
-    case 'insufficient_credits':
-      return 'Not enough credits.'
-    case 'rate_limited':
-      return 'Too many requests.'
-    case 'conflict':
-      return 'No longer possible.'
-    case 'network':
-      return 'Network error.'
-    case 'server':
-      return 'Server error.'
-    case 'protocol':
-      return 'Unexpected response.'
-  }
+/** What an error says when nothing more specific is known. */
+const MESSAGES: Record<ErrorCode, string> = {
+  unauthorized: 'Sign in again.',
+  forbidden: 'Not allowed.',
+  not_found: 'Not found.',
+  validation: 'Invalid input.',
+  insufficient_credits: 'Not enough credits.',
+  rate_limited: 'Too many requests.',
+  conflict: 'No longer possible.',
+  network: 'Network error.',
+  server: 'Server error.',
+  protocol: 'Unexpected response.',
 }
 
 /** Worth trying again later: the request may not have been processed. */

@@ -221,6 +221,24 @@ describe('authentication', () => {
     await wait(FIRST)
     expect(t.sockets).toHaveLength(1)
   })
+
+  test('backs off with a network error when the socket cannot even be created (CSP, no WebSocket in Node 20)', async () => {
+    let refusals = 1
+    const t = setup()
+    const Allowed = t.deps.WebSocket
+    t.deps.WebSocket = class extends Allowed {
+      constructor(url: string) {
+        if (refusals-- > 0) throw new DOMException('Refused by the Content-Security-Policy', 'SecurityError')
+        super(url)
+      }
+    }
+    await t.connect()
+    expect(t.sockets).toHaveLength(0)
+    expect(t.changes.at(-1)).toMatchObject({ current: 'connecting', retryIn: FIRST, error: { code: 'network' } })
+    expect(t.changes.at(-1)?.error?.cause).toBeInstanceOf(DOMException)
+    await wait(FIRST)
+    expect(t.sockets).toHaveLength(1)
+  })
 })
 
 describe('heartbeat', () => {

@@ -136,13 +136,15 @@ export class Connection {
     if ((globalThis.navigator as Navigator | undefined)?.onLine === false) return this.#set('offline')
     this.#set('connecting')
     let token: string
+    let ws: WebSocketLike
     try {
       token = await this.#deps.token()
+      if (this.#state !== 'connecting' || this.#ws) return
+      // Throws when the page's CSP forbids the URL, or in Node 20 without a WebSocket given.
+      ws = new this.#deps.WebSocket(this.#deps.url)
     } catch (error) {
       return this.#failed(error)
     }
-    if (this.#state !== 'connecting' || this.#ws) return
-    const ws = new this.#deps.WebSocket(this.#deps.url)
     this.#ws = ws
     this.#expectFrame()
     ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token, resume: this.#deps.resume() }))

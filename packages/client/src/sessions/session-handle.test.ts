@@ -110,17 +110,21 @@ async function setup(count: number, { watching = true } = {}) {
   const server = fakeServer(count)
   const outbox = new Outbox(memoryStorage(), 'test:', server.http, (m) => handle.receive(m))
   outbox.load('usr_me')
+  let retained = 0
   const handle: SessionHandle = new SessionHandle(ID, {
     http: server.http,
     outbox,
-    retain: () => () => {},
+    retain: () => {
+      retained++
+      return () => void retained--
+    },
     me: () => 'usr_me',
     onSession: (session) => handle.receiveSession(session),
   })
   if (watching) watch(handle.$messages)
   await flush()
   const seqs = () => handle.$messages.get().map((m) => m.seq)
-  return { server, outbox, handle, seqs }
+  return { server, outbox, handle, seqs, retained: () => retained }
 }
 
 beforeEach(() => {
@@ -141,6 +145,18 @@ describe('the transcript', () => {
     expect(t.server.pages()).toEqual([{ limit: 50 }])
     expect(t.seqs()).toEqual(range(71, 120))
     expect(t.handle.$hasOlder.get()).toBe(true)
+  })
+
+  test('reading stores nobody watches (as a server render does) fetches nothing and holds no connection', async () => {
+    const t = await setup(3, { watching: false })
+    for (const store of [t.handle.$messages, t.handle.$session, t.handle.$typing, t.handle.$hasOlder]) store.get()
+    await vi.advanceTimersByTimeAsync(2_000)
+    expect(t.server.calls).toEqual([])
+    expect(t.retained()).toBe(0)
+    watch(t.handle.$messages)
+    await flush()
+    expect(t.retained()).toBe(1)
+    expect(t.server.pages()).toEqual([{ limit: 50 }])
   })
 
   test('shows a message received twice only once', async () => {
