@@ -10,6 +10,7 @@ import {
 } from '@suportra/server/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import WebSocket from 'ws'
+import { addBuilder } from '../src/admin/commands.js'
 
 let server: TestServer
 beforeAll(async () => {
@@ -139,6 +140,33 @@ describe('delivery', () => {
     userSocket.close()
   })
 
+  test("only builders who cover a session's tool hear it enter and leave the queue", async () => {
+    const email = `bolt-only-${Date.now()}@example.com`
+    await addBuilder(server.current.context, {
+      name: 'Bo',
+      email,
+      password: DEMO.builder.password,
+      tools: ['bolt'],
+    })
+    const boltOnly = await openSocket(server.url, (await signIn(server.url, email)).accessToken)
+    const builder = await signIn(server.url, DEMO.builder.email)
+    const covering = await openSocket(server.url, builder.accessToken)
+    const user = await createUser(server, { credits: 2 })
+    const start = (tool: string) =>
+      api(server.url, 'POST', '/v1/sessions', { token: user.accessToken, body: { tool, topic: 'x' } })
+
+    const cursor = (await start('cursor')).body.session.id as string
+    await covering.next((e) => e.type === 'queue' && e.action === 'added' && e.session.id === cursor)
+    await api(server.url, 'POST', `/v1/builder/sessions/${cursor}/claim`, { token: builder.accessToken })
+    await covering.next((e) => e.type === 'queue' && e.action === 'removed' && e.session.id === cursor)
+    // Control: the bolt-only builder's socket works and hears a bolt session.
+    const bolt = (await start('bolt')).body.session.id as string
+    await boltOnly.next((e) => e.type === 'queue' && e.session.id === bolt)
+    expect(JSON.stringify(boltOnly.events)).not.toContain(cursor)
+    boltOnly.close()
+    covering.close()
+  })
+
   test('another user hears nothing of a session that is not theirs', async () => {
     const { user, id } = await activeSession()
     const stranger = await createUser(server)
@@ -173,6 +201,32 @@ describe('resume', () => {
     await second.next((e) => isMessage(e) && e.message.clientId === 'after-resume')
     const ids = second.events.filter(isMessage).map((e) => e.message.id)
     expect(new Set(ids).size).toBe(ids.length)
+    second.close()
+  })
+
+  test('a session closed while the socket was down: the replay carries the close, in order', async () => {
+    const { user, builder, id } = await activeSession()
+    const first = await openSocket(server.url, user.accessToken)
+    await send(builder.accessToken, id, 'before-close-drop')
+    const seen = await first.next((e) => isMessage(e) && e.message.clientId === 'before-close-drop')
+    const lastSeq = (seen as Extract<RealtimeEvent, { type: 'message' }>).message.seq
+    first.ws.terminate()
+
+    const last = (await send(builder.accessToken, id, 'last-words')).body.message as Message
+    expect(
+      (await api(server.url, 'POST', `/v1/sessions/${id}/close`, { token: builder.accessToken })).status,
+    ).toBe(200)
+
+    const second = await openSocket(server.url, user.accessToken, { resume: { [id]: lastSeq } })
+    const replayed = second.events.filter(isMessage).map((e) => e.message)
+    expect(replayed.map((m) => [m.seq, m.kind, m.body])).toEqual([
+      [last.seq, 'text', 'last-words'],
+      [last.seq + 1, 'event', 'closed'],
+    ])
+    expect(second.events.map((e) => e.type)).toEqual(['message', 'message', 'ready'])
+    // The session itself now says closed (the client reloads it on `ready`).
+    const now = await api(server.url, 'GET', `/v1/sessions/${id}`, { token: user.accessToken })
+    expect(now.body.session).toMatchObject({ status: 'closed', lastSeq: last.seq + 1 })
     second.close()
   })
 

@@ -1,12 +1,13 @@
 import type { RealtimeEvent } from '@suportra/client/protocol'
 
 /**
- * What crosses the bus: an event for some users (and/or every builder), or a revoked sign-in.
+ * What crosses the bus: an event for some users (and/or the builders who cover `builders.tool`:
+ * each instance filters its own sockets), or a revoked sign-in.
  * `resync` never crosses: a bus raises it locally when it may have missed messages (its link to
  * the other instances broke), and every socket should resume from the database.
  */
 export type BusMessage =
-  | { kind: 'event'; users: string[]; builders?: boolean; event: RealtimeEvent }
+  | { kind: 'event'; users: string[]; builders?: { tool: string }; event: RealtimeEvent }
   | { kind: 'revoke'; userId: string; familyIds: string[] }
   | { kind: 'resync' }
 

@@ -6,12 +6,14 @@ import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
 import { ApiError } from '../http/errors.js'
 import { withAttachments } from '../messages/messages.js'
-import { accessOf } from '../sessions/sessions.js'
+import { accessOf, toolsOf } from '../sessions/sessions.js'
 import type { BusMessage } from './bus.js'
 
 interface Connection {
   ws: WebSocket
   caller: Caller
+  /** The tools a builder covers, read at authentication: queue events go to those builders only. */
+  tools: ReadonlySet<string>
   /** Set while replaying missed messages; live events wait here so nothing overtakes the replay. */
   pending: { event: RealtimeEvent; data: string }[] | null
   /**
@@ -95,9 +97,10 @@ export class Hub {
     if (origin && app && !allows(app, origin) && !isSameHost(request, origin)) {
       throw new ApiError('forbidden', `Origin ${origin} is not allowed for app ${app.id}`)
     }
+    const tools = new Set(caller.role === 'builder' ? await toolsOf(this.#ctx.store, caller.userId) : [])
     if (ws.readyState !== ws.OPEN) return
 
-    const conn: Connection = { ws, caller, pending: [], replayed: new Map(), alive: true }
+    const conn: Connection = { ws, caller, tools, pending: [], replayed: new Map(), alive: true }
     this.#add(conn)
     ws.on('close', () => this.#remove(conn))
     ws.on('pong', () => {
@@ -184,7 +187,8 @@ export class Hub {
     const data = JSON.stringify(message.event)
     const targets = new Set<Connection>()
     for (const userId of message.users) for (const conn of this.#byUser.get(userId) ?? []) targets.add(conn)
-    if (message.builders) for (const conn of this.#builders) targets.add(conn)
+    const tool = message.builders?.tool
+    if (tool !== undefined) for (const conn of this.#builders) if (conn.tools.has(tool)) targets.add(conn)
     for (const conn of targets) {
       if (conn.pending) conn.pending.push({ event: message.event, data })
       else if (!alreadyReplayed(conn, message.event)) this.#write(conn, data)

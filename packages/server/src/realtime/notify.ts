@@ -16,9 +16,14 @@ export function notifyMessage(ctx: Context, users: string[], message: Message): 
   ctx.bus.publish({ kind: 'event', users, event: { type: 'message', message } })
 }
 
-/** Tells every builder a session entered or left the queue. */
+/** Tells the builders who cover the session's tool that it entered or left the queue. */
 export function notifyQueue(ctx: Context, action: 'added' | 'removed', session: Session): void {
-  ctx.bus.publish({ kind: 'event', users: [], builders: true, event: { type: 'queue', action, session } })
+  ctx.bus.publish({
+    kind: 'event',
+    users: [],
+    builders: { tool: session.tool },
+    event: { type: 'queue', action, session },
+  })
 }
 
 export async function notifyCredits(ctx: Context, userId: string): Promise<void> {

@@ -8,7 +8,10 @@ import { ApiError, conflict, forbidden, invalid, notFound } from '../http/errors
 /** A session row with the names of the people in it. */
 export type SessionRecord = SessionRow & { user_name: string; builder_name: string | null }
 
-/** How the caller relates to a session. `preview`: a builder looking at a waiting session in the queue. */
+/**
+ * How the caller relates to a session. `preview`: a builder looking at a waiting session in the
+ * queue, which only builders who cover the session's tool see.
+ */
 export type Access = 'owner' | 'builder' | 'preview'
 
 export function sessionQuery(store: Database) {
@@ -20,15 +23,30 @@ export function sessionQuery(store: Database) {
     .select(['u.name as user_name', 'b.name as builder_name'])
 }
 
+/**
+ * `tools`: the tools a builder caller covers; without it a builder gets no `preview` of a waiting
+ * session (callers that never need one need not look them up).
+ */
 export function accessOf(
   row: Pick<SessionRow, 'user_id' | 'builder_id' | 'status' | 'tool'>,
   caller: Caller,
+  tools?: readonly string[],
 ): Access | null {
   if (row.user_id === caller.userId) return 'owner'
   if (caller.role !== 'builder') return null
   if (row.builder_id === caller.userId) return 'builder'
-  if (row.status === 'waiting') return 'preview'
+  if (row.status === 'waiting' && tools?.includes(row.tool)) return 'preview'
   return null
+}
+
+/** The tools a builder covers (none for anyone else). */
+export async function toolsOf(store: Database, userId: string): Promise<string[]> {
+  const row = await store.db
+    .selectFrom('users')
+    .select(['role', 'tools'])
+    .where('id', '=', userId)
+    .executeTakeFirst()
+  return row?.role === 'builder' ? (JSON.parse(row.tools) as string[]) : []
 }
 
 /**
@@ -42,7 +60,8 @@ export async function loadSession(
   allowed: Access[] = ['owner', 'builder', 'preview'],
 ): Promise<{ row: SessionRecord; access: Access }> {
   const row = await sessionQuery(ctx.store).where('s.id', '=', id).executeTakeFirst()
-  const access = row ? accessOf(row, caller) : null
+  const previewing = row?.status === 'waiting' && caller.role === 'builder' && row.user_id !== caller.userId
+  const access = row ? accessOf(row, caller, previewing ? await toolsOf(ctx.store, caller.userId) : []) : null
   if (!row || !access) throw notFound('Session')
   if (!allowed.includes(access)) {
     throw forbidden(
