@@ -1,9 +1,10 @@
-import { ERROR_STATUS } from '@suportra/client/protocol'
+import { CLOSE_CODES, ERROR_STATUS, type RealtimeEvent } from '@suportra/client/protocol'
 import {
   type ApiResult,
   api,
   createUser,
   DEMO,
+  openSocket,
   signIdentityToken,
   signIn,
   startTestServer,
@@ -36,6 +37,8 @@ const clientId = () => `cid_${Date.now().toString(36)}_${++counter}`
 let server: TestServer
 const emails = {} as Record<Exclude<Actor, 'anonymous'>, string>
 const tokens = {} as Record<Exclude<Actor, 'anonymous'>, string>
+/** A builder who covers only `bolt`: the matrix's sessions are `cursor` sessions. */
+let boltOnly: string
 
 function call(actor: Actor, method: string, path: string, options: { body?: unknown; raw?: string } = {}) {
   return api(server.url, method, path, {
@@ -108,7 +111,11 @@ async function newBuilder(name: string, email: string, tools: string[]) {
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ jwtSecret: JWT_SECRET })
+  server = await startTestServer({
+    jwtSecret: JWT_SECRET,
+    // Every actor submits audits from this one address; the limits have their own test.
+    rateLimits: { auditsPerIp: { points: 1_000, duration: 3600 } },
+  })
   const owner = await createUser(server, { name: 'Owner', credits: 1000 })
   const other = await createUser(server, { name: 'Other', credits: 10 })
   Object.assign(emails, {
@@ -121,6 +128,7 @@ beforeAll(async () => {
   tokens.otherUser = other.accessToken
   tokens.builder = (await signIn(server.url, DEMO.builder.email)).accessToken
   tokens.otherBuilder = await newBuilder('Linus', emails.otherBuilder, [])
+  boltOnly = await newBuilder('Bo', 'bo@example.com', ['bolt'])
 })
 afterAll(() => server.close())
 
@@ -128,34 +136,88 @@ afterAll(() => server.close())
 
 const ALL_SIGNED_IN: Row = [401, 200, 200, 200, 200]
 
-/** Endpoints that do not concern one session. `null` skips an actor. */
-const GLOBAL: [name: string, method: string, path: string, body: unknown, expected: (number | null)[]][] = [
-  ['GET /v1/me', 'GET', '/v1/me', undefined, [...ALL_SIGNED_IN]],
-  ['GET /v1/credits', 'GET', '/v1/credits', undefined, [...ALL_SIGNED_IN]],
-  ['GET /v1/credits/transactions', 'GET', '/v1/credits/transactions', undefined, [...ALL_SIGNED_IN]],
-  ['GET /v1/sessions', 'GET', '/v1/sessions', undefined, [...ALL_SIGNED_IN]],
-  ['POST /v1/sessions', 'POST', '/v1/sessions', { tool: 'v0', topic: 'Hi' }, [401, 201, 201, null, null]],
-  ['GET /v1/builder/queue', 'GET', '/v1/builder/queue', undefined, [401, 403, 403, 200, 200]],
-  ['GET /v1/tools (public)', 'GET', '/v1/tools', undefined, [200, 200, 200, 200, 200]],
+const checkout = () => ({
+  packId: 'pack_3',
+  successUrl: 'http://localhost:5173/paid',
+  cancelUrl: 'http://localhost:5173/cancelled',
+})
+const audit = () => ({
+  email: `audit-${++counter}@example.com`,
+  building: 'A todo app',
+  tools: ['cursor'],
+  blockers: 'Deploys fail',
+})
+
+/**
+ * Endpoints that do not concern one session. Builders serve sessions: they neither start one nor
+ * buy credits (403). Not in this table, on purpose:
+ * - `POST /v1/auth/sign-up|sign-in|identify|refresh` take credentials, not an access token (sign-out
+ *   has its own five-actor test below; identity tokens and origins their own sections);
+ * - `DELETE /v1/account` deletes the caller: its five-actor test below uses throwaway accounts;
+ * - `POST /v1/webhooks/stripe` is authenticated by Stripe's signature (billing.integration.test.ts);
+ * - `GET /health`, `GET /widget.js`, `GET /widget/:file` are public static answers, and `/dev/*`
+ *   (test checkout, mail outbox) exists only with `devPages`, never in production.
+ */
+const GLOBAL: [name: string, method: string, path: string, body: () => unknown, expected: Row][] = [
+  ['GET /v1/me', 'GET', '/v1/me', () => undefined, ALL_SIGNED_IN],
+  ['GET /v1/account/export', 'GET', '/v1/account/export', () => undefined, ALL_SIGNED_IN],
+  ['GET /v1/credits', 'GET', '/v1/credits', () => undefined, ALL_SIGNED_IN],
+  ['GET /v1/credits/transactions', 'GET', '/v1/credits/transactions', () => undefined, ALL_SIGNED_IN],
+  ['GET /v1/credits/packs (public)', 'GET', '/v1/credits/packs', () => undefined, [200, 200, 200, 200, 200]],
+  ['POST /v1/credits/checkout', 'POST', '/v1/credits/checkout', checkout, [401, 200, 200, 403, 403]],
+  ['GET /v1/sessions', 'GET', '/v1/sessions', () => undefined, ALL_SIGNED_IN],
+  [
+    'POST /v1/sessions',
+    'POST',
+    '/v1/sessions',
+    () => ({ tool: 'v0', topic: 'Hi' }),
+    [401, 201, 201, 403, 403],
+  ],
+  ['GET /v1/builder/queue', 'GET', '/v1/builder/queue', () => undefined, [401, 403, 403, 200, 200]],
+  ['GET /v1/tools (public)', 'GET', '/v1/tools', () => undefined, [200, 200, 200, 200, 200]],
+  ['POST /v1/audits (no sign-in needed)', 'POST', '/v1/audits', audit, [201, 201, 201, 201, 201]],
 ]
 
 const globalRows = GLOBAL.flatMap(([name, method, path, body, expected]) =>
-  ACTORS.flatMap((actor, i) => {
-    const status = expected[i]
-    return status == null ? [] : [{ name, method, path, body, actor, status }]
-  }),
+  ACTORS.map((actor, i) => ({ name, method, path, body, actor, status: expected[i] as number })),
 )
+
+/** Rows a refused request might have written to. */
+async function globalState() {
+  const { db } = server.current.context.store
+  return {
+    sessions: await db.selectFrom('sessions').select('id').execute(),
+    ledger: await db.selectFrom('ledger').select('id').execute(),
+    purchases: await db.selectFrom('purchases').select('id').execute(),
+    audits: await db.selectFrom('audits').select('id').execute(),
+  }
+}
 
 for (const { name, method, path, body, actor, status } of globalRows) {
   test(`${name} | ${actor} → ${status}`, async () => {
-    expectStatus(await call(actor, method, path, { body }), status)
+    const before = await globalState()
+    expectStatus(await call(actor, method, path, { body: body() }), status)
+    if (status >= 400) expect(await globalState()).toEqual(before)
   })
 }
+
+test.each(ACTORS)('DELETE /v1/account | %s (a throwaway account of that kind)', async (actor) => {
+  if (actor === 'anonymous') return expectStatus(await api(server.url, 'DELETE', '/v1/account'), 401)
+  const email = `throwaway-${actor}-${++counter}@example.com`
+  const token = actor.endsWith('uilder')
+    ? await newBuilder('Throwaway', email, [])
+    : (await createUser(server, { email })).accessToken
+  expectStatus(await api(server.url, 'DELETE', '/v1/account', { token }), 200)
+  expectStatus(await api(server.url, 'GET', '/v1/me', { token }), 401)
+  expectStatus(await call(actor, 'GET', '/v1/me'), 200) // the matrix's own actors are untouched
+  const { db } = server.current.context.store
+  expect(await db.selectFrom('users').select('id').where('email', '=', email).execute()).toEqual([])
+})
 
 const session = (f: Fixture) => `/v1/sessions/${f.sessionId}`
 type Endpoint = {
   path: (f: Fixture) => string
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'DELETE'
   body?: () => unknown
   raw?: string
   /** The fixture needs a file the owner sent. */
@@ -167,6 +229,8 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'GET /v1/sessions/:id': { method: 'GET', path: session },
   'POST /v1/sessions/:id/cancel': { method: 'POST', path: (f) => `${session(f)}/cancel` },
   'POST /v1/sessions/:id/close': { method: 'POST', path: (f) => `${session(f)}/close` },
+  'POST /v1/sessions/:id/video': { method: 'POST', path: (f) => `${session(f)}/video` },
+  'DELETE /v1/sessions/:id/transcript': { method: 'DELETE', path: (f) => `${session(f)}/transcript` },
   'POST /v1/sessions/:id/rating': { method: 'POST', path: (f) => `${session(f)}/rating`, body: () => ({ score: 5 }) },
   'POST /v1/sessions/:id/read': { method: 'POST', path: (f) => `${session(f)}/read`, body: () => ({ seq: 1 }) },
   'POST /v1/sessions/:id/typing': { method: 'POST', path: (f) => `${session(f)}/typing` },
@@ -189,6 +253,12 @@ const MATRIX: [name: string, state: State, expected: Row][] = [
   ['POST /v1/sessions/:id/close', 'waiting', [401, 200, 404, 403, 403]],
   ['POST /v1/sessions/:id/close', 'active', [401, 200, 404, 200, 404]],
   ['POST /v1/sessions/:id/close', 'closed', [401, 409, 404, 409, 404]],
+  ['POST /v1/sessions/:id/video', 'waiting', [401, 409, 404, 403, 403]],
+  ['POST /v1/sessions/:id/video', 'active', [401, 200, 404, 403, 404]],
+  ['POST /v1/sessions/:id/video', 'closed', [401, 409, 404, 403, 404]],
+  ['DELETE /v1/sessions/:id/transcript', 'waiting', [401, 409, 404, 403, 403]],
+  ['DELETE /v1/sessions/:id/transcript', 'active', [401, 409, 404, 403, 404]],
+  ['DELETE /v1/sessions/:id/transcript', 'closed', [401, 200, 404, 403, 404]],
   ['POST /v1/sessions/:id/rating', 'waiting', [401, 409, 404, 403, 403]],
   ['POST /v1/sessions/:id/rating', 'active', [401, 409, 404, 403, 404]],
   ['POST /v1/sessions/:id/rating', 'closed', [401, 200, 404, 403, 404]],
@@ -236,6 +306,26 @@ describe('session endpoints', () => {
     })
   }
 
+  // A builder sees the queue of the tools they cover (DESIGN §5): to one who does not cover a
+  // waiting session's tool it does not exist (404), like any session that is not theirs. Claim
+  // answers 403 "you do not cover" (it is a builder-only action on a session id from the queue).
+  const notCovering = (name: string) => (name.endsWith('/claim') ? 403 : 404)
+  for (const name of Object.keys(ENDPOINTS)) {
+    test(`${name} | waiting session of a tool they do not cover | builder (bolt only) → ${notCovering(name)}`, async () => {
+      const endpoint = ENDPOINTS[name] as Endpoint
+      const fixture = await sessionIn('waiting', endpoint.attachment)
+      const before = await stored(fixture.sessionId)
+      const result = await api(server.url, endpoint.method, endpoint.path(fixture), {
+        token: boltOnly,
+        body: endpoint.body?.(),
+        ...(endpoint.raw !== undefined && { raw: endpoint.raw }),
+      })
+      expectStatus(result, notCovering(name))
+      expect(JSON.stringify(result.body)).not.toContain('Build fails') // the topic
+      expect(await stored(fixture.sessionId)).toEqual(before)
+    })
+  }
+
   test.each([
     ['GET', '/v1/sessions/:id'],
     ['GET', '/v1/sessions/:id/messages'],
@@ -269,7 +359,7 @@ describe('session endpoints', () => {
   })
 
   test('a builder who does not cover the tool cannot see it in the queue nor claim it', async () => {
-    const token = await newBuilder('Bo', 'bo@example.com', ['bolt'])
+    const token = boltOnly
     const { sessionId } = await sessionIn('waiting') // a cursor session
     const queue = await api(server.url, 'GET', '/v1/builder/queue', { token })
     expect(queue.body.queue.map((s: { id: string }) => s.id)).not.toContain(sessionId)
@@ -307,6 +397,41 @@ describe('session endpoints', () => {
       .filter((m: { kind: string }) => m.kind === 'text')
       .map((m: { body: string }) => m.body)
     expect(texts).toEqual(['Anyone there?', 'Hi, I am here'])
+  })
+})
+
+// ---- realtime ----
+
+describe('realtime resume', () => {
+  const isMessage = (e: RealtimeEvent) => e.type === 'message'
+  // Resuming replays a session's messages to its user and its assigned builder only; everyone
+  // else is told `not_found`, the same as for a session that does not exist.
+  test.each([
+    ['waiting', ['replay', 'not_found', 'not_found', 'not_found']],
+    ['active', ['replay', 'not_found', 'replay', 'not_found']],
+  ] as const)('%s session', async (state, expected) => {
+    const { sessionId } = await sessionIn(state)
+    const anonymous = await openSocket(server.url, 'no-token', {
+      resume: { [sessionId]: 0 },
+      waitReady: false,
+    })
+    expect(await anonymous.closed).toBe(CLOSE_CODES.unauthorized)
+    expect(anonymous.events.filter(isMessage)).toEqual([])
+    const actors = ['owner', 'otherUser', 'builder', 'otherBuilder'] as const
+    for (const [i, actor] of actors.entries()) {
+      const socket = await openSocket(server.url, tokens[actor], { resume: { [sessionId]: 0 } })
+      const replayed = socket.events.filter(isMessage)
+      if (expected[i] === 'replay') expect(replayed.length, actor).toBeGreaterThan(0)
+      else {
+        expect(replayed, actor).toEqual([])
+        expect(socket.events, actor).toContainEqual({
+          type: 'continuity_lost',
+          sessionId,
+          reason: 'not_found',
+        })
+      }
+      socket.close()
+    }
   })
 })
 

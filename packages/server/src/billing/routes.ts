@@ -1,6 +1,6 @@
 import { CheckoutRequest } from '@suportra/client/protocol'
 import { Hono } from 'hono'
-import { type Env, readJson, requireCaller } from '../http/request.js'
+import { type Env, readJson, requireCustomer } from '../http/request.js'
 import { startCheckout } from './checkout.js'
 import { handleStripeWebhook } from './webhooks.js'
 
@@ -15,7 +15,7 @@ export const billingRoutes = new Hono<Env>()
     })
   })
   .post('/checkout', async (c) => {
-    const caller = await requireCaller(c)
+    const caller = await requireCustomer(c, 'buy credits')
     const input = await readJson(c, CheckoutRequest)
     return c.json(await startCheckout(c.get('ctx'), caller, input, new URL(c.req.url).origin))
   })

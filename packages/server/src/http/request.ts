@@ -84,6 +84,13 @@ export async function requireBuilder(c: C): Promise<Caller> {
   return caller
 }
 
+/** A user (customer): builders serve sessions, they do not start them nor buy credits. */
+export async function requireCustomer(c: C, what: string): Promise<Caller> {
+  const caller = await requireCaller(c)
+  if (caller.role !== 'user') throw new ApiError('forbidden', `Builders cannot ${what}; sign in as a user`)
+  return caller
+}
+
 export function clientIp(c: C): string {
   if (c.get('ctx').config.trustProxy) {
     const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()

@@ -11,7 +11,15 @@ import { Hono } from 'hono'
 import { deleteTranscript } from '../account/account.js'
 import { conflict } from '../http/errors.js'
 import { consume } from '../http/rate-limit.js'
-import { type C, type Env, limitBody, parse, readJson, requireCaller } from '../http/request.js'
+import {
+  type C,
+  type Env,
+  limitBody,
+  parse,
+  readJson,
+  requireCaller,
+  requireCustomer,
+} from '../http/request.js'
 import { storeAttachment } from '../messages/attachments.js'
 import { listMessages, sendMessage } from '../messages/messages.js'
 import { cancelSession, closeSession, startSession, upgradeToVideo } from './lifecycle.js'
@@ -22,7 +30,7 @@ const sessionIdOf = (c: C) => c.req.param('id') ?? ''
 export const sessionRoutes = new Hono<Env>()
   .post('/', async (c) => {
     const ctx = c.get('ctx')
-    const caller = await requireCaller(c)
+    const caller = await requireCustomer(c, 'start sessions')
     const input = await readJson(c, StartSessionRequest)
     const key = c.req.header('idempotency-key')
     const { session, created } = await startSession(
