@@ -32,9 +32,8 @@ export interface ClientOptions {
   WebSocket?: WebSocketFactory
 }
 
-/** Events from `client.on(name, listener)`. */
-export interface ClientEvents {
-  [name: string]: unknown
+/** Events from `client.on(name, listener)`. A type, not an interface: a misspelt name does not compile. */
+export type ClientEvents = {
   message: Extract<RealtimeEvent, { type: 'message' }>['message']
   session: Session
   typing: Extract<RealtimeEvent, { type: 'typing' }>

@@ -1,6 +1,6 @@
-import { SuportraError } from '@suportra/client'
+import { createClient, memoryStorage, SuportraError } from '@suportra/client'
 import { startTestServer, type TestServer } from '@suportra/server/testing'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { afterAll, beforeAll, expect, test, vi } from 'vitest'
 import { DEMO, eventually, makeClient, watch } from './helpers.js'
 
 let server: TestServer
@@ -84,6 +84,25 @@ test('an unreachable server is a network error', async () => {
   const client = makeClient('http://127.0.0.1:9')
   await expect(client.tools()).rejects.toMatchObject({ code: 'network' })
   client.destroy()
+})
+
+test('Node 20 without a WebSocket given: HTTP works, realtime says why it cannot connect, nothing crashes', async () => {
+  vi.stubGlobal('WebSocket', undefined) // as on Node 20, whatever Node runs the tests
+  const client = createClient({ baseUrl: server.url, appId: DEMO.appId, storage: memoryStorage() })
+  const errors: SuportraError[] = []
+  const offError = client.on('error', (error) => errors.push(error))
+  // @ts-expect-error: a misspelt event name does not compile
+  client.on('eror', () => {})
+  await client.auth.signIn({ email: DEMO.user.email, password: DEMO.user.password })
+  const stop = watch(client.sessions.$list)
+  await eventually(() => expect(errors[0]).toMatchObject({ code: 'network' }))
+  expect(errors[0]?.cause).toBeInstanceOf(TypeError)
+  expect(client.$connection.get()).not.toBe('open')
+  expect((await client.tools()).length).toBeGreaterThan(0)
+  stop()
+  offError()
+  client.destroy()
+  vi.unstubAllGlobals()
 })
 
 test('while the server is down realtime backs off and says so, then reconnects on its own', async () => {

@@ -234,7 +234,11 @@ describe('authentication', () => {
     }
     await t.connect()
     expect(t.sockets).toHaveLength(0)
-    expect(t.changes.at(-1)).toMatchObject({ current: 'connecting', retryIn: FIRST, error: { code: 'network' } })
+    expect(t.changes.at(-1)).toMatchObject({
+      current: 'connecting',
+      retryIn: FIRST,
+      error: { code: 'network' },
+    })
     expect(t.changes.at(-1)?.error?.cause).toBeInstanceOf(DOMException)
     await wait(FIRST)
     expect(t.sockets).toHaveLength(1)

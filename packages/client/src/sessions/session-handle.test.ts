@@ -149,7 +149,8 @@ describe('the transcript', () => {
 
   test('reading stores nobody watches (as a server render does) fetches nothing and holds no connection', async () => {
     const t = await setup(3, { watching: false })
-    for (const store of [t.handle.$messages, t.handle.$session, t.handle.$typing, t.handle.$hasOlder]) store.get()
+    for (const store of [t.handle.$messages, t.handle.$session, t.handle.$typing, t.handle.$hasOlder])
+      store.get()
     await vi.advanceTimersByTimeAsync(2_000)
     expect(t.server.calls).toEqual([])
     expect(t.retained()).toBe(0)
