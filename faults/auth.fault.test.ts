@@ -168,4 +168,8 @@ test(`auth under concurrency: ${CLIENTS} Node clients × ${SIZES.refreshRounds} 
     revoked: true,
   })
   expect(nodeRefreshes).toBe(SIZES.refreshRounds)
+  // Tabs wait for the lock and then read storage after a short settle (auth/tokens.ts): a second
+  // refresh of one token was not seen in 1,000 rounds and is harmless (the grace window), so one in
+  // fifty rounds is tolerated; tabs that refresh each (several extra per round) fail here.
+  expect(tabExtra).toBeLessThanOrEqual(Math.ceil(SIZES.tabRefreshRounds / 50))
 })

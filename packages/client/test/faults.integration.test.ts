@@ -44,10 +44,12 @@ async function expectIdentical(url: string, mine: SessionHandle, theirs: Session
   return stored
 }
 
+/** Both sides send `each` messages at once; `unacknowledged()` tells how many are still in flight. */
 function exchange(mine: SessionHandle, theirs: SessionHandle, each: number) {
-  return Promise.all(
-    Array.from({ length: each }, (_, i) => [mine.send(`u${i}`), theirs.send(`b${i}`)]).flat(),
-  )
+  let acknowledged = 0
+  const sends = Array.from({ length: each }, (_, i) => [mine.send(`u${i}`), theirs.send(`b${i}`)]).flat()
+  for (const send of sends) send.then(() => acknowledged++)
+  return Object.assign(Promise.all(sends), { unacknowledged: () => sends.length - acknowledged })
 }
 
 // Fault tests retry with backoff; on a loaded two-core machine they need more than the default 30 s.
@@ -60,22 +62,25 @@ describe('with the server in this process', { timeout: 90_000 }, () => {
 
   test('every connection is cut 50 times during a 200-message exchange: nothing lost, nothing doubled', async () => {
     const { mine, theirs } = await conversation(server.url)
-    let cuts = 0
+    const sending = exchange(mine, theirs, 100)
+    const inFlightAtCuts: number[] = []
     const cutter = (async () => {
-      for (; cuts < 50; cuts++) {
+      while (inFlightAtCuts.length < 50) {
         await pause(5 + Math.random() * 40)
+        inFlightAtCuts.push(sending.unacknowledged())
         server.current.dropConnections()
       }
     })()
-    const [sent] = await Promise.all([exchange(mine, theirs, 100), cutter])
-    expect(cuts).toBe(50)
+    const [sent] = await Promise.all([sending, cutter])
+    // The cuts land during the exchange, not after it: messages were in flight at every one.
+    expect(inFlightAtCuts.filter((n) => n > 0)).toHaveLength(50)
     expect(new Set(sent.map((m) => m.id)).size).toBe(200)
     const stored = await expectIdentical(server.url, mine, theirs)
     expect(stored).toHaveLength(202)
   })
 
   test('a client destroyed with unsent messages: a new client over the same storage sends each once', async () => {
-    const { mine } = await conversation(server.url)
+    const { mine, theirs } = await conversation(server.url)
     const storage = memoryStorage()
     let offline = true
     let acked = 0
@@ -106,6 +111,7 @@ describe('with the server in this process', { timeout: 90_000 }, () => {
     const again = second.sessions.get(mine.id)
     cleanup.push(watch(again.$messages))
     await eventually(() => expect(again.$messages.get().filter((m) => m.status !== 'sent')).toEqual([]))
+    await expectIdentical(server.url, again, theirs)
     const { accessToken } = await signIn(server.url, DEMO.user.email)
     const bodies = (await allMessages(server.url, accessToken, mine.id)).map((m) => m.body)
     for (let i = 0; i < 10; i++) expect(bodies.filter((b) => b === `written offline ${i}`)).toHaveLength(1)
@@ -127,10 +133,12 @@ describe('with the server as a separate process', { timeout: 90_000 }, () => {
     const { mine, theirs } = await conversation(server.url)
     const sending = exchange(mine, theirs, 60)
     await pause(150)
+    const inFlightAtKill = sending.unacknowledged()
     await server.kill()
     await pause(300)
     server = await spawnServer(dbFile, { port })
     const sent = await sending
+    expect(inFlightAtKill).toBeGreaterThan(0)
     expect(new Set(sent.map((m) => m.id)).size).toBe(120)
     const stored = await expectIdentical(server.url, mine, theirs)
     expect(stored).toHaveLength(122)

@@ -37,6 +37,7 @@ test('a user and a builder complete a whole session and hold identical transcrip
   track(user, builder)
   cleanup.push(watch(user.credits.$balance, builder.builder.$queue, user.$connection, builder.$connection))
   await eventually(() => expect(user.credits.$balance.get()).toBe(3))
+  const { costs } = await user.credits.packs()
 
   const mine = await user.sessions.start({
     tool: 'claude-code',
@@ -44,7 +45,7 @@ test('a user and a builder complete a whole session and hold identical transcrip
     context: { url: 'http://localhost:3000' },
   })
   await eventually(() => expect(builder.builder.$queue.get().map((s) => s.id)).toContain(mine.id))
-  await eventually(() => expect(user.credits.$balance.get()).toBe(2))
+  await eventually(() => expect(user.credits.$balance.get()).toBe(3 - costs.conversation))
 
   const theirs = await builder.builder.claim(mine.id)
   cleanup.push(watch(mine.$messages, mine.$session, theirs.$messages, theirs.$session))
@@ -60,10 +61,15 @@ test('a user and a builder complete a whole session and hold identical transcrip
 
   mine.typing()
   await eventually(() => expect(theirs.$typing.get()).toMatchObject({ author: 'user' }))
+  theirs.typing()
+  await eventually(() => expect(mine.$typing.get()).toMatchObject({ author: 'builder' }))
 
   await eventually(() => expect(theirs.$messages.get()).toHaveLength(202))
+  await eventually(() => expect(mine.$messages.get()).toHaveLength(202))
   await theirs.markRead()
   await eventually(() => expect(mine.$session.get()?.readSeq.builder).toBe(202))
+  await mine.markRead()
+  await eventually(() => expect(theirs.$session.get()?.readSeq.user).toBe(202))
 
   await theirs.close()
   await eventually(() => expect(mine.$session.get()?.status).toBe('closed'))
@@ -80,9 +86,11 @@ test('a user and a builder complete a whole session and hold identical transcrip
     .map((m) => m.body)
   expect(userBodies).toEqual(Array.from({ length: 100 }, (_, i) => `user says ${i}`))
 
-  expect(await user.credits.refresh()).toBe(2)
-  const kinds = (await user.credits.transactions()).map((t) => t.kind)
-  expect(kinds).toEqual(expect.arrayContaining(['hold', 'capture']))
+  // The conversation cost exactly its price: a hold at the start, captured at the claim, nothing else.
+  expect(await user.credits.refresh()).toBe(3 - costs.conversation)
+  const ledger = (await user.credits.transactions()).filter((t) => t.reference === mine.id)
+  expect(ledger.map((t) => t.kind).sort()).toEqual(['capture', 'hold'])
+  expect(ledger.reduce((sum, t) => sum + t.amount, 0)).toBe(-costs.conversation)
 })
 
 test('the session list, queue and balance follow realtime events without reloading', async () => {
