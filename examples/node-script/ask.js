@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Ask a human builder for help from a script (a CI job, a coding agent, a terminal).
 // Starts a session with a topic and attached files, prints the builder's replies as they arrive,
-// sends each line you type, and exits when the session is closed.
+// sends each line you type (`/end` ends the session), and exits when the session is closed.
 import { readFile } from 'node:fs/promises'
-import { basename } from 'node:path'
+import { basename, extname } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { createClient, memoryStorage } from '@suportra/client'
@@ -17,6 +17,20 @@ const { values } = parseArgs({
   },
 })
 const env = process.env
+const TYPES = {
+  '.json': 'application/json',
+  '.md': 'text/markdown',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+}
+
+// The files first: a wrong path should stop the script before a session (and its credit hold) exists.
+const files = await Promise.all(
+  values.attach.map(
+    async (path) =>
+      new File([await readFile(path)], basename(path), { type: TYPES[extname(path)] ?? 'text/plain' }),
+  ),
+)
 const client = createClient({
   baseUrl: env.SUPORTRA_URL ?? 'http://127.0.0.1:8787',
   appId: env.SUPORTRA_APP ?? 'app_demo',
@@ -28,12 +42,19 @@ await client.auth.signIn({
   email: env.SUPORTRA_EMAIL ?? 'ada@example.com',
   password: env.SUPORTRA_PASSWORD ?? 'demo-password',
 })
-const session = await client.sessions.start({ tool: values.tool, topic: values.topic })
-console.log(`Session ${session.id} started; waiting for a builder… (type a message and press Enter)`)
-
-const files = await Promise.all(
-  values.attach.map(async (path) => new File([await readFile(path)], basename(path), { type: 'text/plain' })),
+const session = await client.sessions.start({ tool: values.tool, topic: values.topic }).catch((error) => {
+  const { balance, cost } = error.details ?? {}
+  console.error(
+    error.code === 'insufficient_credits'
+      ? `Not enough credits: ${balance} left, a session costs ${cost}.`
+      : `Could not start a session: ${error.message}`,
+  )
+  process.exit(1)
+})
+console.log(
+  `Session ${session.id} started; waiting for a builder… (type a message and press Enter; /end ends it)`,
 )
+
 if (files.length > 0) {
   await session.send({ text: `Attached: ${files.map((f) => f.name).join(', ')}`, files })
 }
@@ -53,7 +74,11 @@ const unwatch = session.$messages.subscribe((messages) => {
 
 const input = createInterface({ input: process.stdin })
 input.on('line', (line) => {
-  if (line.trim()) session.send(line).catch((error) => console.error(`not sent: ${error.message}`))
+  if (line.trim() === '/end') {
+    // Waiting: cancel (the credit hold is released). Talking to a builder: close.
+    const end = session.$session.get()?.status === 'waiting' ? session.cancel() : session.close()
+    end.catch((error) => console.error(`not ended: ${error.message}`))
+  } else if (line.trim()) session.send(line).catch((error) => console.error(`not sent: ${error.message}`))
 })
 
 const unwatchSession = session.$session.listen((current) => {
