@@ -1,4 +1,4 @@
-import { type Logger, pino } from 'pino'
+import { type DestinationStream, type Logger, pino } from 'pino'
 
 export type { Logger }
 
@@ -6,8 +6,11 @@ export type { Logger }
  * Structured JSON logs. Call sites log ids, routes and outcomes only; the redact list is a second
  * line of defence so a password, token or message body can never reach the output by accident.
  */
-export function createLogger(level: string = process.env.SUPORTRA_LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+export function createLogger(
+  level: string = process.env.SUPORTRA_LOG_LEVEL ?? 'info',
+  destination?: DestinationStream,
+): Logger {
+  const options = {
     level,
     base: { service: 'suportra-server' },
     redact: {
@@ -22,6 +25,20 @@ export function createLogger(level: string = process.env.SUPORTRA_LOG_LEVEL ?? '
         '*.refreshToken',
         'identitySecret',
         '*.identitySecret',
+        'secret',
+        '*.secret',
+        'jwtSecret',
+        '*.jwtSecret',
+        'content',
+        '*.content',
+        'topic',
+        '*.topic',
+        'context',
+        '*.context',
+        'blockers',
+        '*.blockers',
+        'building',
+        '*.building',
         'body',
         '*.body',
         'text',
@@ -31,5 +48,6 @@ export function createLogger(level: string = process.env.SUPORTRA_LOG_LEVEL ?? '
       ],
       censor: '[redacted]',
     },
-  })
+  }
+  return destination ? pino(options, destination) : pino(options)
 }
