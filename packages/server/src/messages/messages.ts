@@ -58,17 +58,21 @@ async function findByClientId(ctx: Context, authorId: string, clientId: string) 
 
 /**
  * Stores a message once per client id. A retry (same author, same id) gets the original message
- * back with `created: false`; the same id reused in another session is a conflict.
+ * back with `created: false`; the same id reused in another session is a conflict. `spend` runs
+ * (and may throw, e.g. `rate_limited`) only for a message that is not stored yet: retries of a
+ * stored one, which an outbox sends after every reconnect, cost nothing.
  */
 export async function sendMessage(
   ctx: Context,
   caller: Caller,
   sessionId: string,
   input: SendMessageRequest,
+  spend: () => Promise<void> = async () => {},
 ): Promise<{ message: Message; created: boolean }> {
   const { row: session, access } = await loadSession(ctx, caller, sessionId, ['owner', 'builder'])
   const previous = await findByClientId(ctx, caller.userId, input.id)
   if (previous) return { message: await replayOf(ctx, previous, sessionId), created: false }
+  await spend()
   ensureOpen(session)
   if (access === 'builder' && session.status !== 'active') throw conflict('Session is not active')
 

@@ -153,9 +153,10 @@ export const sessionRoutes = new Hono<Env>()
   .post('/:id/messages', async (c) => {
     const ctx = c.get('ctx')
     const caller = await requireCaller(c)
-    await consume(ctx.limits.send, caller.userId, 'messages')
     const input = await readJson(c, SendMessageRequest)
-    const { message, created } = await sendMessage(ctx, caller, sessionIdOf(c), input)
+    const { message, created } = await sendMessage(ctx, caller, sessionIdOf(c), input, () =>
+      consume(ctx.limits.send, caller.userId, 'messages'),
+    )
     return c.json({ message }, created ? 201 : 200)
   })
 
