@@ -5,7 +5,7 @@ import { balanceOf, listTransactions } from './credits/ledger.js'
 import { queueEmail } from './email/outbox.js'
 import { auditReceived } from './email/templates.js'
 import { consume } from './http/rate-limit.js'
-import { clientIp, type Env, readJson, requireBuilder, requireCaller } from './http/request.js'
+import { clientIp, type Env, expectNoBody, readJson, requireBuilder, requireCaller } from './http/request.js'
 import { newId } from './ids.js'
 import { openAttachment } from './messages/attachments.js'
 import { claimSession } from './sessions/lifecycle.js'
@@ -15,7 +15,9 @@ import { findUser } from './users/users.js'
 export const accountRoutes = new Hono<Env>()
   .get('/export', async (c) => c.json(await exportAccount(c.get('ctx'), await requireCaller(c))))
   .delete('/', async (c) => {
-    await deleteAccount(c.get('ctx'), await requireCaller(c))
+    const caller = await requireCaller(c)
+    await expectNoBody(c)
+    await deleteAccount(c.get('ctx'), caller)
     return c.json({ ok: true })
   })
 
@@ -50,6 +52,7 @@ export const builderRoutes = new Hono<Env>()
   })
   .post('/sessions/:id/claim', async (c) => {
     const caller = await requireBuilder(c)
+    await expectNoBody(c)
     return c.json({ session: await claimSession(c.get('ctx'), caller, c.req.param('id')) })
   })
 

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { CONTEXT_LIMITS, ERROR_CODES, ERROR_STATUS, LIMITS } from '@suportra/client/protocol'
 
 /** Codes the server may send (`network` and `protocol` are the client's own). */
@@ -17,13 +18,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
 // ---- helpers ----
 
-type Auth = 'owner' | 'poor' | 'app' | 'none'
+type Auth = 'owner' | 'poor' | 'builder' | 'app' | 'none'
 interface Endpoint {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'DELETE'
   path: string
   auth: Auth
   /** A body the endpoint accepts; generic cases break it one way at a time. */
   valid?: Record<string, unknown>
+  /** The endpoint takes no body: junk ones are refused before anything changes. */
+  noBody?: true
 }
 interface Case {
   name: string
@@ -36,15 +39,25 @@ interface Case {
   auth?: Auth
 }
 
-const TABLES = [
-  'users',
-  'sessions',
-  'messages',
-  'ledger',
-  'attachments',
-  'refresh_families',
-  'audits',
-] as const
+/**
+ * Every table of the schema, with its key. (PostgreSQL's `rate_limits` counters are left out on
+ * purpose: counting a refused attempt is what they are for.)
+ */
+const TABLES = {
+  settings: 'key',
+  apps: 'id',
+  users: 'id',
+  refresh_families: 'id',
+  refresh_tokens: 'token_hash',
+  sessions: 'id',
+  messages: 'id',
+  attachments: 'id',
+  ledger: 'id',
+  audits: 'id',
+  purchases: 'id',
+  stripe_events: 'id',
+  emails: 'id',
+} as const
 /** The error code the server must use with each status (413 and 415 are `validation` too). */
 const CODE_OF: Record<number, string> = {
   ...Object.fromEntries(Object.entries(ERROR_STATUS).map(([code, status]) => [status, code])),
@@ -74,11 +87,11 @@ const fill = (value: unknown): unknown =>
 async function snapshot() {
   const { store, filesDir } = server.current.context
   const tables: Record<string, { count: number; rows: unknown[] }> = {}
-  for (const table of TABLES) {
+  for (const [table, key] of Object.entries(TABLES)) {
     const rows = await store.db
       .selectFrom(table as 'users')
       .selectAll()
-      .orderBy('id')
+      .orderBy(key as 'id')
       .execute()
     tables[table] = { count: rows.length, rows }
   }
@@ -147,7 +160,28 @@ const ENDPOINTS = {
     auth: 'none',
     valid: { email: 'a@example.com', building: 'An app', tools: ['cursor'], blockers: '' },
   },
+  checkout: {
+    method: 'POST',
+    path: '/v1/credits/checkout',
+    auth: 'owner',
+    valid: {
+      packId: 'pack_3',
+      successUrl: 'http://localhost:5173/ok',
+      cancelUrl: 'http://localhost:5173/no',
+    },
+  },
   listMessages: { method: 'GET', path: '/v1/sessions/:active/messages', auth: 'owner' },
+  cancel: { method: 'POST', path: '/v1/sessions/:waiting/cancel', auth: 'owner', noBody: true },
+  close: { method: 'POST', path: '/v1/sessions/:active/close', auth: 'owner', noBody: true },
+  typing: { method: 'POST', path: '/v1/sessions/:active/typing', auth: 'owner', noBody: true },
+  video: { method: 'POST', path: '/v1/sessions/:active/video', auth: 'owner', noBody: true },
+  claim: { method: 'POST', path: '/v1/builder/sessions/:waiting/claim', auth: 'builder', noBody: true },
+  deleteTranscript: {
+    method: 'DELETE',
+    path: '/v1/sessions/:closed/transcript',
+    auth: 'owner',
+    noBody: true,
+  },
   upload: { method: 'POST', path: '/v1/sessions/:active/attachments', auth: 'owner' },
 } satisfies Record<string, Endpoint>
 type Key = keyof typeof ENDPOINTS
@@ -162,6 +196,16 @@ const genericCases = (valid: Record<string, unknown>): Case[] => [
   { name: 'a number', body: 42, status: 400 },
   { name: 'an unknown extra field', body: { ...valid, extra: true }, status: 400 },
   { name: 'a body over 512 KB', body: { ...valid, pad: long(LIMITS.jsonBodyBytes) }, status: 413 },
+]
+
+/** Junk sent to endpoints that take no body (none, an empty one or `{}` is fine). */
+const noBodyCases: Case[] = [
+  { name: 'a JSON object with a field', body: { force: true }, status: 400 },
+  { name: 'bad JSON', raw: '{"oops":', status: 400 },
+  { name: 'an array', body: [], status: 400 },
+  { name: 'a number', body: 42, status: 400 },
+  { name: 'plain text', raw: 'please', type: 'text/plain', status: 400 },
+  { name: 'a body over 512 KB', raw: long(LIMITS.jsonBodyBytes + 1), type: 'text/plain', status: 413 },
 ]
 
 type Row = [key: Key, name: string, status: number, body?: unknown, extra?: Omit<Case, 'name' | 'status'>]
@@ -276,6 +320,13 @@ const SPECIFIC: Row[] = [
   // (Connection: close — the server drops the socket ~500 ms after this 413 without announcing it; see report)
   ['upload', 'a file over 10 MB', 413, undefined, { query: '?name=big.bin', raw: new Uint8Array(LIMITS.attachmentBytes + 1), type: 'application/octet-stream', headers: { connection: 'close' } }],
   ['upload', 'an empty file', 400, undefined, { query: '?name=empty.txt', raw: '', type: 'text/plain' }],
+  // checkout
+  ['checkout', 'an unknown pack', 400, { packId: 'pack_999', successUrl: 'http://localhost:5173/ok', cancelUrl: 'http://localhost:5173/no' }],
+  ['checkout', 'packId as a number', 400, { packId: 3, successUrl: 'http://localhost:5173/ok', cancelUrl: 'http://localhost:5173/no' }],
+  ['checkout', 'successUrl that is not a URL', 400, { packId: 'pack_3', successUrl: 'paid', cancelUrl: 'http://localhost:5173/no' }],
+  ['checkout', 'missing cancelUrl', 400, { packId: 'pack_3', successUrl: 'http://localhost:5173/ok' }],
+  ['checkout', 'successUrl on a foreign origin', 403, { packId: 'pack_3', successUrl: 'https://evil.example/ok', cancelUrl: 'http://localhost:5173/no' }],
+  ['checkout', 'a javascript: cancelUrl', 403, { packId: 'pack_3', successUrl: 'http://localhost:5173/ok', cancelUrl: 'javascript:alert(1)' }],
   // audits
   ['audit', 'bad email', 400, audit({ email: 'nope' })],
   ['audit', 'whitespace-only building', 400, audit({ building: ' ' })],
@@ -286,6 +337,9 @@ const SPECIFIC: Row[] = [
 const ALL: [Key, Case][] = [
   ...(Object.entries(ENDPOINTS) as [Key, Endpoint][]).flatMap(([key, endpoint]) =>
     endpoint.valid ? genericCases(endpoint.valid).map((c): [Key, Case] => [key, c]) : [],
+  ),
+  ...(Object.entries(ENDPOINTS) as [Key, Endpoint][]).flatMap(([key, endpoint]) =>
+    endpoint.noBody ? noBodyCases.map((c): [Key, Case] => [key, c]) : [],
   ),
   ...SPECIFIC.map(([key, name, status, body, extra]): [Key, Case] => [key, { name, status, body, ...extra }]),
 ]
@@ -301,6 +355,7 @@ beforeAll(async () => {
   tokens.owner = owner.accessToken
   tokens.poor = (await createUser(server)).accessToken
   const grace = (await signIn(server.url, DEMO.builder.email)).accessToken
+  tokens.builder = grace
   const as = (token: string | undefined, method: string, path: string, body?: unknown, raw?: string) =>
     api(server.url, method, path, { token, body, ...(raw !== undefined && { raw }) }).then((r) => {
       if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`)
@@ -332,6 +387,11 @@ beforeAll(async () => {
     attachmentIds: [ids.attUsed],
   })
   ids.attFresh = await upload(owner.accessToken, ids.active)
+  ids.waiting = await start(owner.accessToken)
+  // The outbox marks queued emails as kept on its own schedule: let it finish, then stop it, so
+  // that the emails table changes only through the requests under test.
+  await server.current.mailer.flush()
+  await server.current.mailer.stop()
 })
 afterAll(() => server.close())
 
@@ -344,6 +404,47 @@ describe.each(Object.keys(ENDPOINTS) as Key[])('%s', (key) => {
     test(`${endpoint.method} ${endpoint.path} with ${c.name} → ${c.status}, nothing stored`, () =>
       expectRefused(endpoint, c))
   }
+})
+
+test('the fixtures are usable: a valid checkout is accepted', async () => {
+  const result = await send(ENDPOINTS.checkout, {
+    name: 'valid',
+    status: 200,
+    body: ENDPOINTS.checkout.valid,
+  })
+  expect(result.status).toBe(200)
+  expect(result.body.url).toEqual(expect.any(String))
+})
+
+test('body-less endpoints take no body, an empty one or {}', async () => {
+  for (const c of [{}, { raw: '' }, { body: {} }, { raw: ' {} ', type: 'application/json' }]) {
+    const result = await send(ENDPOINTS.typing, { name: 'empty', status: 200, ...c })
+    expect(result.status).toBe(200)
+  }
+})
+
+describe('file names', () => {
+  const upload = (query: string) =>
+    send(ENDPOINTS.upload, { name: 'upload', status: 201, query, raw: 'data', type: 'text/plain' })
+  test.each([
+    ['no ?name', '', 'file'],
+    ['an empty name', '?name=', 'file'],
+    ['a path', `?name=${encodeURIComponent('../../etc/passwd')}`, 'passwd'],
+    ['a Windows path', `?name=${encodeURIComponent('C:\\Users\\me\\.env')}`, '.env'],
+    ['only dots', '?name=..', 'file'],
+    ['control and format characters', `?name=${encodeURIComponent('a\u0000b\u202Ec\n.txt')}`, 'abc.txt'],
+    ['quotes', `?name=${encodeURIComponent('say "hi".txt')}`, 'say hi.txt'],
+    ['a name over 255 characters', `?name=${long(300, 'n')}.txt`, long(255, 'n')],
+    ['unicode', `?name=${encodeURIComponent('résumé 📄.pdf')}`, 'résumé 📄.pdf'],
+  ])('%s is stored under a safe name', async (_name, query, expected) => {
+    const result = await upload(query)
+    expect(result.status).toBe(201)
+    expect(result.body.attachment.name).toBe(expected)
+    // On disk, files are named by their id only: nothing the uploader chose.
+    const { filesDir } = server.current.context
+    expect(readdirSync(filesDir)).toContain(result.body.attachment.id)
+    expect(existsSync(join(filesDir, expected))).toBe(expected === result.body.attachment.id)
+  })
 })
 
 test('the fixtures are usable: a valid message with the fresh attachment is accepted', async () => {

@@ -46,6 +46,24 @@ export async function readJson<S extends z.ZodMiniType>(c: C, schema: S): Promis
   return parse(schema, value, 'Request body')
 }
 
+/**
+ * For endpoints that take no body: none, an empty one or an empty JSON object (`{}`, which some
+ * HTTP clients send by default) is fine; anything else is refused (400) before anything changes.
+ */
+export async function expectNoBody(c: C): Promise<void> {
+  const raw = (await c.req.text()).trim()
+  if (raw === '') return
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch {
+    throw invalid('This endpoint takes no body')
+  }
+  const empty =
+    typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0
+  if (!empty) throw invalid('This endpoint takes no body')
+}
+
 const withoutNul = (_key: string, value: unknown) =>
   typeof value === 'string' ? value.replaceAll('\u0000', '\uFFFD') : value
 

@@ -14,6 +14,7 @@ import { consume } from '../http/rate-limit.js'
 import {
   type C,
   type Env,
+  expectNoBody,
   limitBody,
   parse,
   readJson,
@@ -60,22 +61,30 @@ export const sessionRoutes = new Hono<Env>()
   })
 
   .post('/:id/cancel', async (c) => {
-    const session = await cancelSession(c.get('ctx'), await requireCaller(c), sessionIdOf(c))
+    const caller = await requireCaller(c)
+    await expectNoBody(c)
+    const session = await cancelSession(c.get('ctx'), caller, sessionIdOf(c))
     return c.json({ session })
   })
 
   .post('/:id/video', async (c) => {
-    const session = await upgradeToVideo(c.get('ctx'), await requireCaller(c), sessionIdOf(c))
+    const caller = await requireCaller(c)
+    await expectNoBody(c)
+    const session = await upgradeToVideo(c.get('ctx'), caller, sessionIdOf(c))
     return c.json({ session })
   })
 
   .delete('/:id/transcript', async (c) => {
-    await deleteTranscript(c.get('ctx'), await requireCaller(c), sessionIdOf(c))
+    const caller = await requireCaller(c)
+    await expectNoBody(c)
+    await deleteTranscript(c.get('ctx'), caller, sessionIdOf(c))
     return c.json({ ok: true })
   })
 
   .post('/:id/close', async (c) => {
-    const session = await closeSession(c.get('ctx'), await requireCaller(c), sessionIdOf(c))
+    const caller = await requireCaller(c)
+    await expectNoBody(c)
+    const session = await closeSession(c.get('ctx'), caller, sessionIdOf(c))
     return c.json({ session })
   })
 
@@ -123,6 +132,7 @@ export const sessionRoutes = new Hono<Env>()
   .post('/:id/typing', async (c) => {
     const ctx = c.get('ctx')
     const caller = await requireCaller(c)
+    await expectNoBody(c)
     const { row, access } = await loadSession(ctx, caller, sessionIdOf(c), ['owner', 'builder'])
     const allowed = await ctx.limits.typing.consume(caller.userId).then(
       () => true,
