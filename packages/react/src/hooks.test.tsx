@@ -1,46 +1,40 @@
-import type { SuportraClient } from '@suportra/client'
-import { startTestServer, type TestServer } from '@suportra/server/testing'
-import { act, cleanup, render, renderHook, waitFor } from '@testing-library/react'
-import { type ReactNode, StrictMode, version } from 'react'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { signedIn } from '../test/helpers.js'
+import { api, signIn } from '@suportra/server/testing'
+import { act, renderHook, waitFor } from '@testing-library/react'
+import { version } from 'react'
+import { describe, expect, test, vi } from 'vitest'
+import { setupServer, wrapper } from '../test/harness.js'
+import { recordingFetch } from '../test/helpers.js'
 import {
-  SuportraProvider,
   useBuilderQueue,
   useConnection,
   useCredits,
   useSession,
   useSessions,
+  useSuportra,
   useUser,
 } from './index.js'
 
-let server: TestServer
-const clients: SuportraClient[] = []
-beforeAll(async () => {
-  server = await startTestServer()
-})
-afterEach(() => {
-  cleanup()
-  for (const client of clients.splice(0)) client.destroy()
-})
-afterAll(() => server.close())
+const harness = setupServer()
+const client = harness.client
 
-async function client(who: 'user' | 'builder') {
-  const created = await signedIn(server.url, who)
-  clients.push(created)
-  return created
-}
-
-const wrapper =
-  (value: SuportraClient, strict = false) =>
-  ({ children }: { children?: ReactNode }) => {
-    const tree = <SuportraProvider client={value}>{children}</SuportraProvider>
-    return strict ? <StrictMode>{tree}</StrictMode> : tree
-  }
+// The react-18 project sets REACT_MAJOR=18 and aliases React 18 in: if the alias broke, this run
+// would use React 19 a second time and pass everything else unnoticed.
+const REACT_MAJOR = process.env.REACT_MAJOR ?? '19'
+test(`runs on React ${REACT_MAJOR}`, () => {
+  expect(version.split('.')[0]).toBe(REACT_MAJOR)
+})
 
 describe(`hooks follow realtime events (React ${version})`, () => {
+  test('useSuportra() returns the provider’s client and explains a missing provider', async () => {
+    const user = await client()
+    expect(renderHook(() => useSuportra(), { wrapper: wrapper(user) }).result.current).toBe(user)
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {}) // React logs the throw too
+    expect(() => renderHook(() => useSuportra())).toThrow(/SuportraProvider/)
+    quiet.mockRestore()
+  })
+
   test('user, connection, credits, sessions, session and queue update as things happen', async () => {
-    const user = await client('user')
+    const user = await client()
     const builder = await client('builder')
     const mine = renderHook(
       () => ({
@@ -49,13 +43,11 @@ describe(`hooks follow realtime events (React ${version})`, () => {
         credits: useCredits(),
         sessions: useSessions(),
       }),
-      {
-        wrapper: wrapper(user),
-      },
+      { wrapper: wrapper(user) },
     )
     const queue = renderHook(() => useBuilderQueue(), { wrapper: wrapper(builder) })
 
-    expect(mine.result.current.user?.email).toBe('ada@example.com')
+    expect(mine.result.current.user?.id).toBe(user.$user.get()?.id)
     await waitFor(() => expect(mine.result.current.connection).toBe('open'))
     await waitFor(() => expect(mine.result.current.credits.balance).toBe(3))
 
@@ -97,61 +89,96 @@ describe(`hooks follow realtime events (React ${version})`, () => {
       expect(mine.result.current.sessions.sessions.find((s) => s.id === handle.id)?.rating?.score).toBe(5),
     )
   })
-})
 
-describe(`connections (React ${version})`, () => {
-  test('StrictMode mounts twice but opens one socket; unmounting closes it and leaves no listener', async () => {
-    const user = await client('user')
-    const before = server.current.hub.size
-    const view = render(<Live />, { wrapper: wrapper(user, true) })
-    await waitFor(() => expect(user.$connection.get()).toBe('open'))
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    expect(server.current.hub.size - before).toBe(1)
-    expect(user.sessions.$list.lc).toBeGreaterThan(0)
-
-    view.unmount()
-    // nanostores keeps a store mounted for a second after its last listener; the socket lingers one more.
-    await waitFor(() => expect(user.$connection.get()).toBe('idle'), { timeout: 5_000 })
-    expect(user.sessions.$list.lc).toBe(0)
-    expect(user.credits.$balance.lc).toBe(0)
-    await waitFor(() => expect(server.current.hub.size).toBe(before))
-  })
-
-  test('two components watching the same session share one socket', async () => {
-    const user = await client('user')
-    const handle = await user.sessions.start({ tool: 'cursor', topic: 'Shared socket' })
-    const before = server.current.hub.size
-    render(
-      <>
-        <Transcript id={handle.id} />
-        <Transcript id={handle.id} />
-        <Live />
-      </>,
-      { wrapper: wrapper(user, true) },
+  test('useSessions() follows a claim and a close by the builder over realtime, with no request of its own', async () => {
+    const recorded = recordingFetch()
+    const user = await client('user', recorded.fetch)
+    const builder = await client('builder')
+    const mine = renderHook(() => ({ sessions: useSessions(), connection: useConnection() }), {
+      wrapper: wrapper(user),
+    })
+    await waitFor(() => expect(mine.result.current.connection).toBe('open'))
+    const handle = await act(() =>
+      mine.result.current.sessions.start({ tool: 'cursor', topic: 'Tabs lose state' }),
     )
-    await waitFor(() => expect(user.$connection.get()).toBe('open'))
-    expect(server.current.hub.size - before).toBe(1)
-    await handle.cancel()
+    const status = () => mine.result.current.sessions.sessions.find((s) => s.id === handle.id)?.status
+    await waitFor(() => expect(status()).toBe('waiting'))
+    const before = recorded.requests.length
+
+    const theirs = await builder.builder.claim(handle.id)
+    await waitFor(() => expect(status()).toBe('active'))
+    await theirs.close()
+    await waitFor(() => expect(status()).toBe('closed'))
+    // Both changes came over the socket: the user's client asked the server for nothing.
+    expect(recorded.requests.slice(before)).toEqual([])
+  })
+
+  test('markRead() from useSession reaches the builder; close() from useSession closes it on both sides', async () => {
+    const user = await client()
+    const builder = await client('builder')
+    const handle = await user.sessions.start({ tool: 'bolt', topic: 'Deploy is blank' })
+    await builder.builder.claim(handle.id)
+    const mine = renderHook(() => useSession(handle.id), { wrapper: wrapper(user) })
+    const theirs = renderHook(() => useSession(handle.id), { wrapper: wrapper(builder) })
+
+    const sent = await act(() => theirs.result.current.send('Which build command do you use?'))
+    await waitFor(() =>
+      expect(mine.result.current.messages.map((m) => m.body)).toContain('Which build command do you use?'),
+    )
+    expect(theirs.result.current.session?.readSeq.user).toBe(0)
+    await act(() => mine.result.current.markRead())
+    await waitFor(() => expect(theirs.result.current.session?.readSeq.user).toBe(sent.seq))
+
+    await act(() => mine.result.current.close())
+    await waitFor(() => expect(mine.result.current.session?.status).toBe('closed'))
+    await waitFor(() => expect(theirs.result.current.session?.status).toBe('closed'))
+  })
+
+  test('hasOlder and loadOlder() page back through a long transcript (50 messages a page)', async () => {
+    const user = await client()
+    const builder = await client('builder')
+    const handle = await user.sessions.start({ tool: 'replit', topic: 'A long one' })
+    const theirs = await builder.builder.claim(handle.id)
+    for (let i = 1; i <= 55; i++) await theirs.send(`step ${i}`)
+
+    const mine = renderHook(() => useSession(handle.id), { wrapper: wrapper(user) })
+    const bodies = () => mine.result.current.messages.map((m) => m.body)
+    await waitFor(() => expect(bodies()).toContain('step 55'))
+    expect(mine.result.current.messages).toHaveLength(50)
+    expect(bodies()).not.toContain('step 1')
+    expect(mine.result.current.hasOlder).toBe(true)
+
+    await act(() => mine.result.current.loadOlder())
+    await waitFor(() => expect(mine.result.current.hasOlder).toBe(false))
+    for (let i = 1; i <= 55; i++) expect(bodies()).toContain(`step ${i}`)
+  })
+
+  test('signing out takes useUser() to null and useConnection() back to idle', async () => {
+    const user = await client()
+    const view = renderHook(() => ({ user: useUser(), connection: useConnection(), list: useSessions() }), {
+      wrapper: wrapper(user),
+    })
+    await waitFor(() => expect(view.result.current.connection).toBe('open'))
+    expect(view.result.current.user).not.toBeNull()
+
+    await act(() => user.auth.signOut())
+    await waitFor(() => expect(view.result.current.user).toBeNull())
+    await waitFor(() => expect(view.result.current.connection).toBe('idle'))
+  })
+
+  test('an account deleted elsewhere (the server revokes the sign-in) signs the hooks out', async () => {
+    const user = await client()
+    const view = renderHook(() => ({ user: useUser(), connection: useConnection(), list: useSessions() }), {
+      wrapper: wrapper(user),
+    })
+    await waitFor(() => expect(view.result.current.connection).toBe('open'))
+
+    const email = user.$user.get()?.email as string
+    const elsewhere = await signIn(harness.server.url, email)
+    const deleted = await api(harness.server.url, 'DELETE', '/v1/account', { token: elsewhere.accessToken })
+    expect(deleted.status).toBe(200)
+
+    await waitFor(() => expect(view.result.current.user).toBeNull())
+    await waitFor(() => expect(view.result.current.connection).toBe('idle'))
   })
 })
-
-function Live() {
-  const { sessions } = useSessions()
-  const { balance } = useCredits()
-  return (
-    <p>
-      {sessions.length} sessions, {balance} credits
-    </p>
-  )
-}
-
-function Transcript({ id }: { id: string }) {
-  const { messages } = useSession(id)
-  return (
-    <ol>
-      {messages.map((m) => (
-        <li key={m.key}>{m.body}</li>
-      ))}
-    </ol>
-  )
-}

@@ -1,5 +1,5 @@
 import { createClient, memoryStorage, type SuportraClient } from '@suportra/client'
-import { DEMO } from '@suportra/server/testing'
+import { createUser, DEMO, type TestServer } from '@suportra/server/testing'
 import WebSocket from 'ws'
 
 export { DEMO }
@@ -8,18 +8,47 @@ export { DEMO }
  * A client as a React app would make it. Requests go through happy-dom's fetch, from the page's
  * origin (http://localhost:3000), so CORS is checked as in a browser; the socket uses `ws`.
  */
-export function makeClient(baseUrl: string): SuportraClient {
-  return createClient({ baseUrl, appId: DEMO.appId, storage: memoryStorage(), WebSocket })
+export function makeClient(baseUrl: string, fetch?: typeof globalThis.fetch): SuportraClient {
+  return createClient({
+    baseUrl,
+    appId: DEMO.appId,
+    storage: memoryStorage(),
+    WebSocket,
+    ...(fetch && { fetch }),
+  })
 }
 
-export async function signedIn(baseUrl: string, who: 'user' | 'builder'): Promise<SuportraClient> {
-  const client = makeClient(baseUrl)
-  const account = who === 'user' ? DEMO.user : DEMO.builder
-  await client.auth.signIn({ email: account.email, password: account.password })
+export async function signedIn(
+  baseUrl: string,
+  who: 'user' | 'builder' | { email: string },
+  fetch?: typeof globalThis.fetch,
+): Promise<SuportraClient> {
+  const client = makeClient(baseUrl, fetch)
+  const email = who === 'user' ? DEMO.user.email : who === 'builder' ? DEMO.builder.email : who.email
+  await client.auth.signIn({ email, password: DEMO.user.password })
   return client
 }
 
-/** Sockets the server holds for a user. */
+/** A new account with `credits` (each started session costs one), so tests do not drain the demo user. */
+export async function newUser(server: TestServer, credits = 3): Promise<{ email: string; id: string }> {
+  const email = `react-${Math.random().toString(36).slice(2, 10)}@example.com`
+  const { user } = await createUser(server, { email, credits })
+  return { email, id: user.id }
+}
+
+/** A `fetch` that records `METHOD path` of every request it makes. */
+export function recordingFetch() {
+  const requests: string[] = []
+  const fetch: typeof globalThis.fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input))
+    const method = init?.method ?? (input instanceof Request ? input.method : 'GET')
+    requests.push(`${method.toUpperCase()} ${url.pathname}`)
+    return globalThis.fetch(input, init)
+  }
+  return { fetch, requests }
+}
+
+/** Sockets the server holds (authenticated ones, every user). */
 export function socketsOf(server: { current: { hub: { size: number } } }): number {
   return server.current.hub.size
 }
