@@ -1,5 +1,6 @@
 import type { MountOptions, OpenOptions, WidgetInstance } from '@suportra/widget'
 import { useEffect, useRef } from 'react'
+import { loadWidget } from './load-widget.js'
 
 export interface SuportraWidgetProps extends Omit<MountOptions, 'host'> {
   /** Open the panel when mounted, optionally prefilled. */
@@ -24,7 +25,7 @@ export function SuportraWidget({ open, onReady, ...options }: SuportraWidgetProp
   useEffect(() => {
     let widget: WidgetInstance | undefined
     let cancelled = false
-    import('@suportra/widget').then(({ mount }) => {
+    loadWidget().then(({ mount }) => {
       if (cancelled) return
       widget = mount({ ...latest.current, appId, baseUrl })
       if (opening.current) widget.open(typeof opening.current === 'object' ? opening.current : undefined)
