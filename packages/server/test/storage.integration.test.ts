@@ -8,7 +8,9 @@ import {
   type TestServer,
   testDialect,
 } from '@suportra/server/testing'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { migrations } from '../src/db/migrations.js'
 
 // What the storage layer does the same on SQLite and PostgreSQL (this file runs on both).
 
@@ -51,4 +53,31 @@ test(`text with a NUL character is stored, with U+FFFD in its place (${testDiale
   })
   expect(again.status).toBe(200)
   expect(again.body.message.seq).toBe(stored?.seq)
+})
+
+test.skipIf(testDialect() !== 'sqlite')('SQLite runs in WAL mode', async () => {
+  const { rows } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(
+    server.current.context.store.db,
+  )
+  expect(rows).toEqual([{ journal_mode: 'wal' }])
+})
+
+test(`every migration is recorded once, and a restart applies nothing again (${testDialect()})`, async () => {
+  const recorded = async () =>
+    (
+      await sql<{
+        name: string
+        timestamp: string
+      }>`select name, timestamp from kysely_migration order by name`.execute(server.current.context.store.db)
+    ).rows
+  const count = async (table: 'users' | 'apps') =>
+    (await server.current.context.store.db.selectFrom(table).select('id').execute()).length
+  const before = await recorded()
+  expect(before.map((m) => m.name)).toEqual(Object.keys(migrations).sort())
+  const seeded = { users: await count('users'), apps: await count('apps') }
+
+  await server.restart()
+  expect(await recorded()).toEqual(before) // same rows, same timestamps: nothing ran twice
+  expect({ users: await count('users'), apps: await count('apps') }).toEqual(seeded) // the seed neither
+  expect((await signIn(server.url, DEMO.user.email)).user.email).toBe(DEMO.user.email)
 })
