@@ -1,6 +1,6 @@
 import { signIdentityToken } from '@suportra/server/testing'
 import { waitFor, within } from '@testing-library/preact'
-import { afterEach, expect, test, vi } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import { DEMO, setupServer } from '../test/helpers.js'
 import { boot, type LoaderConfig } from './auto.js'
 import type { WidgetInstance } from './mount.js'
@@ -150,4 +150,59 @@ test("the widget takes over the loader's placeholder launcher instead of adding 
   expect(document.querySelectorAll('suportra-widget')).toHaveLength(1)
   expect(within(loaderHost.shadowRoot as unknown as HTMLElement).getAllByRole('button')).toHaveLength(1)
   expect(loaderHost.shadowRoot?.querySelector('.launcher')).not.toBeNull()
+})
+
+describe('after Suportra("destroy")', () => {
+  const gone = () => waitFor(() => expect(document.querySelector('suportra-widget')).toBeNull())
+  afterEach(async () => {
+    win.Suportra?.('destroy')
+    await gone()
+  })
+
+  test('a later Suportra("open") mounts a fresh widget and opens it, not the destroyed one', async () => {
+    const first = bootWith([])
+    let staleOpens = 0
+    first.on('open', () => staleOpens++)
+    win.Suportra?.('destroy')
+    await gone()
+
+    let opens = 0
+    win.Suportra?.('on', 'open', () => opens++)
+    win.Suportra?.('open', { topic: 'Back again' })
+
+    await waitFor(() => expect(shadow().getByRole('dialog')).toBeTruthy())
+    expect(opens).toBe(1)
+    expect(staleOpens).toBe(0)
+    expect(document.querySelectorAll('suportra-widget')).toHaveLength(1)
+  })
+
+  test('destroy and open in the same tick end with one open widget', async () => {
+    bootWith([])
+
+    win.Suportra?.('destroy')
+    win.Suportra?.('open')
+
+    await waitFor(() => expect(shadow().getByRole('dialog')).toBeTruthy())
+    expect(document.querySelectorAll('suportra-widget')).toHaveLength(1)
+  })
+
+  test('close, off and a second destroy bring nothing back', async () => {
+    const error = quietErrors()
+    bootWith([])
+    win.Suportra?.('destroy')
+    await gone()
+
+    win.Suportra?.('close')
+    win.Suportra?.('off', 'open', () => {})
+    win.Suportra?.('destroy')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+
+    expect(document.querySelector('suportra-widget')).toBeNull()
+    expect(error).not.toHaveBeenCalled()
+  })
+})
+
+test('data-launcher="false" arrives as a string from the script tag and still hides the launcher', () => {
+  bootWith([], { launcher: 'false' })
+  expect(shadow().queryByRole('button', { name: 'Ask a human' })).toBeNull()
 })
