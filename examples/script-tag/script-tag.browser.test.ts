@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { createClient, memoryStorage, type SessionHandle, type SuportraClient } from '@suportra/client'
-import { api, DEMO, signIn } from '@suportra/server/testing'
+import { api, DEMO, grantCredits, signIdentityToken, signIn } from '@suportra/server/testing'
+import type { Locator } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import WebSocket from 'ws'
 import { setupSites } from '../support/sites.js'
@@ -63,11 +64,64 @@ async function waitForBuilder(handle: SessionHandle, check: (bodies: string[]) =
     .toBe(true)
 }
 
+/**
+ * The part of a session every signed-in user goes through, from the new-session form (signed in,
+ * with `topic` filled in) to a rated session: start, the builder claims and replies, the reply shows,
+ * the user sends code and a file, the builder sees both, the user ends and rates; the rating is stored.
+ */
+async function chatEndAndRate(dialog: Locator, topic: string, userToken: string): Promise<SessionHandle> {
+  await dialog.getByRole('button', { name: 'Start session' }).click()
+  await expect.poll(() => dialog.getByText('Waiting for a builder').isVisible()).toBe(true)
+
+  const handle = await claim(topic)
+  await handle.send('Render the date on the client only: `useEffect(() => setNow(new Date()), [])`')
+  await expect
+    .poll(() => dialog.getByText('Render the date on the client only').isVisible(), { timeout: 10_000 })
+    .toBe(true)
+
+  const composer = dialog.getByLabel('Write a message')
+  await composer.fill('Like this?\n```tsx\nconst [now, setNow] = useState<Date>()\n```')
+  await composer.press('Enter')
+  await dialog.locator('input[type=file]').setInputFiles({
+    name: 'page.tsx',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('export default function Page() {}'),
+  })
+  await composer.fill('and the file')
+  await composer.press('Enter')
+  await waitForBuilder(handle, (bodies) =>
+    bodies.some((b) => b.includes('const [now, setNow] = useState<Date>()')),
+  )
+  await waitForBuilder(handle, (bodies) => bodies.some((b) => b.includes('page.tsx')))
+
+  await dialog.getByRole('button', { name: 'End session' }).click()
+  await dialog.locator('label', { hasText: '4 of 5' }).click()
+  await dialog.getByLabel('Anything to add? (optional)').fill('Fixed in five minutes')
+  await dialog.getByRole('button', { name: 'Send' }).click()
+  await expect.poll(() => dialog.getByText('Thank you!').isVisible()).toBe(true)
+
+  const stored = await api(sites.server.url, 'GET', `/v1/sessions/${handle.id}`, { token: userToken })
+  expect(stored.body.session).toMatchObject({
+    status: 'closed',
+    rating: { score: 4, comment: 'Fixed in five minutes' },
+  })
+  return handle
+}
+
+/** Signs in through the API with a vendor identity token, as the widget's identify() does. */
+async function identify(sub: string, name: string) {
+  const token = await signIdentityToken({ sub, name })
+  const result = await api(sites.server.url, 'POST', '/v1/auth/identify', {
+    app: DEMO.appId,
+    body: { token },
+  })
+  expect(result.status).toBe(200)
+  return result.body as { accessToken: string; user: { id: string } }
+}
+
 describe('the script-tag example', () => {
   test('the user signs in, starts a session with the page context, chats, sends code and a file, ends and rates', async () => {
     const { page, problems } = await openPage()
-    // Nothing is loaded, stored or connected before the user acts.
-    expect(await page.evaluate(() => localStorage.length)).toBe(0)
 
     await page.getByRole('button', { name: 'Ask a human about this error' }).click()
     const dialog = page.getByRole('dialog', { name: 'Talk to a builder' })
@@ -85,44 +139,15 @@ describe('the script-tag example', () => {
       'Hydration failed',
     )
     await expect.poll(() => dialog.getByText('Session cost: 1 · Your credits: 3').isVisible()).toBe(true)
-    await dialog.getByRole('button', { name: 'Start session' }).click()
-    await expect.poll(() => dialog.getByText('Waiting for a builder').isVisible()).toBe(true)
-
-    const handle = await claim('Hydration error after adding a date to the page')
-    expect(handle.$session.get()?.context).toMatchObject({
-      file: { path: 'src/app/page.tsx', language: 'tsx' },
-    })
-    await handle.send('Render the date on the client only: `useEffect(() => setNow(new Date()), [])`')
-    await expect
-      .poll(() => dialog.getByText('Render the date on the client only').isVisible(), { timeout: 10_000 })
-      .toBe(true)
-
-    const composer = dialog.getByLabel('Write a message')
-    await composer.fill('Like this?\n```tsx\nconst [now, setNow] = useState<Date>()\n```')
-    await composer.press('Enter')
-    await dialog.locator('input[type=file]').setInputFiles({
-      name: 'page.tsx',
-      mimeType: 'text/plain',
-      buffer: Buffer.from('export default function Page() {}'),
-    })
-    await composer.fill('and the file')
-    await composer.press('Enter')
-    await waitForBuilder(handle, (bodies) =>
-      bodies.some((b) => b.includes('const [now, setNow] = useState<Date>()')),
-    )
-    await waitForBuilder(handle, (bodies) => bodies.some((b) => b.includes('page.tsx')))
-
-    await dialog.getByRole('button', { name: 'End session' }).click()
-    await dialog.locator('label', { hasText: '4 of 5' }).click()
-    await dialog.getByLabel('Anything to add? (optional)').fill('Fixed in five minutes')
-    await dialog.getByRole('button', { name: 'Send' }).click()
-    await expect.poll(() => dialog.getByText('Thank you!').isVisible()).toBe(true)
 
     const { accessToken } = await signIn(sites.server.url, DEMO.user.email)
-    const stored = await api(sites.server.url, 'GET', `/v1/sessions/${handle.id}`, { token: accessToken })
-    expect(stored.body.session).toMatchObject({
-      status: 'closed',
-      rating: { score: 4, comment: 'Fixed in five minutes' },
+    const handle = await chatEndAndRate(
+      dialog,
+      'Hydration error after adding a date to the page',
+      accessToken,
+    )
+    expect(handle.$session.get()?.context).toMatchObject({
+      file: { path: 'src/app/page.tsx', language: 'tsx' },
     })
     expect(problems.errors).toEqual([])
   })
@@ -130,50 +155,38 @@ describe('the script-tag example', () => {
   test.each([
     ['without a CSP', undefined],
     ['under a strict CSP', STRICT_CSP],
-  ])('a vendor-identified user (identity token) chats %s with no CSP violations', async (_, csp) => {
-    const { page, problems } = await openPage(csp)
-    await page.getByRole('button', { name: 'Sign in as Linus (vendor account)' }).click()
-    const dialog = page.getByRole('dialog', { name: 'Talk to a builder' })
-    await expect
-      .poll(() => dialog.getByRole('button', { name: 'Start session' }).isVisible(), { timeout: 10_000 })
-      .toBe(true)
-    const { accessToken } = await signIn(sites.server.url, DEMO.user.email)
-    // Linus is a new user without credits; grant what a purchase would.
-    const linus = await api(sites.server.url, 'GET', '/v1/builder/queue', { token: accessToken })
-    expect(linus.status).toBe(403)
-    await sites.server.current.context.store.db
-      .insertInto('ledger')
-      .values({
-        id: `txn_${Date.now()}`,
-        user_id: (
-          await sites.server.current.context.store.db
-            .selectFrom('users')
-            .select('id')
-            .where('external_id', '=', 'vendor-linus')
-            .executeTakeFirstOrThrow()
-        ).id,
-        kind: 'grant',
-        amount: 1,
-        idempotency_key: `browser-test-${csp ? 'csp' : 'plain'}`,
-        reference: 'test',
-        created_at: Date.now(),
+  ])(
+    'a vendor-identified user (identity token) does the same whole session %s with no CSP violations',
+    async (_, csp) => {
+      // Linus is the vendor's user, new to Suportra: identifying makes the account; grant what a purchase would.
+      const linus = await identify('vendor-linus', 'Linus')
+      await grantCredits(sites.server, linus.user.id, 1)
+
+      const { page, problems } = await openPage(csp)
+      await page.getByRole('button', { name: 'Sign in as Linus (vendor account)' }).click()
+      const dialog = page.getByRole('dialog', { name: 'Talk to a builder' })
+      // No password: the token signed him in, and the new-session form is first.
+      await expect
+        .poll(() => dialog.getByRole('button', { name: 'Start session' }).isVisible(), { timeout: 10_000 })
+        .toBe(true)
+      expect(await dialog.getByLabel('Password').count()).toBe(0)
+      const topic = `Deploy fails ${csp ? 'under CSP' : 'plain'}`
+      await dialog.getByLabel('Describe the blocker').fill(topic)
+
+      const handle = await chatEndAndRate(dialog, topic, linus.accessToken)
+      expect(handle.$session.get()?.user.name).toBe('Linus')
+
+      // Another of the vendor's users, identified the same way, cannot see Linus's session.
+      const mallory = await identify('vendor-mallory', 'Mallory')
+      const foreign = await api(sites.server.url, 'GET', `/v1/sessions/${handle.id}`, {
+        token: mallory.accessToken,
       })
-      .execute()
-    const topic = `Deploy fails ${csp ? 'under CSP' : 'plain'}`
-    await dialog.getByLabel('Describe the blocker').fill(topic)
-    await dialog.getByRole('button', { name: 'Start session' }).click()
-    const handle = await claim(topic)
-    await handle.send('Which build step fails?')
-    await expect
-      .poll(() => dialog.getByText('Which build step fails?').isVisible(), { timeout: 10_000 })
-      .toBe(true)
-    await dialog.getByLabel('Write a message').fill('The prisma generate step')
-    await dialog.getByLabel('Write a message').press('Enter')
-    await waitForBuilder(handle, (bodies) => bodies.includes('The prisma generate step'))
-    expect(handle.$session.get()?.user.name).toBe('Linus')
-    await handle.close()
-    await expect.poll(() => dialog.getByText('How did it go?').first().isVisible()).toBe(true)
-    expect(problems.csp).toEqual([])
-    expect(problems.errors).toEqual([])
-  })
+      expect(foreign.status).toBe(404)
+      const theirs = await api(sites.server.url, 'GET', '/v1/sessions', { token: mallory.accessToken })
+      expect(theirs.status).toBe(200)
+      expect(JSON.stringify(theirs.body)).not.toContain(handle.id)
+      expect(problems.csp).toEqual([])
+      expect(problems.errors).toEqual([])
+    },
+  )
 })

@@ -18,7 +18,16 @@ export interface Sites {
   readonly server: TestServer
   readonly browser: Browser
   /** Serves `root` on its own origin (optionally under a CSP) and opens it in a fresh browser context. */
-  open(root: string, options?: { csp?: string | undefined }): Promise<OpenedSite>
+  open(
+    root: string,
+    options?: {
+      csp?: string | undefined
+      /** Runs on the new page before it navigates (listeners that must hear the first request, routes). */
+      beforeLoad?: (page: Page) => unknown
+      /** A path on the site (default `/`). */
+      path?: string
+    },
+  ): Promise<OpenedSite>
   /** Runs `close` with the sites (after the test, or after the file). */
   defer(close: () => unknown): void
 }
@@ -57,7 +66,7 @@ export function setupSites(options: { closeAfterEach?: boolean } = {}): Sites {
     get browser() {
       return started(browser)
     },
-    async open(root, { csp } = {}) {
+    async open(root, { csp, beforeLoad, path = '/' } = {}) {
       const host = await startHostServer({ root, apiUrl: started(server).url, ...(csp && { csp }) })
       const context = await started(browser).newContext()
       context.setDefaultTimeout(10_000)
@@ -67,7 +76,8 @@ export function setupSites(options: { closeAfterEach?: boolean } = {}): Sites {
       )
       const page = await context.newPage()
       const problems = await watchProblems(page)
-      await page.goto(host.url)
+      await beforeLoad?.(page)
+      await page.goto(new URL(path, host.url).href)
       return { page, context, problems, url: host.url }
     },
     defer(close) {
