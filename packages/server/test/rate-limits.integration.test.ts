@@ -1,4 +1,11 @@
-import { api, DEMO, grantCredits, startTestServer, type TestServer } from '@suportra/server/testing'
+import {
+  type ApiResult,
+  api,
+  DEMO,
+  grantCredits,
+  startTestServer,
+  type TestServer,
+} from '@suportra/server/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
 // Small limits, and `trustProxy` so each test speaks from its own address (X-Forwarded-For) and
@@ -22,7 +29,7 @@ const from = (ip: string) => ({ 'x-forwarded-for': ip })
 let counter = 0
 const unique = (name: string) => `${name}-${++counter}-${Date.now()}@example.com`
 
-function expectRateLimited(result: Awaited<ReturnType<typeof api>>) {
+function expectRateLimited(result: ApiResult) {
   expect({ status: result.status, code: result.body.error?.code }).toEqual({
     status: 429,
     code: 'rate_limited',
