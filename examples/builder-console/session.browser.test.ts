@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { api, DEMO, signIn } from '@suportra/server/testing'
+import { api, createUser, DEMO, signIn } from '@suportra/server/testing'
 import type { Page } from 'playwright-core'
 import { expect, test } from 'vitest'
 import { setupSites } from '../support/sites.js'
@@ -67,4 +68,86 @@ test('a user in the React app and a builder in the builder console complete a wh
   })
   expect(user.problems.errors).toEqual([])
   expect(builder.problems.errors).toEqual([])
+})
+
+test('a builder helps two users side by side: each pane has its own unread count, typing and files', async () => {
+  const builder = await open('builder-console')
+  await signInAs(builder.page, DEMO.builder.email)
+  const people = [
+    { name: 'Alan Turing', topic: 'Cursor agent loops on the same edit' },
+    { name: 'Katherine Johnson', topic: 'Bolt preview stays blank' },
+  ]
+  const [alan, katherine] = await Promise.all(
+    people.map(async ({ name, topic }) => {
+      const email = `${name.split(' ')[0]?.toLowerCase()}-${Date.now()}@example.com`
+      await createUser(sites.server, { name, email, credits: 2 })
+      const site = await open('react-app')
+      await signInAs(site.page, email)
+      await site.page.getByLabel('Blocker').fill(topic)
+      await site.page.getByRole('button', { name: 'Start a session' }).click()
+      await expect.poll(() => site.page.getByText('Waiting for a builder').isVisible()).toBe(true)
+      return site
+    }),
+  )
+  if (!alan || !katherine) throw new Error('two users expected')
+
+  const queue = builder.page.getByRole('region', { name: 'Queue' })
+  for (const { topic } of people) {
+    await expect.poll(() => queue.getByText(topic).isVisible()).toBe(true)
+    await queue.getByRole('button', { name: `Claim: ${topic}` }).click()
+  }
+  const paneA = builder.page.getByRole('article', { name: `Chat: ${people[0]?.topic}` })
+  const paneK = builder.page.getByRole('article', { name: `Chat: ${people[1]?.topic}` })
+  // Both chats are on screen at once, next to each other.
+  await expect.poll(async () => (await paneA.isVisible()) && (await paneK.isVisible())).toBe(true)
+  const [boxA, boxK] = [await paneA.boundingBox(), await paneK.boundingBox()]
+  expect(boxA && boxK && (boxA.x + boxA.width <= boxK.x || boxK.x + boxK.width <= boxA.x)).toBe(true)
+  for (const site of [alan, katherine])
+    await expect.poll(() => site.page.getByText('Talking with Grace Hopper').isVisible()).toBe(true)
+
+  // Alan types: only his pane says so.
+  await alan.page.getByLabel('Message', { exact: true }).fill('The agent keeps re')
+  await expect.poll(() => paneA.getByText('Alan Turing is typing…').isVisible()).toBe(true)
+  expect(await paneK.getByText(/is typing/).count()).toBe(0)
+  // The builder types to Katherine: only she sees it.
+  await paneK.getByLabel('Reply').fill('Let me see the')
+  await expect.poll(() => katherine.page.getByText('Grace Hopper is typing…').isVisible()).toBe(true)
+  expect(await alan.page.getByText(/is typing/).count()).toBe(0)
+
+  // Each pane counts its own unread messages.
+  await alan.page.getByLabel('Message', { exact: true }).fill('The agent keeps rewriting utils.ts')
+  await alan.page.getByRole('button', { name: 'Send' }).click()
+  await katherine.page.getByLabel('Message', { exact: true }).fill('Preview is white, console is empty')
+  await katherine.page.getByRole('button', { name: 'Send' }).click()
+  await katherine.page.getByLabel('Message', { exact: true }).fill('Also after a reload')
+  await katherine.page.getByRole('button', { name: 'Send' }).click()
+  await expect.poll(() => paneA.getByText('1 unread').isVisible()).toBe(true)
+  await expect.poll(() => paneK.getByText('2 unread').isVisible()).toBe(true)
+
+  // A file from the builder reaches Katherine, byte for byte, and not Alan.
+  const patch = 'export default { server: { host: true } }\n'
+  await paneK.getByLabel('Reply').fill('Try this config')
+  await paneK.getByLabel('Attach files').setInputFiles({
+    name: 'vite.config.ts',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(patch),
+  })
+  await paneK.getByRole('button', { name: 'Send' }).click()
+  await expect.poll(() => paneK.getByText('2 unread').isVisible()).toBe(false)
+  const file = katherine.page.getByRole('button', { name: '📎 vite.config.ts' })
+  await expect.poll(() => file.isVisible()).toBe(true)
+  const [download] = await Promise.all([katherine.page.waitForEvent('download'), file.click()])
+  expect(download.suggestedFilename()).toBe('vite.config.ts')
+  expect(await readFile(await download.path(), 'utf8')).toBe(patch)
+  expect(await alan.page.getByText('vite.config.ts').count()).toBe(0)
+  expect(await paneA.getByText('vite.config.ts').count()).toBe(0)
+
+  // Closing one chat leaves the other open.
+  await paneK.getByRole('button', { name: 'Close' }).click()
+  await expect.poll(() => paneK.isVisible()).toBe(false)
+  expect(await paneA.isVisible()).toBe(true)
+  await expect.poll(() => katherine.page.getByRole('button', { name: '5 ★' }).isVisible()).toBe(true)
+  expect(await alan.page.getByRole('button', { name: '5 ★' }).count()).toBe(0)
+
+  for (const site of [builder, alan, katherine]) expect(site.problems.errors).toEqual([])
 })
