@@ -97,6 +97,29 @@ describe.skipIf(testDialect() !== 'postgres')('two instances on one PostgreSQL d
     builderSocket.close()
   })
 
+  test("a queue event crossing instances reaches only builders who cover the session's tool", async () => {
+    const email = `bolt-only-instances-${Date.now()}@example.com`
+    await addBuilder(a.current.context, {
+      name: 'Bo',
+      email,
+      password: DEMO.builder.password,
+      tools: ['bolt'],
+    })
+    const boltOnly = await openSocket(b.url, (await signIn(b.url, email)).accessToken)
+    const covering = await openSocket(b.url, (await signIn(b.url, DEMO.builder.email)).accessToken)
+    const user = await createUser(a, { credits: 2 })
+    const start = async (tool: string) =>
+      (await api(a.url, 'POST', '/v1/sessions', { token: user.accessToken, body: { tool, topic: 'x' } })).body
+        .session.id as string
+    const cursor = await start('cursor')
+    await covering.next((e) => e.type === 'queue' && e.session.id === cursor)
+    const bolt = await start('bolt') // control: the bolt-only socket hears its own tool
+    await boltOnly.next((e) => e.type === 'queue' && e.session.id === bolt)
+    expect(JSON.stringify(boltOnly.events)).not.toContain(cursor)
+    boltOnly.close()
+    covering.close()
+  })
+
   test('events far over the 8000-byte NOTIFY limit arrive whole on the other instance', async () => {
     const user = await createUser(a, { credits: 1 })
     const builder = await signIn(b.url, DEMO.builder.email)
