@@ -2,7 +2,7 @@ import type { SuportraClient } from '@suportra/client'
 import { startTestServer, type TestServer } from '@suportra/server/testing'
 import { cleanup } from '@testing-library/react'
 import { type ReactNode, StrictMode } from 'react'
-import { afterAll, afterEach, beforeAll } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest'
 import { SuportraProvider } from '../src/index.js'
 import { newUser, signedIn } from './helpers.js'
 
@@ -24,9 +24,11 @@ export function setupServer() {
   beforeAll(async () => {
     harness.server = await startTestServer()
   })
-  afterEach(() => {
+  afterEach(async () => {
     cleanup()
     for (const client of clients.splice(0)) client.destroy()
+    // The next test counts sockets: wait until the server has seen every one of these close.
+    await vi.waitFor(() => expect(harness.server.current.hub.size).toBe(0), { timeout: 5_000 })
   })
   afterAll(() => harness.server.close())
   return harness
