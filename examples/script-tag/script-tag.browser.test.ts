@@ -4,20 +4,10 @@ import { api, DEMO, grantCredits, signIdentityToken, signIn } from '@suportra/se
 import type { Locator } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import WebSocket from 'ws'
+import { STRICT_CSP } from '../support/csp.js'
 import { setupSites } from '../support/sites.js'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
-/** A strict policy: scripts and styles only from known origins, nothing inline, no eval. */
-const STRICT_CSP = [
-  "default-src 'self'",
-  "script-src 'self' %SUPORTRA_URL%",
-  "style-src 'self'",
-  "connect-src 'self' %SUPORTRA_URL% %SUPORTRA_WS%",
-  "img-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
 
 const sites = setupSites({ closeAfterEach: true })
 let builder: SuportraClient

@@ -1,9 +1,11 @@
 /**
  * The script-tag loader (`widget.js`), kept under 1 kB brotli. It reads its own tag, installs the
- * `Suportra(...)` command queue, draws a launcher, and loads the widget only when needed: on the
- * first command that shows it, on launcher hover/focus/click, or when the browser is idle
- * (`data-load="interaction"` skips the idle load). It writes no storage and opens no connection.
+ * `Suportra(...)` command queue, draws a placeholder launcher, and loads the widget only on intent: a
+ * command that needs it (`open`, `identify`…), or launcher hover, focus or press. `data-load="idle"`
+ * opts in to loading when the browser is idle. Before that it writes no storage and opens no connection.
  */
+import { LABELS, pickLocale } from './labels.js'
+
 type Queue = unknown[][] & { push(args: unknown[]): number }
 type SuportraFn = ((...args: unknown[]) => void) & { q?: Queue }
 
@@ -13,21 +15,27 @@ declare global {
   }
 }
 
+/** Commands the widget can take later, on boot: they load nothing by themselves. */
+const LATER = /^(on|off|close|setContext)$/
+
+// The placeholder looks like the widget's launcher (widget.css), so nothing moves when the widget draws
+// over it; `all:initial` keeps inherited host styles out, `outline:revert` keeps the browser's focus ring.
+// A constructable stylesheet, like the widget's: a strict CSP needs nothing for it.
+const CSS =
+  'button{all:initial;position:fixed;bottom:max(20px,env(safe-area-inset-bottom));inset-inline-end:20px;z-index:var(--suportra-z,2147483000);display:flex;gap:8px;align-items:center;padding:12px 18px;border-radius:24px;color:#fff;background:var(--suportra-primary,#4f46e5);font:600 15px/1.45 system-ui,sans-serif;box-shadow:0 4px 16px #0003;cursor:pointer;outline:revert}' +
+  '.left{inset-inline:20px auto}button:before{content:"";width:20px;height:20px;background:currentColor;clip-path:polygon(17% 17%,83% 17%,83% 67%,33% 67%,17% 83%)}'
+
 const tag = document.currentScript as HTMLScriptElement | null
 const win = window as Window & { __suportra?: boolean }
 
 if (tag && !win.__suportra) {
   win.__suportra = true
   const data = tag.dataset
+  // The data-* attributes as they are (strings); boot() reads them as LoaderConfig.
   const config = {
-    appId: data.appId,
+    ...data,
     baseUrl: data.baseUrl ?? new URL(tag.src).origin,
-    locale: data.locale,
     open: data.open === '' || data.open === 'true',
-    launcher: data.launcher !== 'false',
-    label: data.label,
-    color: data.color,
-    position: data.position,
   }
   const queue: Queue = win.Suportra?.q ?? []
   let host: HTMLElement | undefined
@@ -45,20 +53,31 @@ if (tag && !win.__suportra) {
       },
     )
   }
+  const needed = (args: unknown[]) => !LATER.test(args[0] as string)
 
   const suportra: SuportraFn = (...args) => {
     queue.push(args)
-    if (args[0] !== 'on' && args[0] !== 'off') load()
+    if (needed(args)) load()
   }
   suportra.q = queue
   win.Suportra = suportra
-  if (config.open || queue.some((args) => args[0] !== 'on' && args[0] !== 'off')) load()
+  if (config.open || queue.some(needed)) load()
 
-  if (config.launcher) {
+  if (data.launcher !== 'false') {
     host = document.createElement('suportra-widget')
-    const button = host.attachShadow({ mode: 'open' }).appendChild(document.createElement('button'))
-    button.textContent = config.label ?? 'Ask a human'
-    button.style.cssText = `position:fixed;bottom:20px;${config.position === 'left' ? 'left' : 'right'}:20px;z-index:2147483000;padding:12px 18px;border:0;border-radius:24px;font:600 15px system-ui,sans-serif;color:#fff;background:${config.color ?? '#4f46e5'};box-shadow:0 4px 16px #0003;cursor:pointer`
+    const root = host.attachShadow({ mode: 'open' })
+    const sheet = new CSSStyleSheet()
+    sheet.replaceSync(CSS)
+    root.adoptedStyleSheets = [sheet]
+    if (data.color) host.style.setProperty('--suportra-primary', data.color)
+    const locale = pickLocale(data.locale)
+    const button = root.appendChild(document.createElement('button'))
+    button.textContent = data.label ?? (LABELS[locale] as string)
+    if (locale === 'ar') button.dir = 'rtl'
+    if (data.position === 'left') button.className = 'left'
+    // What the widget's launcher says: it opens a dialog, which is closed.
+    button.ariaHasPopup = 'dialog'
+    button.ariaExpanded = 'false'
     for (const name of ['pointerenter', 'focus']) button.addEventListener(name, load, { once: true })
     button.addEventListener('click', () => suportra('open'))
     // On <html>, not in the body: a transformed body would move a fixed launcher, and apps replace bodies.
@@ -66,7 +85,5 @@ if (tag && !win.__suportra) {
     if (document.body) attach()
     else addEventListener('DOMContentLoaded', attach)
   }
-  if (data.load !== 'interaction') (win.requestIdleCallback ?? setTimeout)(load)
+  if (data.load === 'idle') (win.requestIdleCallback ?? setTimeout)(load)
 }
-
-export {}
