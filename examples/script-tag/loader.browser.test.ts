@@ -114,6 +114,24 @@ describe('before anyone acts', () => {
     expect(requested(traffic, /\/widget\/app\.js/)).toHaveLength(1)
   })
 
+  test('when the widget failed to load, reaching for the launcher again retries', async () => {
+    const { page, traffic } = await openExample()
+    let failing = true
+    await page.route('**/widget/app.js*', (route) =>
+      failing ? route.fulfill({ status: 503, body: 'Unavailable' }) : route.continue(),
+    )
+    await placeholder(page).hover()
+    await expect.poll(() => requested(traffic, /\/widget\/app\.js/).length).toBe(1)
+    await page.waitForTimeout(300)
+    expect(await widgetLauncher(page).count()).toBe(0)
+
+    failing = false
+    await page.mouse.move(0, 0)
+    await placeholder(page).hover()
+    await widgetLauncher(page).waitFor()
+    expect(requested(traffic, /\/widget\/app\.js\?retry=1$/)).toHaveLength(1)
+  })
+
   test('with data-load="idle" the widget loads when the page is idle, without any interaction', async () => {
     const { page, traffic } = await openExample({ attributes: 'data-load="idle"' })
     await widgetLauncher(page).waitFor()

@@ -23,7 +23,7 @@ const LATER = /^(on|off|close|setContext)$/
 // A constructable stylesheet, like the widget's: a strict CSP needs nothing for it.
 const CSS =
   'button{all:initial;position:fixed;bottom:max(20px,env(safe-area-inset-bottom));inset-inline-end:20px;z-index:var(--suportra-z,2147483000);display:flex;gap:8px;align-items:center;padding:12px 18px;border-radius:24px;color:#fff;background:var(--suportra-primary,#4f46e5);font:600 15px/1.45 system-ui,sans-serif;box-shadow:0 4px 16px #0003;cursor:pointer;outline:revert}' +
-  '.left{inset-inline:20px auto}button:before{content:"";width:20px;height:20px;background:currentColor;clip-path:polygon(17% 17%,83% 17%,83% 67%,33% 67%,17% 83%)}'
+  '.left{inset-inline:20px auto}button:before{content:"";width:20px;height:20px;background:currentColor;clip-path:path("M3 3h14v10H7l-4 4z")}'
 
 const tag = document.currentScript as HTMLScriptElement | null
 const win = window as Window & { __suportra?: boolean }
@@ -78,8 +78,9 @@ if (tag && !win.__suportra) {
     // What the widget's launcher says: it opens a dialog, which is closed.
     button.ariaHasPopup = 'dialog'
     button.ariaExpanded = 'false'
-    for (const name of ['pointerenter', 'focus']) button.addEventListener(name, load, { once: true })
-    button.addEventListener('click', () => suportra('open'))
+    // Reaching for it loads the widget (again, after a failed load); pressing it opens it.
+    button.onpointerenter = button.onfocus = load
+    button.onclick = () => suportra('open')
     // On <html>, not in the body: a transformed body would move a fixed launcher, and apps replace bodies.
     const attach = () => document.documentElement.appendChild(host as HTMLElement)
     if (document.body) attach()
