@@ -23,7 +23,10 @@ export interface HostOptions {
   csp?: string
   /** The loader's address (default: the API's /widget.js). */
   widgetSrc?: string
-  /** The loader's data-load attribute (default `idle`; `interaction` waits for the user). */
+  /**
+   * The pages' data-load attribute. Here `idle` unless asked (the suites look at the loaded widget without
+   * reaching for it first); the loader's own default is `interaction`, which waits for the user.
+   */
   load?: 'idle' | 'interaction'
   /** Static files served from another folder (the built React examples). */
   root?: string
