@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { DEMO } from '@suportra/server/testing'
 import type { BrowserContext, Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
+import { axe } from '../hardening/support/axe.js'
 import { STRICT_CSP } from '../support/csp.js'
 import { setupSites } from '../support/sites.js'
 
@@ -215,6 +216,17 @@ describe('the placeholder launcher', () => {
       for (const key of ['x', 'y', 'width', 'height'] as const) {
         expect(Math.abs((after?.[key] ?? 0) - (box?.[key] ?? -99)), key).toBeLessThanOrEqual(1)
       }
+    },
+  )
+
+  test.each(['', 'data-locale="ar"'])(
+    'axe finds nothing wrong with it before the widget loads (%s)',
+    async (attributes) => {
+      const { page } = await openExample({ attributes })
+      await placeholder(page).waitFor()
+      const violations = await axe(page, 'widget')
+      expect(await widgetLauncher(page).count()).toBe(0) // it was the placeholder that axe saw
+      expect(violations).toEqual([])
     },
   )
 
