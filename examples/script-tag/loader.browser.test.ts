@@ -103,6 +103,13 @@ describe('before anyone acts', () => {
   test('by default the page gets the loader and its placeholder launcher, and the widget waits for intent', async () => {
     const { page, traffic } = await openExample()
     await placeholder(page).waitFor()
+    // Commands that can wait for the widget only queue (host.js has already called `on`).
+    await page.evaluate(() => {
+      const suportra = (window as unknown as { Suportra(...args: unknown[]): void }).Suportra
+      suportra('setContext', { url: location.href })
+      suportra('close')
+      suportra('off', 'open', () => {})
+    })
     await page.waitForTimeout(SETTLE_MS)
 
     expect(requested(traffic, /\/widget\/app\.js/)).toEqual([])
