@@ -57,38 +57,38 @@ export function tableRows(results) {
     add(s, 'total blocking time, navigation → settled: plain page', describe(host.plain.tbt))
     add(
       s,
-      '… with the script tag (widget fetched when idle)',
+      '… with `data-load="idle"` (opt-in: widget fetched when idle)',
       describe(host.tag.tbt),
       vsPlain('tbt', host.tag.tbt),
     )
-    add(s, '… with `data-load="interaction"`', describe(host.cold.tbt), vsPlain('tbt', host.cold.tbt))
+    add(s, '… with the default tag (loaded on intent)', describe(host.cold.tbt), vsPlain('tbt', host.cold.tbt))
     add(s, 'blocking time after the load event: plain', describe(host.plain.tbtAfterLoad))
     add(
       s,
-      '… with the script tag',
+      '… with `data-load="idle"`',
       describe(host.tag.tbtAfterLoad),
       vsPlain('tbtAfterLoad', host.tag.tbtAfterLoad),
     )
     add(
       s,
-      '… with `data-load="interaction"`',
+      '… with the default tag (on intent)',
       describe(host.cold.tbtAfterLoad),
       vsPlain('tbtAfterLoad', host.cold.tbtAfterLoad),
     )
     add(
       s,
-      'our scripts inside long animation frames: script tag',
+      'our scripts inside long animation frames: `data-load="idle"`',
       describe(host.tag.ourScriptInLongFrames),
       `longest such frame ${describe(host.tag.ourLongestFrame)}`,
     )
-    add(s, '… with `data-load="interaction"`', describe(host.cold.ourScriptInLongFrames))
+    add(s, '… with the default tag (on intent)', describe(host.cold.ourScriptInLongFrames))
     add(
       s,
-      'long tasks (count): plain / tag / interaction',
+      'long tasks (count): plain / idle preload / default (on intent)',
       [host.plain, host.tag, host.cold].map((v) => describe(v.longTasks)).join(' / '),
     )
     add(s, 'load event: plain', describe(host.plain.loadEvent))
-    add(s, '… with the script tag', describe(host.tag.loadEvent), vsPlain('loadEvent', host.tag.loadEvent))
+    add(s, '… with `data-load="idle"`', describe(host.tag.loadEvent), vsPlain('loadEvent', host.tag.loadEvent))
     add(
       s,
       'bytes before any interaction: plain',
@@ -97,13 +97,13 @@ export function tableRows(results) {
     )
     add(
       s,
-      '… with the script tag',
+      '… with `data-load="idle"`',
       describe(host.tag.bytes),
       `${describe(host.tag.brotliBytes)} if served with brotli 11`,
     )
     add(
       s,
-      '… with `data-load="interaction"`',
+      '… with the default tag (on intent)',
       describe(host.cold.bytes),
       `${describe(host.cold.brotliBytes)} if served with brotli 11`,
     )
@@ -114,12 +114,12 @@ export function tableRows(results) {
     )
     add(
       s,
-      'launcher press → panel interactive (widget preloaded when idle)',
+      'launcher press → panel interactive (`data-load="idle"`: preloaded)',
       describe(host.tag.clickToInteractive),
     )
     add(
       s,
-      '… with `data-load="interaction"` (fetched on hover/press)',
+      '… with the default tag (fetched on hover/press)',
       describe(host.cold.clickToInteractive),
       `${times(host.cold.clickToInteractive.median, host.tag.clickToInteractive.median)} the preloaded case`,
     )
