@@ -1,6 +1,6 @@
 import { h, render } from 'preact'
 import { App } from './ui/app.js'
-import css from './ui/widget.css?inline'
+import { styles } from './ui/styles.js'
 import {
   createWidget,
   type MountOptions,
@@ -27,7 +27,6 @@ export interface WidgetInstance {
 }
 
 const mounted = new Map<string, WidgetInstance>()
-let sheet: CSSStyleSheet | undefined
 
 /**
  * Mounts the widget: a launcher and a chat panel in a shadow root, styled with a constructable
@@ -41,14 +40,7 @@ export function mount(options: MountOptions): WidgetInstance {
   const widget = createWidget(options)
   const host = options.host ?? document.createElement('suportra-widget')
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' })
-  if (!sheet) {
-    sheet = new CSSStyleSheet()
-    // The default z-index is added here, not written in widget.css: the CSS minifier would round
-    // 2147483000 to 2147480000, below what some pages use. A `suportra-widget { --suportra-z }` rule
-    // of the page, or theme.zIndex, still wins over this :host rule.
-    sheet.replaceSync(`${css}:host{--suportra-z:2147483000}`)
-  }
-  root.adoptedStyleSheets = [sheet]
+  root.adoptedStyleSheets = [styles()]
   // Inline !important beats any host page rule, whatever its specificity.
   host.style.setProperty('all', 'initial', 'important')
   host.style.setProperty('display', 'contents', 'important')

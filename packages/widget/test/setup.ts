@@ -1,4 +1,10 @@
-import { loadCatalog } from '../src/i18n/i18n.js'
+import { loadCatalog, loadLater } from '../src/i18n/i18n.js'
+import { NodeXHR } from './node-xhr.js'
 
-// Catalogues load on demand in the widget; tests start with English in, so a render shows text at once.
+// Catalogues load on demand in the widget; tests start with English in (its later strings too: the
+// screens behind a click render at once), so a render shows text at once.
 await loadCatalog('en')
+await loadLater('en')
+
+// Uploads go through XMLHttpRequest (for their progress); happy-dom's cannot report it: see node-xhr.ts.
+globalThis.XMLHttpRequest = NodeXHR as unknown as typeof XMLHttpRequest

@@ -1,4 +1,7 @@
-/** English, the default catalogue; every string the widget shows is here. `{name}` is filled in. */
+/**
+ * English, the default catalogue: the strings the widget shows when it opens; those of screens behind a click
+ * are in `en.later.ts` (loaded with them). `{name}` is filled in.
+ */
 export const en = {
   launcher: 'Ask a human',
   title: 'Talk to a builder',
@@ -52,46 +55,13 @@ export const en = {
   you: 'You',
   // rating
   rateTitle: 'How did it go?',
-  stars: '{score} of 5',
-  comment: 'Anything to add? (optional)',
-  submit: 'Send',
-  thanks: 'Thank you!',
   newSession: 'New session',
-  // history
-  historyEmpty: 'No past sessions yet.',
-  // audit
-  auditTitle: 'Free stack audit',
-  auditIntro:
-    'Tell us what you are building; a builder reviews your stack and emails you. No sign-in needed.',
-  building: 'What are you building?',
-  tools: 'Tools you use',
-  blockers: 'Blockers (optional)',
-  auditSent: 'Thanks! We will email you.',
   // credits and account
   credits: 'Credits',
   buyCredits: 'Buy credits',
   lowBalance: 'You are running low on credits.',
-  buy: 'Buy {credits} for {price}',
-  paying: 'Finish paying in the new tab. Your balance updates by itself.',
-  history: 'History',
   account: 'Your data',
-  exportData: 'Download my data',
-  deleteAccount: 'Delete my account',
-  deleteWarn:
-    'This deletes your account, transcripts and files. Billing records are kept without your name. It cannot be undone.',
-  confirmDelete: 'Yes, delete everything',
-  tx_grant: 'Gift',
-  tx_purchase: 'Purchase',
-  tx_hold: 'Session',
-  tx_capture: 'Builder joined',
-  tx_release: 'Returned',
-  tx_video: 'Video',
-  tx_refund: 'Refund',
-  tx_reversal: 'Purchase refunded',
   // code and secrets
-  secretsFound: 'This looks like a secret: {kinds}. The builder would see it.',
-  redactSend: 'Redact and send',
-  sendAnyway: 'Send anyway',
   removePart: 'Remove {part}',
   copyTranscript: 'Copy transcript as Markdown',
   part_error: 'Error',
@@ -104,11 +74,20 @@ export const en = {
   part_tool: 'Tool version',
   part_project: 'Project',
   // errors
-  invalidEmail: 'Enter a valid email address.',
   error: 'Something went wrong. Please try again.',
   serverDown: 'Suportra cannot be reached right now.',
   tooLarge: 'Files can be at most 10 MB.',
+  loading: 'Loading…',
+  plainText: 'text',
+  uploading: 'Uploading {name}: {percent}%',
+  tooLong: 'Messages can be at most 20,000 characters.',
+  rateLimited: 'Too many messages. Wait a moment, then retry.',
+  sessionEnded: 'This session no longer takes messages.',
+  signInAgain: 'Sign in again to send it.',
 }
 
+/** The strings the widget needs as soon as it opens (each locale's main chunk). */
 export type Catalog = typeof en
-export type MessageKey = keyof Catalog
+/** Every string: these and the ones that load later (`en.later.ts`). */
+export type Messages = Catalog & import('./en.later.js').LaterCatalog
+export type MessageKey = keyof Messages

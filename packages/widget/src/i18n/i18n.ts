@@ -1,5 +1,6 @@
 import { signal } from '@preact/signals'
-import type { Catalog, MessageKey } from './en.js'
+import type { Catalog, MessageKey, Messages } from './en.js'
+import type { LaterCatalog } from './en.later.js'
 
 export type { MessageKey }
 
@@ -10,9 +11,17 @@ const LOADERS: Record<string, () => Promise<Catalog>> = {
   de: () => import('./de.js').then((m) => m.de),
   ar: () => import('./ar.js').then((m) => m.ar),
 }
+/** The strings of the screens behind a click and of the secret warning: loaded with them. */
+const LATER: Record<string, () => Promise<LaterCatalog>> = {
+  en: () => import('./en.later.js').then((m) => m.enLater),
+  es: () => import('./es.later.js').then((m) => m.esLater),
+  de: () => import('./de.later.js').then((m) => m.deLater),
+  ar: () => import('./ar.later.js').then((m) => m.arLater),
+}
 const RTL = new Set(['ar', 'he', 'fa', 'ur'])
-/** Catalogues already loaded, shared by every widget on the page. */
-const loaded: Record<string, Catalog> = {}
+/** Catalogues already loaded (with their later strings once those are in), shared by every widget on the page. */
+const loaded: Record<string, Catalog | Messages> = {}
+const loadingLater: Record<string, Promise<Messages>> = {}
 
 /** The chosen locale, or the browser's first supported one (English when none is). */
 export function pickLocale(requested?: string): string {
@@ -33,10 +42,22 @@ export async function loadCatalog(locale: string): Promise<Catalog> {
   return loaded[locale] as Catalog
 }
 
+/** Adds the later strings of `locale` to its loaded catalogue. A failure is not kept: the next call tries again. */
+export function loadLater(locale: string): Promise<Messages> {
+  const load = LATER[locale] ?? (LATER.en as () => Promise<LaterCatalog>)
+  loadingLater[locale] ??= Promise.all([loadCatalog(locale), load()])
+    .then(([catalog, later]) => (loaded[locale] = { ...catalog, ...later }))
+    .catch((error: unknown) => {
+      delete loadingLater[locale]
+      throw error
+    })
+  return loadingLater[locale]
+}
+
 export function createI18n(requested?: string) {
   const initial = pickLocale(requested)
   /** Undefined until the first catalogue has loaded; the widget renders once it has. */
-  const catalog = signal<Catalog | undefined>(loaded[initial])
+  const catalog = signal<Catalog | Messages | undefined>(loaded[initial])
   const locale = signal(initial)
   const setLocale = async (wanted?: string) => {
     const next = pickLocale(wanted)
@@ -51,10 +72,19 @@ export function createI18n(requested?: string) {
     ready,
     dir: () => (RTL.has(locale.value) ? 'rtl' : 'ltr'),
     setLocale,
+    /** Whether the strings of the parts that load later are in. */
+    complete: () => Boolean(catalog.value && 'submit' in catalog.value),
+    /** Loads the strings of the parts that load later (a lazy screen, the secret warning). */
+    async more(): Promise<void> {
+      const next = locale.value
+      const all = await loadLater(next)
+      if (locale.value === next) catalog.value = all
+    },
     /** The message for `key` with `{name}` placeholders filled ('' before the catalogue has loaded). */
     t(key: MessageKey, values: Record<string, string | number> = {}): string {
-      return (catalog.value?.[key] ?? '').replace(/\{(\w+)\}/g, (_, name: string) =>
-        String(values[name] ?? ''),
+      return ((catalog.value as Partial<Messages> | undefined)?.[key] ?? '').replace(
+        /\{(\w+)\}/g,
+        (_, name: string) => String(values[name] ?? ''),
       )
     },
   }

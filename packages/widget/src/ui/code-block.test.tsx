@@ -1,6 +1,6 @@
 import { act, cleanup, fireEvent, screen } from '@testing-library/preact'
 import { afterEach, expect, test, vi } from 'vitest'
-import { renderPart } from '../../test/helpers.js'
+import { offlineWidget, renderPart } from '../../test/helpers.js'
 import { CodeBlock } from './code-block.js'
 
 afterEach(() => {
@@ -48,4 +48,26 @@ test('when the clipboard is refused nothing breaks and the label stays "Copy"', 
   })
 
   expect(screen.getByRole('button', { name: 'Copy' })).toBeTruthy()
+})
+
+test('unmounting (the panel closes, destroy()) leaves no "Copied" timer running', async () => {
+  vi.spyOn(navigator.clipboard, 'writeText').mockResolvedValue()
+  const { unmount } = renderPart(<CodeBlock language="ts" content="x" />)
+  vi.useFakeTimers()
+  await act(async () => {
+    fireEvent.click(screen.getByRole('button', { name: 'Copy' }))
+  })
+  expect(screen.getByRole('button', { name: 'Copied' })).toBeTruthy()
+  expect(vi.getTimerCount()).toBe(1)
+
+  unmount()
+
+  expect(vi.getTimerCount()).toBe(0)
+})
+
+test('the "text" label comes from the catalogue', async () => {
+  const { loadCatalog } = await import('../i18n/i18n.js')
+  await loadCatalog('de')
+  const { container } = renderPart(<CodeBlock language="" content="plain" />, offlineWidget({ locale: 'de' }))
+  expect(container.querySelector('figcaption span')?.textContent).toBe('Text')
 })

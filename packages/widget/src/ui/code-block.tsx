@@ -3,8 +3,9 @@ import type { ComponentChildren, JSX } from 'preact'
 import { useEffect } from 'preact/hooks'
 import type { Token } from '../highlight/highlight.js'
 import { useT } from './context.js'
+import { useLater } from './later.js'
 
-type Highlighter = typeof import('../highlight/highlight.js')
+type Highlighter = typeof import('./highlight.js')
 let highlighter: Promise<Highlighter> | undefined
 
 /**
@@ -15,10 +16,15 @@ export function CodeBlock({ language, content }: { language: string; content: st
   const t = useT()
   const copied = useSignal(false)
   const lines = useSignal<ComponentChildren>(undefined)
+  const later = useLater()
   useEffect(() => {
-    highlighter ??= import('../highlight/highlight.js')
+    // Unlabelled text that is not a diff (an error's stack, say) has nothing to highlight: opening the
+    // widget with such a context downloads no highlighter.
+    if (!language && !/^(?:diff --git|@@ -\d)/m.test(content)) return
+    highlighter ??= import('./highlight.js')
     highlighter.then(
       (h) => {
+        h.colours()
         lines.value = h.isDiff(language, content)
           ? h.diffLines(content).map(([kind, line]) => <span class={`d-${kind}`}>{`${line}\n`}</span>)
           : h
@@ -34,9 +40,7 @@ export function CodeBlock({ language, content }: { language: string; content: st
     try {
       await navigator.clipboard.writeText(content)
       copied.value = true
-      setTimeout(() => {
-        copied.value = false
-      }, 1500)
+      later(() => (copied.value = false), 1500)
     } catch {
       // Clipboard refused (permissions): the code stays selectable.
     }
@@ -44,7 +48,7 @@ export function CodeBlock({ language, content }: { language: string; content: st
   return (
     <figure class="code">
       <figcaption>
-        <span>{language || 'text'}</span>
+        <span>{language || t('plainText')}</span>
         <button type="button" class="link" onClick={copy}>
           {copied.value ? t('copied') : t('copy')}
         </button>

@@ -53,7 +53,10 @@ function Value({ part, value }: { part: Part; value: unknown }): JSX.Element {
   return <span>{Object.values(v).filter(Boolean).join(' · ')}</span>
 }
 
-/** What will be shared with the builder, part by part; each part can be removed before starting. */
+/**
+ * What will be shared with the builder, part by part; each part can be removed before starting. Part
+ * of the core, not a lazy chunk: the demo's flow and most vendors pass a context on open.
+ */
 export function ContextCard(props: {
   context: SessionContext
   onRemove?: (part: Part) => void

@@ -1,10 +1,13 @@
 import { useSignal } from '@preact/signals'
 import type { ComponentType, JSX } from 'preact'
 import { useEffect } from 'preact/hooks'
+import { useT, useWidget } from './context.js'
 
 /**
- * A screen loaded the first time it is shown (its own chunk), so opening the widget downloads only
- * what the first screens need. Renders nothing for the few milliseconds the chunk takes.
+ * A part loaded the first time it is shown (its own chunk), so opening the widget downloads only
+ * what the first screens need; its strings come with it (the catalogue's later part). Says so while
+ * loading; if that fails (offline, a deploy that removed the chunk), says so with a Retry button; a
+ * failed load is not kept.
  */
 export function lazy<P extends object>(
   load: () => Promise<ComponentType<P>>,
@@ -12,16 +15,36 @@ export function lazy<P extends object>(
   let loaded: ComponentType<P> | undefined
   let loading: Promise<ComponentType<P>> | undefined
   return function Lazy(props: P) {
-    const ready = useSignal(loaded)
-    useEffect(() => {
-      if (ready.value) return
+    const t = useT()
+    const { i18n } = useWidget()
+    const ready = useSignal(i18n.complete() ? loaded : undefined)
+    const failed = useSignal(false)
+    const start = () => {
+      failed.value = false
       loading ??= load().then((component) => (loaded = component))
-      loading.then(
-        (component) => (ready.value = component),
-        () => (loading = undefined),
+      // The part and the strings it shows (those of the parts that load later).
+      Promise.all([loading, i18n.more()]).then(
+        ([component]) => (ready.value = component),
+        () => {
+          loading = undefined
+          failed.value = true
+        },
       )
+    }
+    useEffect(() => {
+      if (!ready.value) start()
     }, [])
-    const Screen = ready.value
-    return Screen ? <Screen {...props} /> : null
+    const Part = ready.value
+    if (Part) return <Part {...props} />
+    return (
+      <p class="hint" role={failed.value ? 'alert' : 'status'}>
+        {failed.value ? t('error') : t('loading')}{' '}
+        {failed.value && (
+          <button type="button" class="link" onClick={start}>
+            {t('retry')}
+          </button>
+        )}
+      </p>
+    )
   }
 }

@@ -1,4 +1,3 @@
-import { useStore } from '@nanostores/preact'
 import type { JSX } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
 import { useT, useWidget } from './context.js'
@@ -6,6 +5,7 @@ import { lazy } from './lazy.js'
 import { Chat } from './screens/chat.js'
 import { NewSession } from './screens/new-session.js'
 import { SignIn } from './screens/sign-in.js'
+import { useStore } from './use-store.js'
 
 // Screens used once in a while load on first use (their own chunks): opening the widget stays small.
 const Account = lazy(() => import('./screens/account.js').then((m) => m.Account))

@@ -2,7 +2,8 @@ import { expect, test, vi } from 'vitest'
 
 test('a failed load of the secret detector is not kept: the next send loads it again', async () => {
   let offline = true
-  vi.doMock('@suportra/client/secrets', async (importOriginal) => {
+  // The chunk the browser fetches: the detector and the dialog (secrets.tsx).
+  vi.doMock('./secrets.js', async (importOriginal) => {
     if (offline) throw new Error('Failed to fetch dynamically imported module')
     return importOriginal()
   })

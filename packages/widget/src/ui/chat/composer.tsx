@@ -2,8 +2,8 @@ import { useSignal } from '@preact/signals'
 import type { SessionHandle } from '@suportra/client'
 import type { JSX } from 'preact'
 import { useRef } from 'preact/hooks'
-import { useT } from '../context.js'
-import { findSecrets, isTextFile, loadSecrets, redactFile, SecretWarning } from '../secret-guard.js'
+import { useT, useWidget } from '../context.js'
+import { loadGuard, loadSecrets } from '../secret-guard.js'
 
 /**
  * Writing a message: Enter sends, Shift+Enter breaks the line; files come from the attach button,
@@ -12,12 +12,18 @@ import { findSecrets, isTextFile, loadSecrets, redactFile, SecretWarning } from 
  */
 export function Composer({ handle }: { handle: SessionHandle }): JSX.Element {
   const t = useT()
+  const widget = useWidget()
   const text = useSignal('')
   const files = useSignal<File[]>([])
   const picker = useRef<HTMLInputElement>(null)
 
-  /** A message held back because it contains secrets, and what was found; the user decides. */
-  const held = useSignal<{ text: string; files: File[]; kinds: string[] } | null>(null)
+  /** A message held back because it contains secrets, what was found, and the dialog to ask with. */
+  const held = useSignal<{
+    text: string
+    files: File[]
+    kinds: string[]
+    guard: Awaited<ReturnType<typeof loadSecrets>>
+  } | null>(null)
 
   const deliver = (message: { text: string; files: File[] }) => {
     handle.send(message).catch(() => {})
@@ -39,9 +45,10 @@ export function Composer({ handle }: { handle: SessionHandle }): JSX.Element {
     text.value = ''
     files.value = []
     try {
-      const readable = await Promise.all(message.files.filter(isTextFile).map((f) => f.text()))
-      const kinds = await findSecrets([message.text, ...readable]).catch(() => [])
-      if (kinds.length > 0) held.value = { ...message, kinds }
+      // The detector not loading does not keep the message back; a file that cannot be read does.
+      const guard = await loadGuard(widget.i18n).catch(() => undefined)
+      const kinds = guard ? await guard.findSecrets(message.text, message.files) : []
+      if (guard && kinds.length > 0) held.value = { ...message, kinds, guard }
       else deliver(message)
     } catch {
       restore(message)
@@ -49,9 +56,8 @@ export function Composer({ handle }: { handle: SessionHandle }): JSX.Element {
   }
   const redactAndSend = async (message: { text: string; files: File[] }) => {
     try {
-      const { redactSecrets } = await loadSecrets()
-      const files = await Promise.all(message.files.map((f) => (isTextFile(f) ? redactFile(f) : f)))
-      deliver({ text: redactSecrets(message.text), files })
+      const { redactFile, redactSecrets } = await loadSecrets()
+      deliver({ text: redactSecrets(message.text), files: await Promise.all(message.files.map(redactFile)) })
     } catch {
       restore(message)
     }
@@ -88,7 +94,7 @@ export function Composer({ handle }: { handle: SessionHandle }): JSX.Element {
       }}
     >
       {heldMessage && (
-        <SecretWarning
+        <heldMessage.guard.SecretWarning
           kinds={heldMessage.kinds}
           onRedact={() => decide(heldMessage, redactAndSend)}
           onSend={() => decide(heldMessage, deliver)}

@@ -1,4 +1,3 @@
-import { useStore } from '@nanostores/preact'
 import { useSignal } from '@preact/signals'
 import type { Transaction } from '@suportra/client'
 import type { JSX } from 'preact'
@@ -6,9 +5,13 @@ import { useEffect } from 'preact/hooks'
 import type { MessageKey } from '../../i18n/i18n.js'
 import { useT, useWidget } from '../context.js'
 import { errorKey } from '../form.js'
+import { addStyles } from '../styles.js'
+import { useStore } from '../use-store.js'
+import css from './credits.css?inline'
 
 /** The balance, a low-balance warning, the packs for sale (checkout opens in a new tab), and the ledger. */
 export function Credits(): JSX.Element {
+  addStyles(css)
   const widget = useWidget()
   const t = useT()
   const balance = useStore(widget.client.credits.$balance)

@@ -1,9 +1,12 @@
-import { useStore } from '@nanostores/preact'
 import type { JSX } from 'preact'
 import { useT, useWidget } from '../context.js'
+import { addStyles } from '../styles.js'
+import { useStore } from '../use-store.js'
+import css from './history.css?inline'
 
 /** Past sessions, newest first; each opens its transcript. */
 export function History(): JSX.Element {
+  addStyles(css)
   const widget = useWidget()
   const t = useT()
   const sessions = useStore(widget.client.sessions.$list).filter(

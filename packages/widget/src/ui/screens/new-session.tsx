@@ -1,15 +1,12 @@
-import { useStore } from '@nanostores/preact'
 import { useSignal } from '@preact/signals'
 import { SuportraError, type Tool } from '@suportra/client'
 import type { JSX } from 'preact'
 import { useEffect } from 'preact/hooks'
 import { useT, useWidget } from '../context.js'
+import { ContextCard } from '../context-card.js'
 import { Field, Form } from '../form.js'
-import { lazy } from '../lazy.js'
-import { loadSecrets, SecretWarning } from '../secret-guard.js'
-
-/** Only sessions with a context need the card: its own chunk. */
-const ContextCard = lazy(() => import('../context-card.js').then((m) => m.ContextCard))
+import { loadGuard, type loadSecrets } from '../secret-guard.js'
+import { useStore } from '../use-store.js'
 
 /** Pick the tool, describe the blocker, see what is shared and what it costs, start. */
 export function NewSession(): JSX.Element {
@@ -35,7 +32,8 @@ export function NewSession(): JSX.Element {
   }, [])
 
   const short = balance !== undefined && balance < cost
-  const found = useSignal<string[]>([])
+  /** Secrets found in the topic or the context, and the dialog to ask with. */
+  const found = useSignal<{ kinds: string[]; guard: Awaited<ReturnType<typeof loadSecrets>> } | null>(null)
   /** `redact` applies to each string of the topic and the context (never to them as JSON text). */
   const start = async (redact?: <T>(value: T) => T) => {
     const shared = redact && context ? redact(context) : context
@@ -44,17 +42,16 @@ export function NewSession(): JSX.Element {
       topic: redact ? redact(topic.value) : topic.value,
       ...(shared && { context: shared }),
     })
-    found.value = []
+    found.value = null
     widget.prefill.value = {}
     widget.started(session.$session.get() ?? (await session.refresh()))
     widget.show({ name: 'chat', id: session.id })
   }
   /** Secrets in the topic or the context are caught before anything is sent; the user decides. */
   const check = async () => {
-    const kinds = await loadSecrets()
-      .then(({ detectSecretsIn }) => detectSecretsIn([topic.value, context]))
-      .catch(() => [])
-    if (kinds.length > 0) found.value = kinds
+    const guard = await loadGuard(widget.i18n).catch(() => undefined)
+    const kinds = guard?.detectSecretsIn([topic.value, context]) ?? []
+    if (guard && kinds.length > 0) found.value = { kinds, guard }
     else await start()
   }
 
@@ -111,12 +108,12 @@ export function NewSession(): JSX.Element {
           </button>
         )}
       </Form>
-      {found.value.length > 0 && (
-        <SecretWarning
-          kinds={found.value}
-          onRedact={async () => start((await loadSecrets()).redactSecretsIn)}
+      {found.value && (
+        <found.value.guard.SecretWarning
+          kinds={found.value.kinds}
+          onRedact={() => start(found.value?.guard.redactSecretsIn)}
           onSend={() => start()}
-          onCancel={() => (found.value = [])}
+          onCancel={() => (found.value = null)}
         />
       )}
       <nav>

@@ -2,9 +2,12 @@ import { useSignal } from '@preact/signals'
 import type { JSX } from 'preact'
 import { useT, useWidget } from '../context.js'
 import { Field, Form } from '../form.js'
+import { addStyles } from '../styles.js'
+import css from './rate.css?inline'
 
 /** One to five stars and an optional comment, once the session has ended. */
 export function Rate({ id }: { id: string }): JSX.Element {
+  addStyles(css)
   const widget = useWidget()
   const t = useT()
   const score = useSignal(5)

@@ -1,17 +1,12 @@
+/**
+ * Everything about secrets about to leave the user's machine, in one lazy chunk (`secrets-*.js`, see
+ * `loadSecrets`): the client's detector, which files get scanned, and the dialog asking what to do.
+ */
+export { detectSecrets, detectSecretsIn, redactSecrets, redactSecretsIn } from '@suportra/client/secrets'
+
+import { detectSecrets, redactSecrets } from '@suportra/client/secrets'
 import type { JSX } from 'preact'
 import { useT } from './context.js'
-
-type Secrets = typeof import('@suportra/client/secrets')
-let secrets: Promise<Secrets> | undefined
-/**
- * The detector loads (its own chunk) the first time something is about to be sent. A failed load
- * (offline, a deploy that removed the chunk) is not kept: the next send tries again.
- */
-export const loadSecrets = () =>
-  (secrets ??= import('@suportra/client/secrets').catch((error: unknown) => {
-    secrets = undefined
-    throw error
-  }))
 
 /** Text files worth scanning: small, and either typed as text or named like code or config. */
 const TEXT_TYPE =
@@ -21,15 +16,18 @@ const TEXT_NAME =
 export const isTextFile = (file: File) =>
   file.size < 2 * 1024 * 1024 && (TEXT_TYPE.test(file.type) || TEXT_NAME.test(file.name))
 
-/** The kinds of secret found in any of `texts` (empty when there are none). */
-export async function findSecrets(texts: string[]): Promise<string[]> {
-  const { detectSecrets } = await loadSecrets()
-  return [...new Set(texts.flatMap((text) => detectSecrets(text).map((match) => match.rule)))]
+/**
+ * The kinds of secret found in `text` or in the text files among `files` (empty when there are none).
+ * Rejects when a file cannot be read.
+ */
+export async function findSecrets(text: string, files: File[] = []): Promise<string[]> {
+  const texts = [text, ...(await Promise.all(files.filter(isTextFile).map((f) => f.text())))]
+  return [...new Set(texts.flatMap((t) => detectSecrets(t).map((match) => match.rule)))]
 }
 
 /** A text file with its secrets redacted (same name and type). */
 export async function redactFile(file: File): Promise<File> {
-  const { detectSecrets, redactSecrets } = await loadSecrets()
+  if (!isTextFile(file)) return file
   const text = await file.text()
   // A file without secrets goes as it is, byte for byte.
   if (detectSecrets(text).length === 0) return file
