@@ -10,6 +10,7 @@ import {
   type WebSocketFactory,
 } from '@suportra/client'
 import { createI18n } from './i18n/i18n.js'
+import { type Progress, uploadFetch } from './upload/upload-fetch.js'
 
 export interface Theme {
   /** Main colour (buttons, your messages). Any CSS colour. */
@@ -19,6 +20,11 @@ export interface Theme {
   zIndex?: number
   /** Launcher text; the launcher shows an icon next to it. */
   launcherLabel?: string
+  /**
+   * The launcher's icon instead of the built-in speech bubble: an image URL (SVG, PNG…), shown as a
+   * decorative `<img alt="">` of 20 × 20 px. A strict CSP must allow it in `img-src`.
+   */
+  launcherIcon?: string
 }
 
 export interface MountOptions {
@@ -34,7 +40,10 @@ export interface MountOptions {
   storage?: StorageOption
   /** An element to render into (you place it) instead of a new `<suportra-widget>` on `<html>`. */
   host?: HTMLElement
-  /** Passed to the client (tests, custom networking). */
+  /**
+   * Passed to the client (tests, custom networking); it then makes every request, uploads too, which
+   * show no progress. Without it, uploads go through `XMLHttpRequest` to report their progress.
+   */
   fetch?: typeof fetch
   WebSocket?: WebSocketFactory
 }
@@ -73,11 +82,13 @@ export type View =
  * to prefill). Chat state itself lives in the client's stores; nothing here copies it.
  */
 export function createWidget(options: MountOptions) {
+  /** Files being uploaded, and how far each has got. */
+  const uploads = signal<ReadonlyMap<Blob, Progress>>(new Map())
   const client: SuportraClient = createClient({
     baseUrl: options.baseUrl,
     appId: options.appId,
     ...(options.storage && { storage: options.storage }),
-    ...(options.fetch && { fetch: options.fetch }),
+    fetch: options.fetch ?? uploadFetch(uploads),
     ...(options.WebSocket && { WebSocket: options.WebSocket }),
   })
   const i18n = createI18n(options.locale)
@@ -142,6 +153,7 @@ export function createWidget(options: MountOptions) {
     unread,
     unreadFrom,
     pricing,
+    uploads,
     loadPricing() {
       if (pricingLoad) return
       pricingLoad = client.credits.packs().then(

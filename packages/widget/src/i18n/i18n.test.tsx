@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@testing-library/preact'
+import { act, fireEvent, screen, waitFor } from '@testing-library/preact'
 import { afterEach, expect, test, vi } from 'vitest'
 import { DEMO, offlineWidget, openPanel, renderWidget, setupServer, type } from '../../test/helpers.js'
 import { ar } from './ar.js'
@@ -82,4 +82,48 @@ test.each([
     expect(translated.trim(), key).not.toBe('')
     expect(placeholders(translated), key).toEqual(placeholders(english))
   }
+})
+
+test('file sizes are written in the widget language, units included (no hard-coded "KB")', async () => {
+  const { MessageItem } = await import('../ui/chat/message-item.js')
+  const { renderPart } = await import('../../test/helpers.js')
+  const widget = offlineWidget({ locale: 'de' })
+  await widget.i18n.ready
+  const file = (name: string, size: number) => ({ id: name, name, type: '', size, url: '' })
+  const message = {
+    id: 'm1',
+    key: 'm1',
+    sessionId: 's1',
+    seq: 1,
+    authorId: 'someone',
+    author: 'builder',
+    kind: 'file',
+    body: '',
+    code: null,
+    attachments: [file('a.log', 1500), file('b.zip', 1.5 * 1024 * 1024)],
+    createdAt: 0,
+    status: 'sent',
+  } as unknown as Parameters<typeof MessageItem>[0]['message']
+  const { container } = renderPart(
+    <MessageItem message={message} handle={{} as never} builderName="Grace" />,
+    widget,
+  )
+  const sizes = [...container.querySelectorAll('.files small')].map((el) => el.textContent)
+  expect(sizes).toEqual(['2 kB', '1,5 MB'])
+})
+
+test('the strings of screens behind a click are not loaded on open, and come with those screens', async () => {
+  const { esLater } = await import('./es.later.js')
+  const widget = offlineWidget({ locale: 'es' })
+  await widget.i18n.ready
+  expect(widget.i18n.complete()).toBe(false)
+  expect(widget.i18n.t('deleteWarn')).toBe('')
+
+  renderWidget(widget)
+  await openPanel(widget)
+  // The stack audit needs no sign-in: its screen (a lazy chunk) and its strings load when it is shown.
+  await act(() => widget.show({ name: 'audit' }))
+
+  expect(await screen.findByRole('heading', { name: esLater.auditTitle })).toBeTruthy()
+  expect(widget.i18n.t('deleteWarn')).toBe(esLater.deleteWarn)
 })

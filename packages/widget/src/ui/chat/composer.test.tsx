@@ -150,7 +150,7 @@ test('an attached file is uploaded and shows with its name and size', async () =
   expect(message?.attachments[0]).toMatchObject({ name: 'build.log', size: 1500, type: 'text/plain' })
   const item = within(transcript()).getByText('Here is the log').closest('li') as HTMLElement
   await waitFor(() => expect(within(item).getByRole('button', { name: 'build.log' })).toBeTruthy())
-  expect(within(item).getByText('2 KB')).toBeTruthy()
+  expect(within(item).getByText('2 kB')).toBeTruthy()
   // The composer is empty again.
   expect(
     within(screen.getByRole('dialog').querySelector('form.composer') as HTMLElement).queryByText('build.log'),

@@ -3,6 +3,7 @@ import type { JSX } from 'preact'
 import type { MessageKey } from '../../i18n/i18n.js'
 import { CodeBlock } from '../code-block.js'
 import { useT, useWidget } from '../context.js'
+import { save, useLater } from '../later.js'
 import { Markdown } from '../markdown.js'
 
 const EVENTS: Record<string, MessageKey> = {
@@ -13,18 +14,52 @@ const EVENTS: Record<string, MessageKey> = {
   video: 'video',
 }
 
-const size = (bytes: number) =>
-  bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`
+const MB = 1024 * 1024
+
+/** "2 KB", "1,5 MB"…: the unit and the number in the widget's language. */
+const size = (bytes: number, locale: string) =>
+  new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit: bytes < MB ? 'kilobyte' : 'megabyte',
+    maximumFractionDigits: bytes < MB ? 0 : 1,
+  }).format(bytes < MB ? Math.ceil(bytes / 1024) : bytes / MB)
+
+/** Why a message was not sent, in the user's language (the error's own text when no entry fits). */
+const REASONS: Partial<Record<string, MessageKey>> = {
+  rate_limited: 'rateLimited',
+  unauthorized: 'signInAgain',
+  forbidden: 'sessionEnded',
+  not_found: 'sessionEnded',
+  conflict: 'sessionEnded',
+  server: 'serverDown',
+  protocol: 'error',
+}
+function reason(message: ChatMessage, t: ReturnType<typeof useT>): string {
+  const { error } = message
+  if (!error || error.code === 'network') return ''
+  const key =
+    error.code === 'validation' && message.body.length > 20_000
+      ? 'tooLong'
+      : error.code === 'validation' && message.attachments.some((file) => file.size > 10 * MB)
+        ? 'tooLarge'
+        : REASONS[error.code]
+  return `: ${key ? t(key) : error.message}`
+}
 
 /** One message: an event line, or a bubble with text, code and files, and its delivery state. */
 export function MessageItem(props: {
   message: ChatMessage
   handle: SessionHandle
   builderName: string
+  /** The newest of the user's messages the other side has read: it says "Read". */
+  read?: boolean
 }): JSX.Element {
   const { message, handle } = props
   const t = useT()
   const widget = useWidget()
+  const later = useLater()
+  const locale = widget.i18n.locale.value
+  const uploads = message.status === 'pending' ? [...widget.uploads.value] : []
   if (message.kind === 'event') {
     const key = EVENTS[message.body]
     return <li class="event">{key ? t(key, { name: props.builderName }) : message.body}</li>
@@ -37,25 +72,46 @@ export function MessageItem(props: {
       {message.code && <CodeBlock language={message.code.language} content={message.code.content} />}
       {message.attachments.length > 0 && (
         <ul class="files">
-          {message.attachments.map((file) => (
-            <li>
-              {file.url ? (
-                <button type="button" class="link" onClick={() => download(widget, file.url, file.name)}>
-                  {file.name}
-                </button>
-              ) : (
-                <span>{file.name}</span>
-              )}{' '}
-              <small>{size(file.size)}</small>
-            </li>
-          ))}
+          {message.attachments.map((file) => {
+            // The composer sent this File: its upload is the one with the same name and size.
+            const up = uploads.find(
+              ([blob]) => (blob as File).name === file.name && blob.size === file.size,
+            )?.[1]
+            return (
+              <li>
+                {file.url ? (
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={async () => save(await widget.client.download(file.url), file.name, later)}
+                  >
+                    {file.name}
+                  </button>
+                ) : (
+                  <span>{file.name}</span>
+                )}{' '}
+                <small>{size(file.size, locale)}</small>
+                {up && (
+                  <progress
+                    max={up.total || 1}
+                    value={up.loaded}
+                    aria-label={t('uploading', {
+                      name: file.name,
+                      percent: Math.round((100 * up.loaded) / (up.total || 1)),
+                    })}
+                  />
+                )}
+              </li>
+            )
+          })}
         </ul>
       )}
       {message.status === 'pending' && <small class="state">{t('pending')}</small>}
+      {props.read && <small class="state">{t('read')}</small>}
       {message.status === 'failed' && (
         <small class="state" role="alert">
           {t('failed')}
-          {message.error && message.error.code !== 'network' ? `: ${message.error.message}` : ''}{' '}
+          {reason(message, t)}{' '}
           <button type="button" class="link" onClick={() => handle.retry(message.key).catch(() => {})}>
             {t('retry')}
           </button>{' '}
@@ -66,14 +122,4 @@ export function MessageItem(props: {
       )}
     </li>
   )
-}
-
-/** Files need the participant's token, so they are fetched, then saved through a temporary link. */
-async function download(widget: ReturnType<typeof useWidget>, url: string, name: string) {
-  const blob = await widget.client.download(url)
-  const a = document.createElement('a')
-  a.href = URL.createObjectURL(blob)
-  a.download = name
-  a.click()
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000)
 }

@@ -2,6 +2,7 @@ import { useSignal } from '@preact/signals'
 import type { JSX } from 'preact'
 import { useT, useWidget } from '../context.js'
 import { errorKey } from '../form.js'
+import { save, useLater } from '../later.js'
 
 /** The user's rights: download everything stored about them, or delete the account (asked twice). */
 export function Account(): JSX.Element {
@@ -9,6 +10,7 @@ export function Account(): JSX.Element {
   const t = useT()
   const confirming = useSignal(false)
   const error = useSignal('')
+  const later = useLater()
   const run = async (action: () => Promise<unknown>) => {
     error.value = ''
     try {
@@ -19,11 +21,7 @@ export function Account(): JSX.Element {
   }
   const download = async () => {
     const data = await widget.client.account.export()
-    const a = document.createElement('a')
-    a.href = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }))
-    a.download = 'suportra-data.json'
-    a.click()
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000)
+    save(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }), 'suportra-data.json', later)
   }
   return (
     <section>

@@ -1,14 +1,11 @@
-import { useStore } from '@nanostores/preact'
 import { useSignal } from '@preact/signals'
 import type { JSX } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
 import { Composer } from '../chat/composer.js'
 import { MessageItem } from '../chat/message-item.js'
 import { useT, useWidget } from '../context.js'
-import { lazy } from '../lazy.js'
-
-/** Only sessions with a context need the card: its own chunk. */
-const ContextCard = lazy(() => import('../context-card.js').then((m) => m.ContextCard))
+import { ContextCard } from '../context-card.js'
+import { useStore } from '../use-store.js'
 
 /**
  * A session: honest status while waiting (queue position, expected wait, cancel), the transcript,
@@ -45,6 +42,14 @@ export function Chat({ id }: { id: string }): JSX.Element {
   const open = session?.status === 'waiting' || session?.status === 'active'
   const builderName = session?.builder?.name ?? t('builder')
   const queue = session?.queue
+  // "Read" goes under the newest of my messages the other side has read up to.
+  const me = widget.client.$user.get()?.id
+  const readSeq = session ? session.readSeq[session.user.id === me ? 'builder' : 'user'] : 0
+  let readKey: string | undefined
+  for (const message of messages) {
+    if (message.authorId === me && message.kind !== 'event' && message.seq !== null && message.seq <= readSeq)
+      readKey = message.key
+  }
 
   return (
     <section class="chat">
@@ -74,7 +79,13 @@ export function Chat({ id }: { id: string }): JSX.Element {
       <div ref={list} class="log" role="log" aria-live="polite" aria-relevant="additions" tabIndex={0}>
         <ol class="messages">
           {messages.map((message) => (
-            <MessageItem key={message.key} message={message} handle={handle} builderName={builderName} />
+            <MessageItem
+              key={message.key}
+              message={message}
+              handle={handle}
+              builderName={builderName}
+              read={message.key === readKey}
+            />
           ))}
         </ol>
       </div>
