@@ -17,9 +17,13 @@ export function Launcher(): JSX.Element {
       }
       onClick={widget.toggle}
     >
-      <svg viewBox="0 0 24 24" aria-hidden="true">
-        <path d="M4 4h16v12H8l-4 4z" />
-      </svg>
+      {widget.theme.launcherIcon ? (
+        <img src={widget.theme.launcherIcon} alt="" />
+      ) : (
+        <svg viewBox="0 0 24 24" aria-hidden="true">
+          <path d="M4 4h16v12H8l-4 4z" />
+        </svg>
+      )}
       <span>{widget.theme.launcherLabel ?? t('launcher')}</span>
       {count > 0 && (
         <span class="badge" aria-hidden="true">
