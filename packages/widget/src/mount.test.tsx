@@ -1,6 +1,6 @@
 import { memoryStorage } from '@suportra/client'
 import { fireEvent, waitFor, within } from '@testing-library/preact'
-import { expect, test } from 'vitest'
+import { expect, test, vi } from 'vitest'
 import WebSocket from 'ws'
 import { controlledFetch, DEMO, setupServer } from '../test/helpers.js'
 import { mount, type WidgetInstance } from './mount.js'
@@ -191,4 +191,54 @@ test("opened from the vendor's own button, closing gives focus back to that butt
 
   await waitFor(() => expect(inShadow(host).queryByRole('dialog')).toBeNull())
   expect(document.activeElement).toBe(button)
+})
+
+test('destroy() during a session: the socket closes, no request follows, global listeners and the element are gone', async () => {
+  const network = controlledFetch()
+  const sockets: WebSocket[] = []
+  class TrackedWebSocket extends WebSocket {
+    constructor(url: string) {
+      super(url)
+      sockets.push(this)
+    }
+  }
+  const targets = [window, document, globalThis.visualViewport].filter(Boolean) as EventTarget[]
+  const added = targets.map((target) => vi.spyOn(target, 'addEventListener'))
+  const removed = targets.map((target) => vi.spyOn(target, 'removeEventListener'))
+  harness.defer(() => vi.restoreAllMocks())
+
+  const account = await harness.user()
+  const instance = mount({
+    baseUrl: harness.server.url,
+    appId: DEMO.appId,
+    storage: memoryStorage(),
+    WebSocket: TrackedWebSocket,
+    fetch: network.fetch,
+  })
+  await instance.client.auth.signIn({ email: account.email, password: account.password })
+  await instance.client.sessions.start({ tool: 'cursor', topic: 'Stuck on a build' })
+  instance.open()
+  const [host] = hosts()
+  await waitFor(() => expect(inShadow(host).getByText('Waiting for a builder')).toBeTruthy())
+  await waitFor(() => expect(instance.client.$connection.get()).toBe('open'), { timeout: 5_000 })
+  expect(sockets.length).toBeGreaterThan(0)
+
+  instance.destroy()
+
+  expect(host?.isConnected).toBe(false)
+  expect(hosts()).toEqual([])
+  await waitFor(() => expect(sockets.every((s) => s.readyState === WebSocket.CLOSED)).toBe(true))
+  const before = network.requests.length
+  await new Promise((resolve) => setTimeout(resolve, 1_500))
+  expect(network.requests.slice(before)).toEqual([])
+  // Every listener put on window, document or visualViewport was taken off again (removed, or
+  // added with an AbortSignal that is now aborted).
+  targets.forEach((target, i) => {
+    const left = (added[i]?.mock.calls ?? []).filter(
+      ([type, fn, options]) =>
+        !(typeof options === 'object' && options?.signal?.aborted) &&
+        !(removed[i]?.mock.calls ?? []).some(([t, f]) => t === type && f === fn),
+    )
+    expect(left.map(([type]) => `${target.constructor.name} ${type}`)).toEqual([])
+  })
 })
