@@ -1,4 +1,16 @@
-import { defineConfig } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
+
+/**
+ * Vite wraps every dynamic import in its module-preload helper (~540 B brotli in the core chunk) even
+ * with `modulePreload: false`. The widget has no CSS files or dependencies to preload, so each
+ * lazy chunk is simply imported.
+ */
+const noPreloadHelper: Plugin = {
+  name: 'suportra:no-preload-helper',
+  enforce: 'pre',
+  load: (id) =>
+    id === '\0vite/preload-helper.js' ? 'export const __vitePreload = (load) => load()' : undefined,
+}
 
 /**
  * `dist/cdn/widget/`: what the loader fetches, fully bundled (Preact, signals, the client). The entry
@@ -9,6 +21,7 @@ import { defineConfig } from 'vite'
  */
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  plugins: [noPreloadHelper],
   build: {
     outDir: 'dist/cdn/widget',
     emptyOutDir: false,
