@@ -92,7 +92,7 @@ test('importing @suportra/widget in Node uses no browser global, adds no global 
 test('the UI dependencies import without a browser global too (a fresh Node process)', async () => {
   const script = `
     const { read } = (${installTraps.toString()})(${JSON.stringify(BROWSER_GLOBALS)})
-    for (const name of ['preact', 'preact/hooks', '@preact/signals', '@nanostores/preact', 'nanostores']) await import(name)
+    for (const name of ['preact', 'preact/hooks', '@preact/signals', 'nanostores']) await import(name)
     console.log(JSON.stringify(read))`
   const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
