@@ -139,6 +139,16 @@ describe('the script-tag example', () => {
     expect(handle.$session.get()?.context).toMatchObject({
       file: { path: 'src/app/page.tsx', language: 'tsx' },
     })
+
+    // Back on the page later (signed in from storage): the past session and its transcript load.
+    await page.reload()
+    await page.evaluate(() => (window as unknown as { Suportra(...args: unknown[]): void }).Suportra('open'))
+    const again = page.getByRole('dialog', { name: 'Talk to a builder' })
+    await again.getByRole('button', { name: 'Past sessions' }).click()
+    await again.getByRole('button', { name: /Hydration error after adding a date/ }).click()
+    await expect
+      .poll(() => again.getByText('Render the date on the client only').isVisible(), { timeout: 10_000 })
+      .toBe(true)
     expect(problems.errors).toEqual([])
   })
 

@@ -142,9 +142,9 @@ export class Outbox {
   /** What the server would refuse anyway, found before anything is sent. */
   #refusal(entry: OutboxEntry): SuportraError | undefined {
     if (entry.body.length > MAX_TEXT_LENGTH)
-      return new SuportraError('validation', 'Messages can be at most 20,000 characters')
+      return new SuportraError('validation', 'Text over 20,000 characters')
     if (this.#blobs.get(entry.id)?.some((blob) => blob.size > MAX_ATTACHMENT_BYTES)) {
-      return new SuportraError('validation', 'Files can be at most 10 MB')
+      return new SuportraError('validation', 'File over 10 MB')
     }
   }
 

@@ -160,6 +160,25 @@ describe('the transcript', () => {
     expect(t.server.pages()).toEqual([{ limit: 50 }])
   })
 
+  test('a store read in render and subscribed after paint (as UI hooks do) still loads, once, and lets go when left', async () => {
+    const t = await setup(3, { watching: false })
+    t.handle.$messages.get()
+    await vi.advanceTimersByTimeAsync(100)
+    const stop = t.handle.$messages.listen(() => {})
+    await flush()
+    expect(t.retained()).toBe(1)
+    expect(t.server.pages()).toEqual([{ limit: 50 }])
+    // StrictMode: unsubscribed and subscribed again at once — still one load and one hold.
+    stop()
+    const again = t.handle.$messages.listen(() => {})
+    await vi.advanceTimersByTimeAsync(2_000)
+    expect(t.retained()).toBe(1)
+    expect(t.server.pages()).toHaveLength(1)
+    again()
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(t.retained()).toBe(0)
+  })
+
   test('shows a message received twice only once', async () => {
     const t = await setup(3)
     t.handle.receive(message(3))
