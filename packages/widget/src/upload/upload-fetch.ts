@@ -26,7 +26,12 @@ export function uploadFetch(uploads: Uploads): typeof fetch {
     }
     set({ loaded: 0, total: body.size })
     return import('./xhr.js')
-      .then(({ xhrFetch }) => xhrFetch(input, init as RequestInit, (loaded, total) => set({ loaded, total })))
+      .then(
+        ({ xhrFetch }) => xhrFetch(input, init as RequestInit, (loaded, total) => set({ loaded, total })),
+        // The chunk did not load (Chromium keeps failing a module import that failed once): upload
+        // without progress rather than fail every upload on this page.
+        () => fetch(input, init),
+      )
       .finally(() => set())
   }
 }
