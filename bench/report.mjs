@@ -61,7 +61,12 @@ export function tableRows(results) {
       describe(host.tag.tbt),
       vsPlain('tbt', host.tag.tbt),
     )
-    add(s, '… with the default tag (loaded on intent)', describe(host.cold.tbt), vsPlain('tbt', host.cold.tbt))
+    add(
+      s,
+      '… with the default tag (loaded on intent)',
+      describe(host.cold.tbt),
+      vsPlain('tbt', host.cold.tbt),
+    )
     add(s, 'blocking time after the load event: plain', describe(host.plain.tbtAfterLoad))
     add(
       s,
@@ -88,7 +93,12 @@ export function tableRows(results) {
       [host.plain, host.tag, host.cold].map((v) => describe(v.longTasks)).join(' / '),
     )
     add(s, 'load event: plain', describe(host.plain.loadEvent))
-    add(s, '… with `data-load="idle"`', describe(host.tag.loadEvent), vsPlain('loadEvent', host.tag.loadEvent))
+    add(
+      s,
+      '… with `data-load="idle"`',
+      describe(host.tag.loadEvent),
+      vsPlain('loadEvent', host.tag.loadEvent),
+    )
     add(
       s,
       'bytes before any interaction: plain',
