@@ -307,9 +307,9 @@ describe('session endpoints', () => {
   }
 
   // A builder sees the queue of the tools they cover (DESIGN §5): to one who does not cover a
-  // waiting session's tool it does not exist (404), like any session that is not theirs. Claim
-  // answers 403 "you do not cover" (it is a builder-only action on a session id from the queue).
-  const notCovering = (name: string) => (name.endsWith('/claim') ? 403 : 404)
+  // waiting session's tool it does not exist (404), like any session that is not theirs — claim
+  // included, so the answer does not confirm the session or name its tool.
+  const notCovering = (_name: string) => 404
   for (const name of Object.keys(ENDPOINTS)) {
     test(`${name} | waiting session of a tool they do not cover | builder (bolt only) → ${notCovering(name)}`, async () => {
       const endpoint = ENDPOINTS[name] as Endpoint
@@ -364,7 +364,7 @@ describe('session endpoints', () => {
     const queue = await api(server.url, 'GET', '/v1/builder/queue', { token })
     expect(queue.body.queue.map((s: { id: string }) => s.id)).not.toContain(sessionId)
     const claim = await api(server.url, 'POST', `/v1/builder/sessions/${sessionId}/claim`, { token })
-    expectStatus(claim, 403)
+    expectStatus(claim, 404)
     expect((await call('owner', 'GET', `/v1/sessions/${sessionId}`)).body.session.status).toBe('waiting')
   })
 

@@ -5,7 +5,7 @@ import { charge, settleHold } from '../credits/ledger.js'
 import type { Tx } from '../db/database.js'
 import { queueEmail } from '../email/outbox.js'
 import { sessionStarted } from '../email/templates.js'
-import { ApiError, conflict, forbidden, notFound } from '../http/errors.js'
+import { ApiError, conflict, notFound } from '../http/errors.js'
 import { newId } from '../ids.js'
 import { appendEvent, type SessionEvent } from '../messages/append.js'
 import { toMessage } from '../messages/messages.js'
@@ -118,9 +118,9 @@ export async function claimSession(ctx: Context, caller: Caller, sessionId: stri
   const builder = await findUser(ctx.store, caller.userId)
   const tools = builder ? (JSON.parse(builder.tools) as string[]) : []
   const row = await sessionQuery(ctx.store).where('s.id', '=', sessionId).executeTakeFirst()
-  if (!row) throw notFound('Session')
+  // A session of a tool the builder does not cover does not exist for them (as in GET and the queue).
+  if (!row || !tools.includes(row.tool)) throw notFound('Session')
   if (row.status !== 'waiting') throw conflict('Session was already claimed or has ended')
-  if (!tools.includes(row.tool)) throw forbidden(`You do not cover ${row.tool}`)
   const { session } = await transition(ctx, sessionId, async (tx) => {
     const won = await tx
       .updateTable('sessions')
