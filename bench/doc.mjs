@@ -68,11 +68,11 @@ function findings({ results }) {
   }
   const client = row('@suportra/client')
   const app = row('loaded when the widget opens:')
-  const arabic = row('loaded when the widget opens, Arabic')
+  const german = row('loaded when the widget opens, German')
   const mount = row('@suportra/widget npm')
   if (client && app) {
     out.push(
-      `**Sizes are at their budgets${client.brotli.median > 12 ? ', and the client is over its own' : ''}.** \`@suportra/client\` is ${describe(client.brotli)} (budget 12 kB${client.brotli.median > 12 ? ': over it by this measure; `pnpm size`, which bundles with its own esbuild settings and is what CI enforces, differs by a few tens of bytes' : ''}), what the widget loads when it opens ${describe(app.brotli)}${arabic ? ` (${describe(arabic.brotli)} in Arabic)` : ''} (budget 30 kB), against a floor of ${describe(row('floor')?.brotli ?? { median: Number.NaN })} for the libraries alone.${mount ? ` The npm \`mount()\` entry bundled by a vendor's esbuild weighs ${describe(mount.brotli)} with English${mount.brotli.median > 30 ? ', over the 30 kB that `pnpm size` holds the script-tag build to' : ''}: size-limit measures the script-tag files as Vite builds them, not what a vendor's bundler makes of the npm entry.` : ''} The next feature in the always-loaded path has to pay for itself: split rarely used screens and schemas out of \`app.js\` (as the locales, highlighting and secret detection already are).`,
+      `**Sizes are at their budgets${client.brotli.median > 12 ? ', and the client is over its own' : ''}.** \`@suportra/client\` is ${describe(client.brotli)} (budget 12 kB${client.brotli.median > 12 ? ': over it by this measure; `pnpm size`, which bundles with its own esbuild settings and is what CI enforces, differs by a few tens of bytes' : ''}), what the widget loads when it opens ${describe(app.brotli)}${german ? ` (${describe(german.brotli)} in German, the largest language)` : ''} (budget 30 kB), against a floor of ${describe(row('floor')?.brotli ?? { median: Number.NaN })} for the libraries alone.${mount ? ` The npm \`mount()\` entry bundled by a vendor's esbuild weighs ${describe(mount.brotli)} with English${mount.brotli.median > 30 ? ', over the 30 kB that `pnpm size` holds the script-tag build to' : ''}: size-limit measures the script-tag files as Vite builds them, not what a vendor's bundler makes of the npm entry.` : ''} The next feature in the always-loaded path has to pay for itself: split rarely used screens and schemas out of \`app.js\` (as the locales, highlighting and secret detection already are).`,
     )
   }
   const memory = results.memory
