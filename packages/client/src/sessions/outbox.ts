@@ -116,8 +116,7 @@ export class Outbox {
   async #send(id: string, generation: number): Promise<Message> {
     for (let attempt = 0; ; attempt++) {
       const entry = this.#find(id)
-      if (generation !== this.#generation || !entry)
-        throw new SuportraError('network', 'Not sent; it stays in the outbox')
+      if (generation !== this.#generation || !entry) throw new SuportraError('network', 'Kept in the outbox')
       try {
         const message = await this.#deliver(entry)
         // Show the stored copy first, so the message never drops out of the list in between.
@@ -141,8 +140,7 @@ export class Outbox {
 
   /** What the server would refuse anyway, found before anything is sent. */
   #refusal(entry: OutboxEntry): SuportraError | undefined {
-    if (entry.body.length > MAX_TEXT_LENGTH)
-      return new SuportraError('validation', 'Text over 20,000 characters')
+    if (entry.body.length > MAX_TEXT_LENGTH) return new SuportraError('validation', 'Over 20,000 characters')
     if (this.#blobs.get(entry.id)?.some((blob) => blob.size > MAX_ATTACHMENT_BYTES)) {
       return new SuportraError('validation', 'File over 10 MB')
     }

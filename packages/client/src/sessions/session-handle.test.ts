@@ -225,6 +225,19 @@ describe('the transcript', () => {
     expect(t.seqs()).toEqual(range(1, 16))
   })
 
+  test('a session fetched before a realtime update but answered after it does not undo the update', async () => {
+    const t = await setup(3)
+    t.server.pause()
+    watch(t.handle.$session) // fetches the session: answered with the state of this moment, later
+    await flush()
+    const closing = t.server.add({ kind: 'event', body: 'closed' })
+    t.handle.receiveSession({ ...t.server.session(), status: 'closed', lastSeq: closing.seq })
+    t.server.resume()
+    await flush()
+    expect(t.server.calls.filter((c) => c.method === 'GET' && c.path === '')).toHaveLength(1)
+    expect(t.handle.$session.get()).toMatchObject({ status: 'closed', lastSeq: 4 })
+  })
+
   test('fetches what a session update says it is missing', async () => {
     const t = await setup(10)
     t.server.add()

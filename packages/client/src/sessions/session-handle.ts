@@ -236,6 +236,9 @@ export class SessionHandle {
 
   /** Called by the client for every fresh copy of this session. */
   receiveSession(session: Session): void {
+    // Every change of status adds a message: a copy behind the one held (a GET answered after a
+    // realtime update) is older, and is dropped.
+    if (session.lastSeq < (this.$session.value?.lastSeq ?? 0)) return
     this.$session.set(session)
     this.#catchUp(session.lastSeq)
   }
