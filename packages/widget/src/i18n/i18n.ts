@@ -1,4 +1,5 @@
 import { signal } from '@preact/signals'
+import { loadOnce } from '../load-once.js'
 import type { Catalog, MessageKey, Messages } from './en.js'
 import type { LaterCatalog } from './en.later.js'
 
@@ -21,7 +22,7 @@ const LATER: Record<string, () => Promise<LaterCatalog>> = {
 const RTL = new Set(['ar', 'he', 'fa', 'ur'])
 /** Catalogues already loaded (with their later strings once those are in), shared by every widget on the page. */
 const loaded: Record<string, Catalog | Messages> = {}
-const loadingLater: Record<string, Promise<Messages>> = {}
+const laterLoads: Record<string, () => Promise<Messages>> = {}
 
 /** The chosen locale, or the browser's first supported one (English when none is). */
 export function pickLocale(requested?: string): string {
@@ -45,13 +46,12 @@ export async function loadCatalog(locale: string): Promise<Catalog> {
 /** Adds the later strings of `locale` to its loaded catalogue. A failure is not kept: the next call tries again. */
 export function loadLater(locale: string): Promise<Messages> {
   const load = LATER[locale] ?? (LATER.en as () => Promise<LaterCatalog>)
-  loadingLater[locale] ??= Promise.all([loadCatalog(locale), load()])
-    .then(([catalog, later]) => (loaded[locale] = { ...catalog, ...later }))
-    .catch((error: unknown) => {
-      delete loadingLater[locale]
-      throw error
-    })
-  return loadingLater[locale]
+  laterLoads[locale] ??= loadOnce(() =>
+    Promise.all([loadCatalog(locale), load()]).then(
+      ([catalog, later]) => (loaded[locale] = { ...catalog, ...later }),
+    ),
+  )
+  return laterLoads[locale]()
 }
 
 export function createI18n(requested?: string) {

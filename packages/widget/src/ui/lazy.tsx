@@ -1,6 +1,7 @@
 import { useSignal } from '@preact/signals'
 import type { ComponentType, JSX } from 'preact'
 import { useEffect } from 'preact/hooks'
+import { loadOnce } from '../load-once.js'
 import { useT, useWidget } from './context.js'
 
 /**
@@ -13,7 +14,7 @@ export function lazy<P extends object>(
   load: () => Promise<ComponentType<P>>,
 ): (props: P) => JSX.Element | null {
   let loaded: ComponentType<P> | undefined
-  let loading: Promise<ComponentType<P>> | undefined
+  const loadPart = loadOnce(() => load().then((component) => (loaded = component)))
   return function Lazy(props: P) {
     const t = useT()
     const { i18n } = useWidget()
@@ -21,14 +22,10 @@ export function lazy<P extends object>(
     const failed = useSignal(false)
     const start = () => {
       failed.value = false
-      loading ??= load().then((component) => (loaded = component))
       // The part and the strings it shows (those of the parts that load later).
-      Promise.all([loading, i18n.more()]).then(
+      Promise.all([loadPart(), i18n.more()]).then(
         ([component]) => (ready.value = component),
-        () => {
-          loading = undefined
-          failed.value = true
-        },
+        () => (failed.value = true),
       )
     }
     useEffect(() => {

@@ -1,4 +1,5 @@
 import type { ChatMessage, SessionHandle } from '@suportra/client'
+import { MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH } from '@suportra/client/protocol'
 import type { JSX } from 'preact'
 import type { MessageKey } from '../../i18n/i18n.js'
 import { CodeBlock } from '../code-block.js'
@@ -38,9 +39,9 @@ function reason(message: ChatMessage, t: ReturnType<typeof useT>): string {
   const { error } = message
   if (!error || error.code === 'network') return ''
   const key =
-    error.code === 'validation' && message.body.length > 20_000
+    error.code === 'validation' && message.body.length > MAX_TEXT_LENGTH
       ? 'tooLong'
-      : error.code === 'validation' && message.attachments.some((file) => file.size > 10 * MB)
+      : error.code === 'validation' && message.attachments.some((file) => file.size > MAX_ATTACHMENT_BYTES)
         ? 'tooLarge'
         : REASONS[error.code]
   return `: ${key ? t(key) : error.message}`
