@@ -9,8 +9,7 @@ import { clientIp, type Env, expectNoBody, readJson, requireBuilder, requireCall
 import { newId } from './ids.js'
 import { openAttachment } from './messages/attachments.js'
 import { claimSession } from './sessions/lifecycle.js'
-import { sessionQuery, toSession } from './sessions/sessions.js'
-import { findUser } from './users/users.js'
+import { sessionQuery, toolsOf, toSession } from './sessions/sessions.js'
 
 export const accountRoutes = new Hono<Env>()
   .get('/export', async (c) => c.json(await exportAccount(c.get('ctx'), await requireCaller(c))))
@@ -37,8 +36,7 @@ export const builderRoutes = new Hono<Env>()
   .get('/queue', async (c) => {
     const ctx = c.get('ctx')
     const caller = await requireBuilder(c)
-    const builder = await findUser(ctx.store, caller.userId)
-    const tools = builder ? (JSON.parse(builder.tools) as string[]) : []
+    const tools = await toolsOf(ctx.store, caller.userId)
     const rows =
       tools.length === 0
         ? []

@@ -16,13 +16,13 @@ import {
   notifySession,
   participantsOf,
 } from '../realtime/notify.js'
-import { findUser } from '../users/users.js'
 import {
   checkStart,
   ensureOpen,
   loadSession,
   type SessionRecord,
   sessionQuery,
+  toolsOf,
   toSession,
 } from './sessions.js'
 
@@ -115,8 +115,7 @@ export async function startSession(
 
 /** A builder claims a waiting session. Exactly one concurrent claim wins; it captures the hold. */
 export async function claimSession(ctx: Context, caller: Caller, sessionId: string): Promise<Session> {
-  const builder = await findUser(ctx.store, caller.userId)
-  const tools = builder ? (JSON.parse(builder.tools) as string[]) : []
+  const tools = await toolsOf(ctx.store, caller.userId)
   const row = await sessionQuery(ctx.store).where('s.id', '=', sessionId).executeTakeFirst()
   // A session of a tool the builder does not cover does not exist for them (as in GET and the queue).
   if (!row || !tools.includes(row.tool)) throw notFound('Session')
