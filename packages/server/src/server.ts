@@ -113,8 +113,11 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
   const host = address.includes(':') ? `[${address}]` : address
   ctx.log.info({ port }, 'listening')
 
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`
+  // In development the public origin is the listen address (see config.publicUrl).
+  ctx.config.publicUrl ??= url
   return {
-    url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`,
+    url,
     port,
     context: ctx,
     hub,

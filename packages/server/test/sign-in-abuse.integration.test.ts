@@ -1,9 +1,14 @@
+import { DEFAULT_CONFIG } from '@suportra/server'
 import { type ApiResult, api, DEMO, startTestServer, type TestServer } from '@suportra/server/testing'
 import { afterEach, describe, expect, test } from 'vitest'
 
 // Attacks on password sign-in: parallel guesses at one account, and floods of sign-ins that make the
 // server hash passwords (scrypt is memory-hard on purpose; each hash is expensive). Each test speaks
-// from its own addresses (`trustProxy` and X-Forwarded-For) on a server of its own.
+// from its own addresses (`trustProxy` and X-Forwarded-For) on a server of its own. Test servers
+// allow more hashes at once than production (all their clients are 127.0.0.1): these tests set the
+// production caps where they matter.
+
+const PRODUCTION_CAPS = DEFAULT_CONFIG.passwordHashing
 
 let server: TestServer | undefined
 afterEach(async () => {
@@ -54,6 +59,7 @@ describe('parallel guesses count like sequential ones', () => {
   test('with the default hashing caps, ten bursts of 100 guesses still get no more than the limit of 401s', async () => {
     server = await startTestServer({
       trustProxy: true,
+      passwordHashing: PRODUCTION_CAPS,
       rateLimits: { auth: { points: 10_000, duration: 60 } },
     })
     const limit = server.current.context.config.rateLimits.signInFailures.points
@@ -84,6 +90,7 @@ describe('password hashing cannot be saturated', () => {
     server = await startTestServer({
       trustProxy: true,
       scryptCost: COST,
+      passwordHashing: PRODUCTION_CAPS,
       rateLimits: { auth: { points: 10_000, duration: 60 } },
     })
     const url = server.url
