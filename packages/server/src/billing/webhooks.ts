@@ -1,12 +1,12 @@
 import type Stripe from 'stripe'
 import type { Context } from '../context.js'
-import { appendEntry, charge } from '../credits/ledger.js'
+import { appendEntry } from '../credits/ledger.js'
 import type { Tx } from '../db/database.js'
 import { queueEmail } from '../email/outbox.js'
 import { receipt } from '../email/templates.js'
 import { ApiError, invalid } from '../http/errors.js'
 import { notifyCredits } from '../realtime/notify.js'
-import { withdrawWaiting } from '../sessions/lifecycle.js'
+import { reconcile } from './reversal.js'
 import { createStripe, WEBHOOK_TOLERANCE_SECONDS } from './stripe.js'
 
 const PAID = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded'])
@@ -160,53 +160,4 @@ async function applyPayment(
     })
   }
   return purchase.user_id
-}
-
-/**
- * Brings a payment's credits in line with what Stripe reported: when a full refund or a dispute is on
- * record for a purchase that was paid, the purchase turns refunded, the user's waiting sessions are
- * cancelled (so credits on hold come back first), and the pack's credits are taken back — what is left
- * of them; the balance never goes below zero. Idempotent: every step checks what is already done.
- */
-export async function reconcile(ctx: Context, paymentIntent: string): Promise<void> {
-  const { db } = ctx.store
-  const reversing = await db
-    .selectFrom('stripe_events')
-    .select('id')
-    .where('payment_intent', '=', paymentIntent)
-    .where('reverses', '=', 1)
-    .executeTakeFirst()
-  if (!reversing) return
-  const purchase = await db
-    .selectFrom('purchases')
-    .selectAll()
-    .where('payment_intent', '=', paymentIntent)
-    .executeTakeFirst()
-  if (!purchase || purchase.status === 'pending' || !purchase.user_id) return
-  // Only credits that were granted can be taken back, and only once.
-  const ledger = await db
-    .selectFrom('ledger')
-    .select('idempotency_key')
-    .where('idempotency_key', 'in', [`purchase:${purchase.id}`, `reversal:${purchase.id}`])
-    .execute()
-  const keys = new Set(ledger.map((row) => row.idempotency_key))
-  if (!keys.has(`purchase:${purchase.id}`) || keys.has(`reversal:${purchase.id}`)) return
-  await db
-    .updateTable('purchases')
-    .set({ status: 'refunded', refunded_at: Date.now() })
-    .where('id', '=', purchase.id)
-    .where('status', '=', 'paid')
-    .execute()
-  // A refund followed by a purchase of nothing: had the holds stayed, cancelling later would return credits
-  // that the reversal could not take.
-  await withdrawWaiting(ctx, purchase.user_id)
-  const userId = purchase.user_id
-  await ctx.store.transaction((tx) =>
-    charge(ctx, tx, userId, purchase.credits, {
-      kind: 'reversal',
-      key: `reversal:${purchase.id}`,
-      reference: paymentIntent,
-    }),
-  )
-  await notifyCredits(ctx, userId)
 }
