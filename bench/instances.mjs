@@ -46,6 +46,7 @@ async function serve() {
     dataDir: process.env.BENCH_FILES,
     seed: 'demo',
     scryptCost: 2 ** 12,
+    passwordHashing: { concurrent: 1e9, concurrentPerIp: 1e9 },
     rateLimits: { auth: unlimited, send: unlimited, typing: unlimited, signInFailures: unlimited },
     logger: pino({ level: 'silent' }),
   })

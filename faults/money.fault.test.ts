@@ -13,6 +13,7 @@ import {
   startTestServer,
   stripeEventPayload,
   type TestServer,
+  testDialect,
 } from '@suportra/server/testing'
 import { afterAll, expect, test } from 'vitest'
 import { PASSWORD } from './support/conversation.js'
@@ -43,7 +44,7 @@ interface Seen {
   errors: string[]
 }
 
-test(`money under concurrency: ${SIZES.moneyOps} concurrent starts, cancels, claims, upgrades, purchases and refunds, every one replayed`, async ({
+test(`money under concurrency: ${SIZES.moneyOps} concurrent starts, cancels, claims, upgrades, purchases and refunds, every one replayed (${testDialect()})`, async ({
   task,
 }) => {
   const started = performance.now()
@@ -113,7 +114,8 @@ test(`money under concurrency: ${SIZES.moneyOps} concurrent starts, cancels, cla
 
   const waiting: string[] = []
   const active: string[] = []
-  const paid: string[] = []
+  /** Paid payment intents, and whose they are. */
+  const paid: { paymentIntent: string; account: Account }[] = []
   let n = 0
 
   const start = async () => {
@@ -181,18 +183,29 @@ test(`money under concurrency: ${SIZES.moneyOps} concurrent starts, cancels, cla
     await webhook('checkout.session.completed', object, event)
     seen.replays += 2
     count('purchased')
-    paid.push(paymentIntent)
+    paid.push({ paymentIntent, account })
   }
   const refund = async () => {
-    const paymentIntent = paid.splice(random.int(0, paid.length - 1), 1)[0]
-    if (!paymentIntent) return purchase()
+    const target = paid.splice(random.int(0, paid.length - 1), 1)[0]
+    if (!target) return purchase()
+    const { paymentIntent, account } = target
     const object = chargeObject({ paymentIntent, amount: 2900, amountRefunded: 2900 })
     const event = `evt_faults_refund_${++n}`
-    await Promise.all([
+    // The buyer starts sessions while the refund and the dispute arrive (a hold placed during the
+    // reversal must not survive it: cancelling it later would hand refunded credits back).
+    const racing = Array.from({ length: 3 }, () => {
+      const key = `m_faults_race_${++n}_${random.int(0, 1e9)}`
+      return call('POST', '/v1/sessions', account.token, { tool: 'cursor', topic: `Race ${n}` }, key)
+    })
+    const [, , , ...starts] = await Promise.all([
       webhook('charge.refunded', object, event),
       webhook('charge.refunded', object, event),
       webhook('charge.dispute.created', disputeObject({ paymentIntent })),
+      ...racing,
     ])
+    for (const result of starts) {
+      if (result.status < 300) waiting.push(`${accounts.indexOf(account)}:${result.body.session.id}`)
+    }
     seen.replays += 2
     count('refunded')
   }
@@ -248,6 +261,7 @@ test(`money under concurrency: ${SIZES.moneyOps} concurrent starts, cancels, cla
       'replayed requests': seen.replays,
       'went negative': money.wentNegative,
       'credits from nowhere': money.undercharged,
+      'refunded credits kept': money.keptAfterRefund,
       'holds not resolved exactly once': money.holdErrors,
       'balance ≠ ledger': mismatched.length,
       ...(money.problems.length && { problems: money.problems.slice(0, 3).join('; ') }),
@@ -257,4 +271,5 @@ test(`money under concurrency: ${SIZES.moneyOps} concurrent starts, cancels, cla
   expect(seen.errors.slice(0, 5), 'no request failed with a server error').toEqual([])
   expect(mismatched).toEqual([])
   expect(money.undercharged, 'no account holds more than it paid for').toBe(0)
+  expect(money.keptAfterRefund, 'no refunded credit came back by cancelling').toBe(0)
 })

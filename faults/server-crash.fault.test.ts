@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Message } from '@suportra/client/protocol'
-import { allMessages, openDatabase, signIn } from '@suportra/server/testing'
+import { allMessages, databaseFor, openDatabase, signIn, testDialect } from '@suportra/server/testing'
 import { afterAll, test } from 'vitest'
 import {
   type Conversation,
@@ -29,17 +29,22 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** Sends are not what this scenario limits: the default 120 a minute per user would throttle it. */
+/**
+ * Sends are not what this scenario limits: the default 120 a minute per user would throttle it.
+ * Attachments (none are sent) get a folder of their own; the database is a SQLite file, or on
+ * PostgreSQL (SUPORTRA_TEST_DB=postgres, see scripts/with-postgres.mjs) a fresh database.
+ */
 const SERVER = {
   rateLimits: { send: { points: 1_000_000, duration: 60 }, auth: { points: 10_000, duration: 60 } },
+  dataDir: join(dir, 'files'),
 }
 
-test(`server crashes: ${SIZES.kills} SIGKILLs while two users and two builders send continuously`, async ({
+test(`server crashes: ${SIZES.kills} SIGKILLs while two users and two builders send continuously (${testDialect()})`, async ({
   task,
 }) => {
   const started = performance.now()
   const random = seeded(SEED)
-  const db = join(dir, 'crash.db')
+  const db = await databaseFor(join(dir, 'crash.db'))
   let server: ServerProcess = await startServerProcess(db, SERVER)
   cleanup.push(() => server.stop())
   const url = server.url
@@ -135,7 +140,8 @@ test(`server crashes: ${SIZES.kills} SIGKILLs while two users and two builders s
     outOfOrder: result.outOfOrder,
     overcharged: money.overcharged + money.holdErrors + money.wentNegative,
     notes: {
-      'restarts on the same file': SIZES.kills,
+      [testDialect() === 'postgres' ? 'restarts on the same database' : 'restarts on the same file']:
+        SIZES.kills,
       'mean outage ms': Math.round(restartMs / SIZES.kills),
       'longest outage ms': Math.round(longestOutage),
       'unsent when the kills ended': backlog,

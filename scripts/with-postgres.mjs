@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// Runs the integration suites a second time, on PostgreSQL: starts a throwaway PostgreSQL cluster
-// (initdb into a temporary folder, as the unprivileged `postgres` user when run as root; trust
-// authentication on 127.0.0.1 only; a free loopback port), runs the tests with
-// SUPORTRA_TEST_DB=postgres and SUPORTRA_TEST_PG_URL set, and always stops the cluster and deletes
-// the folder, also when the tests fail or the run is interrupted.
+// Runs the integration suites a second time, on PostgreSQL, and then the fault scenarios that store
+// money and survive crashes (faults/money and faults/server-crash, at their default sizes): starts a
+// throwaway PostgreSQL cluster (initdb into a temporary folder, as the unprivileged `postgres` user
+// when run as root; trust authentication on 127.0.0.1 only; a free loopback port), runs the tests
+// with SUPORTRA_TEST_DB=postgres and SUPORTRA_TEST_PG_URL set, and always stops the cluster and
+// deletes the folder, also when the tests fail or the run is interrupted.
 //
-//   node scripts/with-postgres.mjs                 # the server, client and examples integration tests
+//   node scripts/with-postgres.mjs                 # the integration tests, then the two fault scenarios
 //   node scripts/with-postgres.mjs -- vitest run --project server test/instances
 //
+// The fault scenarios need the built packages (`pnpm build`; `pnpm test` builds first).
 // Without PostgreSQL (Debian: apt-get install postgresql; or set PG_BIN to its bin folder) it fails
 // under CI=1 and skips with a message otherwise.
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -20,19 +22,26 @@ import { fileURLToPath } from 'node:url'
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const ci = Boolean(process.env.CI)
 const separator = process.argv.indexOf('--')
-const command =
+const vitest = join(root, 'node_modules/.bin/vitest')
+/** The commands to run, one after the other; the first that fails ends the run. */
+const commands =
   separator === -1
     ? [
-        join(root, 'node_modules/.bin/vitest'),
-        'run',
-        ...['--project', 'server', '--project', 'client', '--project', 'examples'],
-        // Two test files at a time: the suite waits on timers and sockets far more than on the CPU.
-        '--maxWorkers=2',
-        // The integration tests: everything that stores or moves data through the server. The
-        // browser tests test pages, not storage, and run once (on SQLite) in `vitest run`.
-        '.integration.test.',
+        [
+          vitest,
+          'run',
+          ...['--project', 'server', '--project', 'client', '--project', 'examples'],
+          // Two test files at a time: the suite waits on timers and sockets far more than on the CPU.
+          '--maxWorkers=2',
+          // The integration tests: everything that stores or moves data through the server. The
+          // browser tests test pages, not storage, and run once (on SQLite) in `vitest run`.
+          '.integration.test.',
+        ],
+        // The fault scenarios where the database decides the outcome: concurrent money (PostgreSQL
+        // runs writers in parallel, SQLite one at a time) and SIGKILL mid-write.
+        [vitest, 'run', '--config', 'faults/vitest.config.ts', 'faults/money', 'faults/server-crash'],
       ]
-    : process.argv.slice(separator + 1)
+    : [process.argv.slice(separator + 1)]
 
 function unavailable(reason) {
   if (ci) {
@@ -147,13 +156,16 @@ try {
 
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`
   const version = pg('postgres', ['--version']).stdout.trim()
-  console.log(`\nwith-postgres: ${version} on 127.0.0.1:${port}; running ${command.join(' ')}\n`)
-  const run = spawnSync(command[0], command.slice(1), {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, SUPORTRA_TEST_DB: 'postgres', SUPORTRA_TEST_PG_URL: url },
-  })
-  status = run.status ?? 1
+  for (const command of commands) {
+    console.log(`\nwith-postgres: ${version} on 127.0.0.1:${port}; running ${command.join(' ')}\n`)
+    const run = spawnSync(command[0], command.slice(1), {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, SUPORTRA_TEST_DB: 'postgres', SUPORTRA_TEST_PG_URL: url },
+    })
+    status = run.status ?? 1
+    if (status !== 0) break
+  }
 } catch (error) {
   console.error(`with-postgres: ${error instanceof Error ? error.message : error}`)
   status = 1

@@ -5,6 +5,11 @@ export interface LedgerCheck {
   overcharged: number
   /** Users whose ledger took less (credits given away). */
   undercharged: number
+  /**
+   * Holds placed before a refund's reversal and released after it: their credits were refunded, and
+   * cancelling handed them back (a reversal must withdraw every waiting session in its transaction).
+   */
+  keptAfterRefund: number
   /** Users whose balance was below zero at some point of the ledger's history. */
   wentNegative: number
   /** Sessions whose hold was not placed exactly once, or not resolved exactly once as its status says. */
@@ -34,6 +39,7 @@ export async function checkLedger(
   const result: LedgerCheck = {
     overcharged: 0,
     undercharged: 0,
+    keptAfterRefund: 0,
     wentNegative: 0,
     holdErrors: 0,
     duplicateKeys: 0,
@@ -110,6 +116,22 @@ export async function checkLedger(
     if (running > expected) {
       result.undercharged++
       note(`${user} has ${running}, should have only ${expected}`)
+    }
+    // The expected balance above trusts what each reversal took (at most the balance). That is only
+    // right if no hold survived the reversal: one placed before it and released after it gave
+    // refunded credits back.
+    for (const reversal of rows.filter((r) => r.user_id === user && r.kind === 'reversal')) {
+      for (const hold of rows.filter((r) => r.user_id === user && r.kind === 'hold')) {
+        const release = rows.find(
+          (r) => r.kind === 'release' && r.idempotency_key === `settle:${hold.reference}`,
+        )
+        if (release && hold.created_at < reversal.created_at && release.created_at > reversal.created_at) {
+          result.keptAfterRefund++
+          note(
+            `${user}: session ${hold.reference} was held before the refund ${reversal.reference} and released after it`,
+          )
+        }
+      }
     }
   }
 

@@ -20,7 +20,14 @@ export async function startServerProcess(
   if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run pnpm build first`)
   return startProcess([MAIN], {
     SUPORTRA_LOG_LEVEL: process.env.SUPORTRA_LOG_LEVEL ?? 'error',
-    SUPORTRA_FAULTS_SERVER: JSON.stringify({ scryptCost: 2 ** 12, port: 0, ...options, db }),
+    SUPORTRA_FAULTS_SERVER: JSON.stringify({
+      scryptCost: 2 ** 12,
+      // Every client of the scenario speaks from 127.0.0.1.
+      passwordHashing: { concurrent: 64, concurrentPerIp: 64 },
+      port: 0,
+      ...options,
+      db,
+    }),
   })
 }
 

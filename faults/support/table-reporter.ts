@@ -63,8 +63,9 @@ export default class FaultTableReporter implements Reporter {
       }
     }
     const size = process.env.SUPORTRA_FAULTS === 'large' ? 'large' : 'default'
+    const postgres = process.env.SUPORTRA_TEST_DB === 'postgres'
     const wall = Math.round((Date.now() - this.#started) / 1000)
-    const header = `Fault suite, ${size} size, ${new Date().toISOString()}, ${cpus().length} cores, wall ${wall} s`
+    const header = `Fault suite, ${size} size${postgres ? ', PostgreSQL' : ''}, ${new Date().toISOString()}, ${cpus().length} cores, wall ${wall} s`
     const table = markdown(rows)
     const text = [header, '', table, ...(missing.length ? ['', ...missing.map((m) => `- ${m}`)] : [])].join(
       '\n',
@@ -72,6 +73,6 @@ export default class FaultTableReporter implements Reporter {
     console.log(`\n${text}\n`)
     const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '.results')
     mkdirSync(dir, { recursive: true })
-    writeFileSync(join(dir, `${size}.md`), `${text}\n`)
+    writeFileSync(join(dir, `${size}${postgres ? '-postgres' : ''}.md`), `${text}\n`)
   }
 }

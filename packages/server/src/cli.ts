@@ -10,6 +10,7 @@ const HELP = `suportra-server — the reference Suportra API server
 
 Usage:
   suportra-server [--port 8787] [--host 127.0.0.1] [--db ./suportra.db | :memory: | postgres://…] [--seed demo]
+                  [--public-url https://chat.example.com]
   suportra-server apps create --name NAME --origin ORIGIN [--origin ORIGIN…] [--identity-required] [--db FILE]
   suportra-server apps list [--db FILE]
   suportra-server audits list [--db FILE]
@@ -20,7 +21,11 @@ Environment: PORT, HOST, SUPORTRA_DB or DATABASE_URL, SUPORTRA_DATA_DIR, SUPORTR
              SUPORTRA_TRUST_PROXY=1 (client IP from X-Forwarded-For, behind your own load balancer),
              SUPORTRA_SCRYPT_N (password hashing cost, default 131072),
              STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (payments), RESEND_API_KEY, SUPORTRA_EMAIL_FROM (email),
-             SUPORTRA_DEV_PAGES=1 (test checkout and /dev/mail; on by default with --seed demo)`
+             SUPORTRA_DEV_PAGES=1 (test checkout and /dev/mail; on by default with --seed demo),
+             SUPORTRA_PUBLIC_URL (the server's public origin, as --public-url; default: the listen address),
+             SUPORTRA_HASHES_CONCURRENT, SUPORTRA_HASHES_PER_IP (password hashes at once: 4, 2),
+             SUPORTRA_UPLOADS_PER_HOUR, SUPORTRA_UPLOAD_BYTES_PER_HOUR, SUPORTRA_UPLOAD_TTL_MINUTES
+               (unattached uploads per user: 60, 209715200 bytes; deleted after 1440 minutes)`
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -39,6 +44,8 @@ const { values, positionals } = parseArgs({
     from: { type: 'string' },
     to: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
+    // Hostile clients (docs/security.md).
+    'public-url': { type: 'string' },
   },
 })
 
@@ -57,6 +64,34 @@ const common = {
   },
   resend: { apiKey: env.RESEND_API_KEY },
   ...(env.SUPORTRA_EMAIL_FROM && { emailFrom: env.SUPORTRA_EMAIL_FROM }),
+  ...hostileOptions(),
+}
+
+/** The public origin and the limits against hostile clients (docs/security.md), from flags and environment. */
+function hostileOptions() {
+  const publicUrl = values['public-url'] ?? env.SUPORTRA_PUBLIC_URL
+  const number = (name: string) => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return undefined
+    const value = Number(raw)
+    if (Number.isSafeInteger(value) && value >= 1) return value
+    console.error(`suportra-server: ${name} must be a whole number of at least 1, not "${raw}"`)
+    process.exit(2)
+  }
+  const drop = <T extends object>(o: T) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+  return {
+    ...(publicUrl && { publicUrl }),
+    passwordHashing: drop({
+      concurrent: number('SUPORTRA_HASHES_CONCURRENT'),
+      concurrentPerIp: number('SUPORTRA_HASHES_PER_IP'),
+    }),
+    uploads: drop({
+      unattachedPerHour: number('SUPORTRA_UPLOADS_PER_HOUR'),
+      unattachedBytesPerHour: number('SUPORTRA_UPLOAD_BYTES_PER_HOUR'),
+      unattachedTtlMinutes: number('SUPORTRA_UPLOAD_TTL_MINUTES'),
+    }),
+  }
 }
 
 function required(name: keyof typeof values): string {
@@ -122,6 +157,8 @@ async function serve() {
     devPages: values.seed === 'demo' || env.SUPORTRA_DEV_PAGES === '1',
   })
   console.log(`\nSuportra server on ${server.url}  (database: ${redactUrl(db)})`)
+  const publicUrl = server.context.config.publicUrl
+  if (publicUrl !== server.url) console.log(`  public URL: ${publicUrl}`)
   if (values.seed === 'demo') {
     console.log(`  app id:  ${DEMO.appId}   identity secret: ${DEMO.identitySecret}`)
     console.log(`  user:    ${DEMO.user.email} / ${DEMO.user.password} (${DEMO.user.credits} credits)`)

@@ -67,6 +67,26 @@ export interface Config {
   trustProxy: boolean
   tools: Tool[]
   rateLimits: RateLimits
+
+  // ---- Hostile clients: the public origin, password hashing and uploads (see docs/security.md) ----
+  /**
+   * The server's public URL (`https://chat.example.com`): the only origin treated as the server's
+   * own, and the host its development pages answer to. The `Host` header is never trusted for this.
+   * Defaults to the address the server listens on (development).
+   */
+  publicUrl: string | undefined
+  /**
+   * Password hashes (scrypt, 128 × scryptCost × 8 bytes of memory each) allowed at once, in the whole
+   * process and per client IP. Beyond either, sign-in and sign-up answer 429 `rate_limited` at once
+   * (Retry-After: 1) instead of queueing.
+   */
+  passwordHashing: { concurrent: number; concurrentPerIp: number }
+  /**
+   * Files uploaded but not (yet) attached to a message, per user per hour: how many and how many bytes
+   * (429 `rate_limited` beyond). Such uploads older than `unattachedTtlMinutes` are deleted by a sweep
+   * that also removes files without a database row.
+   */
+  uploads: { unattachedPerHour: number; unattachedBytesPerHour: number; unattachedTtlMinutes: number }
 }
 
 export const DEFAULT_TOOLS: Tool[] = [
@@ -116,12 +136,26 @@ export const DEFAULT_CONFIG: Config = {
     auditsPerIp: { points: 5, duration: 60 * 60 },
     auditsPerEmail: { points: 3, duration: 24 * 60 * 60 },
   },
+
+  publicUrl: undefined,
+  passwordHashing: { concurrent: 4, concurrentPerIp: 2 },
+  uploads: {
+    unattachedPerHour: 60,
+    unattachedBytesPerHour: 200 * 1024 * 1024,
+    unattachedTtlMinutes: 24 * 60,
+  },
 }
 
-export type ServerOptions = Partial<Omit<Config, 'rateLimits' | 'stripe' | 'resend'>> & {
+export type ServerOptions = Partial<Omit<Config, 'rateLimits' | 'stripe' | 'resend' | HostileKeys>> & {
   rateLimits?: Partial<RateLimits>
   stripe?: Partial<Config['stripe']>
   resend?: Partial<Config['resend']>
+} & HostileOptions
+
+type HostileKeys = 'passwordHashing' | 'uploads'
+type HostileOptions = {
+  passwordHashing?: Partial<Config['passwordHashing']>
+  uploads?: Partial<Config['uploads']>
 }
 
 export function resolveConfig(options: ServerOptions = {}): Config {
@@ -131,5 +165,37 @@ export function resolveConfig(options: ServerOptions = {}): Config {
     rateLimits: { ...DEFAULT_CONFIG.rateLimits, ...options.rateLimits },
     stripe: { ...DEFAULT_CONFIG.stripe, ...options.stripe },
     resend: { ...DEFAULT_CONFIG.resend, ...options.resend },
+    ...hostileConfig(options),
   }
+}
+
+function hostileConfig(options: HostileOptions & { publicUrl?: string | undefined }) {
+  const publicUrl = options.publicUrl === undefined ? undefined : parsePublicUrl(options.publicUrl)
+  return {
+    publicUrl,
+    passwordHashing: { ...DEFAULT_CONFIG.passwordHashing, ...options.passwordHashing },
+    uploads: { ...DEFAULT_CONFIG.uploads, ...options.uploads },
+  }
+}
+
+/** `https://chat.example.com` (an origin: no path, query or credentials), or a readable error. */
+function parsePublicUrl(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new Error(`publicUrl "${value}" is not a URL (e.g. https://chat.example.com)`)
+  }
+  if (
+    !/^https?:$/.test(url.protocol) ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    url.pathname !== '/'
+  )
+    throw new Error(
+      `publicUrl "${value}" must be an http(s) origin without a path (e.g. https://chat.example.com)`,
+    )
+  return url.origin
 }

@@ -16,6 +16,7 @@ import { createApp } from './http/app.js'
 import { openRateLimiters } from './http/rate-limit.js'
 import { newSecret } from './ids.js'
 import { createLogger, type Logger } from './log.js'
+import { sweepUploads } from './messages/upload-sweep.js'
 import { type EventBus, LocalBus } from './realtime/bus.js'
 import { Hub } from './realtime/hub.js'
 import { PgBus } from './realtime/pg-bus.js'
@@ -93,6 +94,14 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
     30_000,
   )
   expiry.unref()
+  // Uploads never sent and files without a row (docs/security.md); at start, then every 10 minutes.
+  const sweepUploadsNow = () =>
+    sweepUploads(ctx).catch((err) => ctx.log.error({ err }, 'upload sweep failed'))
+  let sweeping = sweepUploadsNow()
+  const sweep = setInterval(() => {
+    sweeping = sweeping.then(sweepUploadsNow)
+  }, 10 * 60_000)
+  sweep.unref()
   const server = createAdaptorServer({ fetch: app.fetch }) as Server
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
 
@@ -113,8 +122,11 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
   const host = address.includes(':') ? `[${address}]` : address
   ctx.log.info({ port }, 'listening')
 
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`
+  // In development the public origin is the listen address (see config.publicUrl).
+  ctx.config.publicUrl ??= url
   return {
-    url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`,
+    url,
     port,
     context: ctx,
     hub,
@@ -125,6 +137,8 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
     },
     async close() {
       clearInterval(expiry)
+      clearInterval(sweep)
+      await sweeping
       await mailer.stop()
       hub.close()
       wss.close()

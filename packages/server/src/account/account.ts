@@ -98,6 +98,7 @@ export async function deleteAccount(ctx: Context, caller: Caller): Promise<void>
     return attachments
   })
   await Promise.all(files.map((file) => rm(join(ctx.filesDir, file.id), { force: true })))
+  await ctx.store.scrubDeleted?.()
   ctx.log.info({ userId: caller.userId }, 'account deleted')
 }
 
@@ -127,4 +128,5 @@ export async function deleteTranscript(ctx: Context, caller: Caller, sessionId: 
     return attachments
   })
   await Promise.all(files.map((file) => rm(join(ctx.filesDir, file.id), { force: true })))
+  await ctx.store.scrubDeleted?.()
 }

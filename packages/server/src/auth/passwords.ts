@@ -33,3 +33,19 @@ export async function verifyPassword(password: string, stored: string): Promise<
   })
   return key.length === expected.length && timingSafeEqual(key, expected)
 }
+
+const decoys = new Map<number, Promise<string>>()
+
+/**
+ * A hash to compare against when the email is unknown (one per cost, made once), so that a miss
+ * costs as much as a wrong password and does not tell which emails have an account.
+ */
+export function decoyHash(cost: number): Promise<string> {
+  let hash = decoys.get(cost)
+  if (!hash) {
+    hash = hashPassword('decoy-password', cost)
+    decoys.set(cost, hash)
+    hash.catch(() => decoys.delete(cost))
+  }
+  return hash
+}

@@ -9,15 +9,13 @@ import { Hono } from 'hono'
 import type { UserRow } from '../db/schema.js'
 import { ApiError, forbidden, unauthorized } from '../http/errors.js'
 import { requireApp } from '../http/origin.js'
-import { consume, ensureNotExhausted } from '../http/rate-limit.js'
+import { consume } from '../http/rate-limit.js'
 import { type C, clientIp, type Env, readJson, requireCaller } from '../http/request.js'
 import { sha256 } from '../ids.js'
 import { createPasswordUser, findByLogin, findUser, toUser, upsertIdentifiedUser } from '../users/users.js'
+import { hashGate } from './hash-gate.js'
 import { verifyIdentityToken } from './identity.js'
-import { hashPassword, verifyPassword } from './passwords.js'
-
-/** Hash compared against when the email is unknown, so a miss takes as long as a wrong password. */
-let decoyHash: Promise<string> | undefined
+import { decoyHash, hashPassword, verifyPassword } from './passwords.js'
 
 const identityOnly = () => forbidden('This app signs users in with a vendor identity token only')
 
@@ -30,12 +28,15 @@ export const authRoutes = new Hono<Env>()
   .post('/sign-up', async (c) => {
     const ctx = c.get('ctx')
     const app = await requireApp(c)
-    await consume(ctx.limits.auth, clientIp(c), 'sign-in attempts')
+    const ip = clientIp(c)
+    await consume(ctx.limits.auth, ip, 'sign-in attempts')
     if (app.identityRequired) throw identityOnly()
     const input = await readJson(c, SignUpRequest)
     if (await findByLogin(ctx.store, input.email))
       throw new ApiError('conflict', 'An account with this email already exists')
-    const passwordHash = await hashPassword(input.password, ctx.config.scryptCost)
+    const passwordHash = await hashGate(ctx).run(ip, () =>
+      hashPassword(input.password, ctx.config.scryptCost),
+    )
     const user = await createPasswordUser(ctx.store, { name: input.name, email: input.email, passwordHash })
     ctx.log.info({ userId: user.id, appId: app.id }, 'user signed up')
     return respond(c, user, app.id, 201)
@@ -47,18 +48,25 @@ export const authRoutes = new Hono<Env>()
     const ip = clientIp(c)
     await consume(ctx.limits.auth, ip, 'sign-in attempts')
     const input = await readJson(c, SignInRequest)
-    const failureKey = `${ip}|${input.email}`
-    await ensureNotExhausted(ctx.limits.signInFailures, failureKey, 'failed sign-ins')
-    const user = await findByLogin(ctx.store, input.email)
-    decoyHash ??= hashPassword('decoy-password', ctx.config.scryptCost)
-    const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyHash))
-    if (!user || !ok) {
-      await consume(ctx.limits.signInFailures, failureKey, 'failed sign-ins').catch(() => {})
-      ctx.log.info({ appId: app.id }, 'sign-in failed')
-      throw unauthorized('Email or password is incorrect')
+    // A hashing slot first (refused at once when full, costing the account nothing), then the
+    // failure point, spent before the hash and given back on success: parallel guesses are counted
+    // like sequential ones, and a locked account is refused before any hash.
+    const leave = hashGate(ctx).enter(ip)
+    let user: UserRow | undefined
+    try {
+      const failureKey = `${ip}|${input.email}`
+      await consume(ctx.limits.signInFailures, failureKey, 'failed sign-ins')
+      user = await findByLogin(ctx.store, input.email)
+      const hash = user?.password_hash ?? (await decoyHash(ctx.config.scryptCost))
+      if (!user || !(await verifyPassword(input.password, hash))) {
+        ctx.log.info({ appId: app.id }, 'sign-in failed')
+        throw unauthorized('Email or password is incorrect')
+      }
+      await ctx.limits.signInFailures.delete(failureKey)
+    } finally {
+      leave()
     }
     if (user.role === 'user' && app.identityRequired) throw identityOnly()
-    await ctx.limits.signInFailures.delete(failureKey)
     ctx.log.info({ userId: user.id, appId: app.id }, 'user signed in')
     return respond(c, user, app.id)
   })

@@ -17,14 +17,15 @@ export async function startCheckout(
   ctx: Context,
   caller: Caller,
   input: CheckoutRequest,
-  serverOrigin: string,
 ): Promise<{ url: string }> {
+  // The server's own pages may be return URLs too: its public origin, never one taken from Host.
+  const serverOrigin = ctx.config.publicUrl
   const pack = ctx.config.packs.find((p) => p.id === input.packId)
   if (!pack) throw invalid(`Unknown pack "${input.packId}"; see GET /v1/credits/packs`)
   const app = await ctx.apps.get(caller.appId)
   for (const url of [input.successUrl, input.cancelUrl]) {
     const origin = new URL(url).origin
-    if (!app || !(allows(app, origin) || origin === serverOrigin)) {
+    if (!app || !(allows(app, origin) || (serverOrigin !== undefined && origin === serverOrigin))) {
       throw forbidden(`Return URLs must be on one of the app's allowed origins, not ${origin}`)
     }
   }
@@ -66,7 +67,7 @@ export async function startCheckout(
     if (!session.url) throw new Error('Stripe returned a checkout session without a URL')
     purchase.checkout_id = session.id
     url = session.url
-  } else if (ctx.config.devPages) {
+  } else if (ctx.config.devPages && serverOrigin) {
     url = devCheckoutUrl(ctx, serverOrigin, purchase.id, input.successUrl, input.cancelUrl)
   } else {
     throw new ApiError('server', 'Payments are not set up on this server (no Stripe key)', { status: 503 })

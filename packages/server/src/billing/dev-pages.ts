@@ -2,9 +2,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { Hono } from 'hono'
 import type { Context } from '../context.js'
 import { notFound } from '../http/errors.js'
+import { requireOwnHost } from '../http/origin.js'
 import type { C, Env } from '../http/request.js'
 import { newId } from '../ids.js'
 import { createStripe } from './stripe.js'
+import { handleStripeWebhook } from './webhooks.js'
 
 /** Escapes text for HTML (these pages build their markup as strings, so everything shown goes through here). */
 const html = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
@@ -52,10 +54,15 @@ function returnUrls(ctx: Context, c: C) {
 /**
  * Development pages, served only with `devPages` (the demo): a test checkout that pays by sending a
  * webhook signed with the development secret through the real verification path, and the local
- * email outbox.
+ * email outbox. They need no sign-in, so they answer only to this server's own host names (not to
+ * a DNS-rebinding page's).
  */
 export function devPages(): Hono<Env> {
   return new Hono<Env>()
+    .use(async (c, next) => {
+      requireOwnHost(c)
+      await next()
+    })
     .get('/checkout/:id', async (c) => {
       const ctx = c.get('ctx')
       const { id, success, cancel } = returnUrls(ctx, c)
@@ -115,14 +122,16 @@ ${
         payload,
         secret: ctx.config.stripe.webhookSecret,
       })
-      // Through HTTP, like Stripe would: the same endpoint, the same checks.
-      const response = await fetch(new URL('/v1/webhooks/stripe', c.req.url), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-        body: payload,
-      })
-      if (!response.ok)
-        return page(c, 'Payment failed', `<p>The webhook was refused (${response.status}).</p>`)
+      // The webhook handler Stripe reaches, with its signature check; not over HTTP to an address
+      // taken from the request (a forged Host would send it elsewhere).
+      const delivered = await handleStripeWebhook(ctx, payload, signature).then(
+        () => true,
+        (err: unknown) => {
+          ctx.log.warn({ err }, 'test checkout: webhook refused')
+          return false
+        },
+      )
+      if (!delivered) return page(c, 'Payment failed', '<p>The webhook was refused.</p>')
       return c.redirect(success, 303)
     })
     .get('/mail', async (c) => {

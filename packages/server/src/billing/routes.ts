@@ -17,7 +17,7 @@ export const billingRoutes = new Hono<Env>()
   .post('/checkout', async (c) => {
     const caller = await requireCustomer(c, 'buy credits')
     const input = await readJson(c, CheckoutRequest)
-    return c.json(await startCheckout(c.get('ctx'), caller, input, new URL(c.req.url).origin))
+    return c.json(await startCheckout(c.get('ctx'), caller, input))
   })
 
 /** Stripe calls this; the raw body is what the signature covers. */

@@ -1,46 +1,22 @@
-import type Stripe from 'stripe'
 import type { Context } from '../context.js'
-import { appendEntry, charge } from '../credits/ledger.js'
+import { appendEntry } from '../credits/ledger.js'
 import type { Tx } from '../db/database.js'
 import { queueEmail } from '../email/outbox.js'
 import { receipt } from '../email/templates.js'
-import { ApiError, invalid } from '../http/errors.js'
 import { notifyCredits } from '../realtime/notify.js'
-import { withdrawWaiting } from '../sessions/lifecycle.js'
-import { createStripe, WEBHOOK_TOLERANCE_SECONDS } from './stripe.js'
-
-const PAID = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded'])
-
-/** Whether an event takes a payment back: a full refund, or a dispute. Partial refunds are left to the operator. */
-function reverses(event: Stripe.Event): boolean {
-  if (event.type === 'charge.dispute.created') return true
-  if (event.type !== 'charge.refunded') return false
-  const refunded = event.data.object as Stripe.Charge
-  return refunded.amount_refunded >= refunded.amount
-}
+import { reconcile } from './reversal.js'
+import { type CheckoutSession, verifyStripeEvent } from './stripe-events.js'
 
 /**
- * Applies a Stripe webhook. The signature is checked on the raw body (any changed byte, a missing
- * header or a timestamp older than five minutes is refused); each event id is recorded in the same
- * transaction as its effect, so redeliveries and concurrent duplicates change nothing. Refunds and
- * disputes are applied by `reconcile`, which looks at what is recorded rather than at one event, so
- * their order relative to the payment does not matter.
+ * Applies a Stripe webhook. The signature is checked on the raw body, then the event's shape
+ * (`verifyStripeEvent`: a malformed event is a 400, never a 500); each event id is recorded in the
+ * same transaction as its effect, so redeliveries and concurrent duplicates change nothing. Refunds
+ * and disputes are applied by `reconcile`, which looks at what is recorded rather than at one event,
+ * so their order relative to the payment does not matter.
  */
 export async function handleStripeWebhook(ctx: Context, raw: string, signature: string | undefined) {
-  if (!signature) throw invalid('Missing Stripe-Signature header')
-  let event: Stripe.Event
-  try {
-    event = createStripe(ctx.config.stripe).webhooks.constructEvent(
-      raw,
-      signature,
-      ctx.config.stripe.webhookSecret,
-      WEBHOOK_TOLERANCE_SECONDS,
-    )
-  } catch (error) {
-    ctx.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'stripe webhook refused')
-    throw new ApiError('validation', 'Webhook signature or timestamp is not valid')
-  }
-  const paymentIntent = paymentIntentOf(event)
+  const event = verifyStripeEvent(ctx, raw, signature)
+  const { paymentIntent } = event
   const { duplicate, userId } = await ctx.store.transaction(async (tx) => {
     const recorded = await tx
       .insertInto('stripe_events')
@@ -48,18 +24,16 @@ export async function handleStripeWebhook(ctx: Context, raw: string, signature: 
         id: event.id,
         type: event.type,
         payment_intent: paymentIntent,
-        reverses: reverses(event) ? 1 : 0,
+        reverses: event.reverses ? 1 : 0,
         created_at: Date.now(),
       })
       .onConflict((oc) => oc.column('id').doNothing())
       .executeTakeFirst()
     if (recorded.numInsertedOrUpdatedRows === 0n) return { duplicate: true, userId: null }
-    if (event.type === 'charge.refunded' && !reverses(event)) {
+    if (event.partialRefund) {
       ctx.log.warn({ eventId: event.id, paymentIntent }, 'partial refund: credits left as they are')
     }
-    const paid = PAID.has(event.type)
-      ? await applyPayment(ctx, tx, event.data.object as Stripe.Checkout.Session, paymentIntent)
-      : null
+    const paid = event.checkout ? await applyPayment(ctx, tx, event.checkout, paymentIntent) : null
     return { duplicate: false, userId: paid }
   })
   if (userId) await notifyCredits(ctx, userId)
@@ -69,23 +43,12 @@ export async function handleStripeWebhook(ctx: Context, raw: string, signature: 
   return { received: true, duplicate }
 }
 
-function paymentIntentOf(event: Stripe.Event): string | null {
-  const object = event.data.object as { payment_intent?: string | { id: string } | null }
-  const value = object.payment_intent
-  return typeof value === 'string' ? value : (value?.id ?? null)
-}
-
 /**
  * A checkout was paid: the purchase turns paid exactly once (a conditional update), and only then are
  * the credits granted and the receipt queued. Not granted when a refund or dispute is already on record,
  * nor when the account was deleted meanwhile (the payment is still recorded, for the operator).
  */
-async function applyPayment(
-  ctx: Context,
-  tx: Tx,
-  session: Stripe.Checkout.Session,
-  paymentIntent: string | null,
-) {
+async function applyPayment(ctx: Context, tx: Tx, session: CheckoutSession, paymentIntent: string | null) {
   if (session.payment_status !== 'paid') return null
   // Only the checkout this server created pays for a purchase: a customer can put any purchase id
   // in a Payment Link's client_reference_id, so that field is not trusted, and the session and the
@@ -160,53 +123,4 @@ async function applyPayment(
     })
   }
   return purchase.user_id
-}
-
-/**
- * Brings a payment's credits in line with what Stripe reported: when a full refund or a dispute is on
- * record for a purchase that was paid, the purchase turns refunded, the user's waiting sessions are
- * cancelled (so credits on hold come back first), and the pack's credits are taken back — what is left
- * of them; the balance never goes below zero. Idempotent: every step checks what is already done.
- */
-export async function reconcile(ctx: Context, paymentIntent: string): Promise<void> {
-  const { db } = ctx.store
-  const reversing = await db
-    .selectFrom('stripe_events')
-    .select('id')
-    .where('payment_intent', '=', paymentIntent)
-    .where('reverses', '=', 1)
-    .executeTakeFirst()
-  if (!reversing) return
-  const purchase = await db
-    .selectFrom('purchases')
-    .selectAll()
-    .where('payment_intent', '=', paymentIntent)
-    .executeTakeFirst()
-  if (!purchase || purchase.status === 'pending' || !purchase.user_id) return
-  // Only credits that were granted can be taken back, and only once.
-  const ledger = await db
-    .selectFrom('ledger')
-    .select('idempotency_key')
-    .where('idempotency_key', 'in', [`purchase:${purchase.id}`, `reversal:${purchase.id}`])
-    .execute()
-  const keys = new Set(ledger.map((row) => row.idempotency_key))
-  if (!keys.has(`purchase:${purchase.id}`) || keys.has(`reversal:${purchase.id}`)) return
-  await db
-    .updateTable('purchases')
-    .set({ status: 'refunded', refunded_at: Date.now() })
-    .where('id', '=', purchase.id)
-    .where('status', '=', 'paid')
-    .execute()
-  // A refund followed by a purchase of nothing: had the holds stayed, cancelling later would return credits
-  // that the reversal could not take.
-  await withdrawWaiting(ctx, purchase.user_id)
-  const userId = purchase.user_id
-  await ctx.store.transaction((tx) =>
-    charge(ctx, tx, userId, purchase.credits, {
-      kind: 'reversal',
-      key: `reversal:${purchase.id}`,
-      reference: paymentIntent,
-    }),
-  )
-  await notifyCredits(ctx, userId)
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, type PostgresPool, SqliteDialect, type Transaction } from 'kysely'
+import { Kysely, type PostgresPool, SqliteDialect, sql, type Transaction } from 'kysely'
 import { migrate } from './migrate.js'
 import { NulPlugin } from './nul-plugin.js'
 import type { DB } from './schema.js'
@@ -26,6 +26,12 @@ export interface Database {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>
   /** Serializes concurrent balance changes for one user (row lock on PostgreSQL; SQLite has one writer). */
   lockUser(tx: Tx, userId: string): Promise<void>
+  /**
+   * After a deletion of personal data: leaves no copy of the deleted rows readable in the database's
+   * files. SQLite (which runs with `secure_delete`, so freed space is zeroed) moves the WAL into the
+   * database file and truncates it. Absent on PostgreSQL: there it takes VACUUM (docs/security.md).
+   */
+  scrubDeleted?(): Promise<void>
   close(): Promise<void>
 }
 
@@ -58,6 +64,9 @@ async function openSqlite(file: string): Promise<Database> {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('foreign_keys = ON')
+  // Deleted rows are overwritten with zeros, not left in free pages (a deleted transcript must not
+  // stay readable in the file); see scrubDeleted for the WAL.
+  sqlite.pragma('secure_delete = ON')
 
   const db = new Kysely<DB>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
@@ -70,6 +79,10 @@ async function openSqlite(file: string): Promise<Database> {
     dialect: 'sqlite',
     transaction: (fn) => db.transaction().execute(fn),
     lockUser: async () => {},
+    // Through Kysely, so it waits for a transaction in progress on the one connection.
+    scrubDeleted: async () => {
+      await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db)
+    },
     close: () => db.destroy(),
   }
 }

@@ -2,6 +2,7 @@ import { LIMITS } from '@suportra/client/protocol'
 import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
+import { secureHeaders } from 'hono/secure-headers'
 import { authRoutes, meRoutes } from '../auth/routes.js'
 import { devPages } from '../billing/dev-pages.js'
 import { billingRoutes, webhookRoutes } from '../billing/routes.js'
@@ -23,6 +24,8 @@ import { widgetAssets } from './widget-assets.js'
 /** The HTTP API. Every failure leaves as `{ error: { code, message } }`; unknown errors as a logged 500. */
 export function createApp(ctx: Context): Hono<Env> {
   const app = new Hono<Env>()
+
+  app.use(securityHeaders(ctx))
 
   app.use(async (c, next) => {
     c.set('ctx', ctx)
@@ -93,4 +96,21 @@ export function createApp(ctx: Context): Hono<Env> {
   })
 
   return app
+}
+
+/**
+ * Headers on every response (hono's secureHeaders): `nosniff`, `Referrer-Policy: no-referrer`, a
+ * CSP that lets nothing load or frame (JSON needs nothing), `X-Frame-Options`, COOP, CORP
+ * `same-origin` (CORS fetches are not subject to it), and HSTS when the public URL is https.
+ * Headers a route sets itself win: the widget's files are `cross-origin` (host pages load them) and the
+ * development pages have their own CSP.
+ */
+function securityHeaders(ctx: Context) {
+  return secureHeaders({
+    overwrite: false,
+    strictTransportSecurity: ctx.config.publicUrl?.startsWith('https:')
+      ? 'max-age=31536000; includeSubDomains'
+      : false,
+    contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+  })
 }

@@ -1,11 +1,21 @@
+import { isIP } from 'node:net'
 import { type App, allows } from '../apps/apps.js'
-import { ApiError, invalid, notFound } from './errors.js'
+import type { Config } from '../config.js'
+import { ApiError, forbidden, invalid, notFound } from './errors.js'
 import type { C } from './request.js'
 
-/** A browser request from the server's own pages (the builder console, the demo) is always allowed. */
+/**
+ * A browser request from the server's own public origin (`publicUrl`: the builder console or demo
+ * pages it serves) is always allowed. The `Host` header is not trusted for this: a DNS-rebinding
+ * page sends its own name as both Host and Origin.
+ */
 export function isSameOrigin(c: C, origin: string): boolean {
-  const host = c.req.header('host')
-  return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`)
+  return isServerOrigin(c.get('ctx').config, origin)
+}
+
+/** Whether `origin` is the server's public origin (`publicUrl`, set by the time the server listens). */
+export function isServerOrigin(config: Config, origin: string): boolean {
+  return config.publicUrl !== undefined && origin === config.publicUrl
 }
 
 /** Refuses browser requests from origins the app has not allowed. Requests without Origin (Node) pass. */
@@ -24,4 +34,30 @@ export async function requireApp(c: C): Promise<App> {
   if (!app) throw notFound(`App ${id}`)
   checkOrigin(c, app)
   return app
+}
+
+/**
+ * Whether a `Host` header names this server: the public URL's host name, `localhost` (and
+ * `*.localhost`), or an IP address. A DNS-rebinding page can send none of these: its requests carry
+ * the attacker's own name (`rebind.evil`), which now resolves to this server.
+ */
+export function isOwnHost(config: Config, host: string | undefined): boolean {
+  if (!host) return false
+  let name: string
+  try {
+    name = new URL(`http://${host}`).hostname.toLowerCase()
+  } catch {
+    return false
+  }
+  if (name === 'localhost' || name.endsWith('.localhost')) return true
+  if (isIP(name.replace(/^\[|\]$/g, '')) !== 0) return true
+  return config.publicUrl !== undefined && new URL(config.publicUrl).hostname.toLowerCase() === name
+}
+
+/** For pages without authentication (the development pages): refuses a request for another host name. */
+export function requireOwnHost(c: C): void {
+  const host = c.req.header('host')
+  if (!isOwnHost(c.get('ctx').config, host)) {
+    throw forbidden(`This server does not answer to the host name ${host ?? '(none)'}; see --public-url`)
+  }
 }

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { type FileHandle, mkdir, open, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { type Attachment, LIMITS } from '@suportra/client/protocol'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
-import { invalid, notFound } from '../http/errors.js'
+import type { Tx } from '../db/database.js'
+import { ApiError, invalid, notFound } from '../http/errors.js'
 import { newId } from '../ids.js'
 import { accessOf, ensureOpen, loadSession } from '../sessions/sessions.js'
 import { toAttachment } from './messages.js'
@@ -25,7 +26,52 @@ function cleanType(type: string | undefined): string {
   return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(essence) ? essence : 'application/octet-stream'
 }
 
-/** Stores an uploaded file for a session. It becomes visible once a message references it. */
+/**
+ * Refuses an upload when the caller's files not (yet) attached to a message, uploaded in the last
+ * hour, would pass the quota in number or bytes (`rate_limited`, with the seconds until the oldest of
+ * them leaves the hour). Files sent in messages do not count: normal use never meets it. `incoming` is
+ * the new file's size once known (before the body is read, only a full quota refuses); with `tx`, the
+ * count is taken under the user's lock so concurrent uploads are counted one after the other.
+ */
+export async function checkUploadQuota(
+  ctx: Context,
+  userId: string,
+  incoming?: number,
+  tx?: Tx,
+): Promise<void> {
+  const { unattachedPerHour, unattachedBytesPerHour } = ctx.config.uploads
+  const rows = await (tx ?? ctx.store.db)
+    .selectFrom('attachments')
+    .select(['size', 'created_at'])
+    .where('uploader_id', '=', userId)
+    .where('message_id', 'is', null)
+    .where('created_at', '>', Date.now() - HOUR)
+    .orderBy('created_at')
+    .execute()
+  const bytes = rows.reduce((n, row) => n + row.size, 0)
+  const tooMany = rows.length + 1 > unattachedPerHour
+  const tooBig =
+    incoming === undefined ? bytes >= unattachedBytesPerHour : bytes + incoming > unattachedBytesPerHour
+  if (!tooMany && !tooBig) return
+  const oldest = rows[0]?.created_at ?? Date.now()
+  const retryAfter = Math.max(1, Math.ceil((oldest + HOUR - Date.now()) / 1000))
+  throw new ApiError(
+    'rate_limited',
+    tooMany
+      ? `You uploaded ${rows.length} files in the last hour without sending them; send them or try again in ${retryAfter} s`
+      : `Your files not sent in a message in the last hour would pass ${Math.round(unattachedBytesPerHour / 1024 / 1024)} MB; send them or try again in ${retryAfter} s`,
+    { details: { retryAfter, reason: 'unattached_uploads' } },
+  )
+}
+
+const HOUR = 60 * 60_000
+
+/**
+ * Stores an uploaded file for a session. It becomes visible once a message references it. The
+ * database row comes first (with the quota check, under the user's lock), then the file: a crash
+ * between them leaves a row without a file (its download answers 410, the sweep removes it), never a
+ * file that no deletion would find.
+ */
 export async function storeAttachment(
   ctx: Context,
   caller: Caller,
@@ -45,17 +91,28 @@ export async function storeAttachment(
     size: file.data.byteLength,
     created_at: Date.now(),
   }
-  await mkdir(ctx.filesDir, { recursive: true })
+  await ctx.store.transaction(async (tx) => {
+    await ctx.store.lockUser(tx, caller.userId)
+    await checkUploadQuota(ctx, caller.userId, row.size, tx)
+    await tx.insertInto('attachments').values(row).execute()
+  })
   const path = join(ctx.filesDir, row.id)
-  await writeFile(`${path}.part`, file.data)
-  await rename(`${path}.part`, path)
-  await ctx.store.db.insertInto('attachments').values(row).execute()
+  try {
+    await mkdir(ctx.filesDir, { recursive: true })
+    await writeFile(`${path}.part`, file.data)
+    await rename(`${path}.part`, path)
+  } catch (error) {
+    await rm(`${path}.part`, { force: true }).catch(() => {})
+    await ctx.store.db.deleteFrom('attachments').where('id', '=', row.id).execute()
+    throw error
+  }
   return toAttachment(row)
 }
 
 /**
  * Opens an attachment for a participant of its session (before it is sent in a message, for its
- * uploader only); anyone else gets 404.
+ * uploader only); anyone else gets 404. A file gone from disk (deleted by hand, lost with a volume, a
+ * crash mid-upload) answers 410 before any header is sent, rather than a 200 whose body breaks off.
  */
 export async function openAttachment(ctx: Context, caller: Caller, id: string) {
   const row = await ctx.store.db
@@ -68,8 +125,24 @@ export async function openAttachment(ctx: Context, caller: Caller, id: string) {
   const access = row && accessOf(row, caller)
   const visible = row && (row.message_id !== null || row.uploader_id === caller.userId)
   if (!row || !visible || (access !== 'owner' && access !== 'builder')) throw notFound('Attachment')
+  let file: FileHandle
+  try {
+    file = await open(join(ctx.filesDir, row.id), 'r')
+  } catch (error) {
+    ctx.log.error({ attachmentId: row.id, err: (error as Error).message }, 'attachment file missing')
+    throw gone()
+  }
+  const { size } = await file.stat()
+  if (size !== row.size) {
+    await file.close()
+    ctx.log.error({ attachmentId: row.id, size, expected: row.size }, 'attachment file has the wrong size')
+    throw gone()
+  }
   return {
     attachment: toAttachment(row),
-    stream: Readable.toWeb(createReadStream(join(ctx.filesDir, row.id))),
+    stream: Readable.toWeb(createReadStream('', { fd: file })),
   }
 }
+
+const gone = () =>
+  new ApiError('not_found', 'The file of this attachment is no longer stored on the server', { status: 410 })

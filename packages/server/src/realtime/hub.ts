@@ -94,7 +94,7 @@ export class Hub {
     const caller = await this.#ctx.tokens.verify(auth.data.token)
     const origin = request.headers.origin
     const app = await this.#ctx.apps.get(caller.appId)
-    if (origin && app && !allows(app, origin) && !isSameHost(request, origin)) {
+    if (origin && app && !allows(app, origin) && !isSameHost(this.#ctx, origin)) {
       throw new ApiError('forbidden', `Origin ${origin} is not allowed for app ${app.id}`)
     }
     const tools = new Set(caller.role === 'builder' ? await toolsOf(this.#ctx.store, caller.userId) : [])
@@ -269,7 +269,7 @@ function parseFrame(data: unknown): unknown {
   }
 }
 
-function isSameHost(request: IncomingMessage, origin: string): boolean {
-  const host = request.headers.host
-  return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`)
+/** Whether `origin` is the server's public origin (`publicUrl`); the Host header is not trusted for it. */
+function isSameHost(ctx: Context, origin: string): boolean {
+  return ctx.config.publicUrl !== undefined && origin === ctx.config.publicUrl
 }

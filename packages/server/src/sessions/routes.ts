@@ -21,7 +21,7 @@ import {
   requireCaller,
   requireCustomer,
 } from '../http/request.js'
-import { storeAttachment } from '../messages/attachments.js'
+import { checkUploadQuota, storeAttachment } from '../messages/attachments.js'
 import { listMessages, sendMessage } from '../messages/messages.js'
 import { cancelSession, closeSession, startSession, upgradeToVideo } from './lifecycle.js'
 import { loadSession, sessionQuery, toSession } from './sessions.js'
@@ -173,7 +173,9 @@ export const sessionRoutes = new Hono<Env>()
   .post(
     '/:id/attachments',
     async (c, next) => {
-      await requireCaller(c)
+      const caller = await requireCaller(c)
+      // Over the quota of unsent uploads, refused before the body is read.
+      await checkUploadQuota(c.get('ctx'), caller.userId)
       await next()
     },
     limitBody(LIMITS.attachmentBytes),
