@@ -63,16 +63,6 @@ export async function consume(limiter: RateLimiterAbstract, key: string, what: s
   }
 }
 
-/** Throws `rate_limited` if `key` has no points left, without spending one. */
-export async function ensureNotExhausted(
-  limiter: RateLimiterAbstract,
-  key: string,
-  what: string,
-): Promise<void> {
-  const res = await limiter.get(key)
-  if (res && res.remainingPoints <= 0) throw rateLimited(res, what)
-}
-
 function rateLimited(res: RateLimiterRes, what: string): ApiError {
   const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000))
   return new ApiError('rate_limited', `Too many ${what}; try again in ${retryAfter} s`, {

@@ -168,15 +168,6 @@ export async function expireWaiting(ctx: Context): Promise<number> {
   return expired
 }
 
-/** Cancels every waiting session of a user (their holds come back), e.g. before a refund takes credits back. */
-export async function withdrawWaiting(ctx: Context, userId: string): Promise<number> {
-  const waiting = await sessionQuery(ctx.store)
-    .where('s.user_id', '=', userId)
-    .where('s.status', '=', 'waiting')
-    .execute()
-  return withdrawAll(ctx, waiting)
-}
-
 async function withdrawAll(ctx: Context, rows: SessionRecord[]): Promise<number> {
   let withdrawn = 0
   for (const row of rows) {
