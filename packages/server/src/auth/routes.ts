@@ -36,7 +36,12 @@ export const authRoutes = new Hono<Env>()
     if (await findByLogin(ctx.store, input.email))
       throw new ApiError('conflict', 'An account with this email already exists')
     const passwordHash = await hashPassword(input.password, ctx.config.scryptCost)
-    const user = await createPasswordUser(ctx.store, { name: input.name, email: input.email, passwordHash })
+    const user = await createPasswordUser(ctx.store, {
+      name: input.name,
+      email: input.email,
+      passwordHash,
+      ageConfirmedAt: Date.now(),
+    })
     ctx.log.info({ userId: user.id, appId: app.id }, 'user signed up')
     return respond(c, user, app.id, 201)
   })
