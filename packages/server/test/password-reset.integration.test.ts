@@ -32,9 +32,9 @@ afterAll(() => server.close())
 const db = () => server.current.context.store.db
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url')
 
-const ask = (email: string, url = PAGE, on = server, app = DEMO.appId) =>
+const ask = (email: string, url = PAGE, on = server, app: string = DEMO.appId) =>
   api(on.url, 'POST', '/v1/auth/password-reset', { app, body: { email, url } })
-const confirm = (token: string, password = NEW_PASSWORD, app = DEMO.appId) =>
+const confirm = (token: string, password = NEW_PASSWORD, app: string = DEMO.appId) =>
   api(server.url, 'POST', '/v1/auth/password-reset/confirm', { app, body: { token, password } })
 
 /** The reset emails queued for `to` (the request answers before it queues one: wait for it). */

@@ -25,7 +25,7 @@ export class SuportraError extends Error {
 
   /** True for a SuportraError from any copy of this package. */
   static isInstance(value: unknown): value is SuportraError {
-    return typeof value === 'object' && value !== null && BRAND in value
+    return BRAND in Object(value)
   }
 }
 

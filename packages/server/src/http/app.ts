@@ -2,6 +2,7 @@ import { LIMITS } from '@suportra/client/protocol'
 import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
+import { methodsRoutes } from '../auth/methods.js'
 import { passwordResetRoutes } from '../auth/password-reset.js'
 import { authRoutes, meRoutes } from '../auth/routes.js'
 import { devPages } from '../billing/dev-pages.js'
@@ -60,6 +61,7 @@ export function createApp(ctx: Context): Hono<Env> {
   app.route('/', widgetAssets())
   app.route('/v1/auth', authRoutes)
   app.route('/v1/auth/password-reset', passwordResetRoutes)
+  app.route('/v1/auth/methods', methodsRoutes)
   app.route('/v1/me', meRoutes)
   app.route('/v1/account', accountRoutes)
   app.route('/v1/tools', toolRoutes)

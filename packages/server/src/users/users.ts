@@ -12,6 +12,7 @@ export function toUser(row: UserRow): User {
     role: row.role,
     tools: JSON.parse(row.tools) as string[],
     createdAt: row.created_at,
+    managed: row.external_id !== null,
   }
 }
 
