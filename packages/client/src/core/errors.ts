@@ -45,5 +45,5 @@ const MESSAGES: Record<ErrorCode, string> = {
 
 /** Worth trying again later: the request may not have been processed. */
 export function isRetryable(error: unknown): boolean {
-  return SuportraError.isInstance(error) && ['network', 'server', 'rate_limited'].includes(error.code)
+  return SuportraError.isInstance(error) && /^(network|server|rate_limited)$/.test(error.code)
 }
