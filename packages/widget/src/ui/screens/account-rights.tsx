@@ -49,13 +49,17 @@ export function AccountRights(): JSX.Element {
     <section>
       <h3>{t('account')}</h3>
       {user && (
-        <p>
+        <p class="note">
           {user.name}
           <br />
           <small>{user.email}</small>
         </p>
       )}
-      {status.value && <p role="status">{status.value}</p>}
+      {status.value && (
+        <p class="note" role="status">
+          {status.value}
+        </p>
+      )}
       {user && !user.managed && (
         <button
           type="button"

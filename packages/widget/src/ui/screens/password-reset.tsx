@@ -19,7 +19,10 @@ export function Forgot(): JSX.Element {
     return (
       <section>
         <h3>{t('forgot')}</h3>
-        <p role="status">{t('linkSent', { email: sent.value })}</p>
+        <p class="note" role="status">
+          {/* The address isolated (FSI … PDI), so right-to-left text does not reorder its parts. */}
+          {t('linkSent', { email: `\u2068${sent.value}\u2069` })}
+        </p>
       </section>
     )
   }
@@ -81,7 +84,9 @@ export function ChooseNewPassword(): JSX.Element {
     return (
       <section>
         <h3>{t('newPassword')}</h3>
-        <p role="alert">{t('linkExpired')}</p>
+        <p class="note" role="alert">
+          {t('linkExpired')}
+        </p>
         {askAgain}
       </section>
     )
