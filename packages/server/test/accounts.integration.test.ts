@@ -30,6 +30,24 @@ const signUp = (body: Record<string, unknown>) =>
 const update = (user: AuthResponse, body: Record<string, unknown>) =>
   api(server.url, 'POST', '/v1/account', { token: user.accessToken, body })
 
+describe('GET /v1/auth/methods', () => {
+  test('says whether the app has password accounts (an identity-only app has not)', async () => {
+    const methods = (app: string, origin?: string) =>
+      api(server.url, 'GET', '/v1/auth/methods', { app, ...(origin && { headers: { origin } }) })
+    const demo = await methods(DEMO.appId)
+    expect({ status: demo.status, body: demo.body }).toEqual({ status: 200, body: { password: true } })
+    const identityOnly = await server.current.context.apps.create({
+      name: 'Tokens only',
+      allowedOrigins: ['https://ide.example'],
+      identityRequired: true,
+    })
+    expect((await methods(identityOnly.id, 'https://ide.example')).body).toEqual({ password: false })
+    expect((await methods(identityOnly.id, 'https://evil.example')).status).toBe(403)
+    expect((await methods('app_nope')).status).toBe(404)
+    expect((await api(server.url, 'GET', '/v1/auth/methods')).status).toBe(400)
+  })
+})
+
 describe('sign-up asks for the 16+ confirmation (privacy policy, "Children")', () => {
   test('without it: 400 that says what is missing, and no account', async () => {
     const email = fresh('child')
