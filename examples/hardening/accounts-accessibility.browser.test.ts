@@ -32,7 +32,7 @@ test('the account screens have no axe violation, light or dark', async () => {
   const host = await stack.host()
   const found: Record<string, Violation[]> = {}
   const screens: string[] = []
-  let page: Page
+  let page!: Page
   const scan = async (screen: string, ready: Locator) => {
     await ready.waitFor()
     screens.push(screen)

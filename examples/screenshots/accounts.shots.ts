@@ -39,7 +39,7 @@ for (const [locale, t] of Object.entries(LOCALES)) {
     test(`account screens, ${locale}, ${size.width}×${size.height}`, async () => {
       const { user } = await createUser(sites.server, { name: locale === 'ar' ? 'ليلى' : 'Ada Byron' })
       const email = user.email as string
-      let page: Page
+      let page!: Page
       const shot = async (name: string, ready: Locator) => {
         await ready.waitFor()
         // Let the panel's opening animation and the fonts settle.
