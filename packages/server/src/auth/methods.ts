@@ -9,6 +9,5 @@ import type { Env } from '../http/request.js'
  */
 export const methodsRoutes = new Hono<Env>().get('/', async (c) => {
   const app = await requireApp(c)
-  c.header('cache-control', 'public, max-age=60')
   return c.json({ password: !app.identityRequired })
 })
