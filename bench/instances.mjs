@@ -191,7 +191,12 @@ async function fanOut(url, instance, sessions) {
     50,
     (i) =>
       call('POST', '/v1/auth/sign-up', {
-        body: { name: `User ${i}`, email: `bench-${run}-${i}@example.com`, password: 'demo-password' },
+        body: {
+          name: `User ${i}`,
+          email: `bench-${run}-${i}@example.com`,
+          password: 'demo-password',
+          ageConfirmed: true,
+        },
       }),
   )
   await instance.request({ grant: users.map((u) => u.user.id) })

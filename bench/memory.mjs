@@ -18,7 +18,7 @@ async function clientHeap(runs) {
   try {
     const email = `memory-${Date.now()}@example.com`
     const user = await call(server.url, 'POST', '/v1/auth/sign-up', {
-      body: { name: 'Memory', email, password: 'demo-password' },
+      body: { name: 'Memory', email, password: 'demo-password', ageConfirmed: true },
     })
     await server.request('grant', { userIds: [user.user.id] })
     const { session } = await call(server.url, 'POST', '/v1/sessions', {

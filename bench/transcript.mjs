@@ -32,7 +32,7 @@ const log = (...args) => console.error('[transcript]', ...args)
 async function seededSession(server, total) {
   const email = `transcript-${total}-${Date.now()}@example.com`
   const user = await call(server.url, 'POST', '/v1/auth/sign-up', {
-    body: { name: 'Transcript Reader', email, password: 'demo-password' },
+    body: { name: 'Transcript Reader', email, password: 'demo-password', ageConfirmed: true },
   })
   await server.request('grant', { userIds: [user.user.id] })
   const { session } = await call(server.url, 'POST', '/v1/sessions', {

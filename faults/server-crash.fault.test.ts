@@ -54,7 +54,12 @@ test(`server crashes: ${SIZES.kills} SIGKILLs while two users and two builders s
   // Two users (the demo user and one who signs up and is granted credits), two builders.
   const ada = await signedIn(url, DEMO.user.email)
   const bob = makeClient(url)
-  const bobUser = await bob.auth.signUp({ name: 'Bob Crash', email: 'bob@example.com', password: PASSWORD })
+  const bobUser = await bob.auth.signUp({
+    name: 'Bob Crash',
+    email: 'bob@example.com',
+    password: PASSWORD,
+    ageConfirmed: true,
+  })
   const store = await openDatabase(db)
   cleanup.push(() => store.close())
   await store.db

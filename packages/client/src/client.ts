@@ -9,7 +9,14 @@ import { Credits } from './credits/credits.js'
 import { createHttp } from './http/http.js'
 import type { Session, Tool, User } from './protocol/models.js'
 import type { RealtimeEvent } from './protocol/realtime.js'
-import { AuditResponse, AuthResponse, OkResponse, ToolsResponse } from './protocol/responses.js'
+import {
+  AuditResponse,
+  AuthMethodsResponse,
+  AuthResponse,
+  OkResponse,
+  ToolsResponse,
+  UserResponse,
+} from './protocol/responses.js'
 import {
   Connection,
   type ConnectionChange,
@@ -48,7 +55,7 @@ export type ClientEvents = {
 }
 
 /** Events that arrive over realtime: listening to them keeps the connection open. */
-const REALTIME_EVENTS = new Set(['message', 'session', 'typing', 'read', 'queue', 'credits'])
+const REALTIME_EVENTS = /^(message|session|typing|read|queue|credits)$/
 
 const AccountExport = z.looseObject({})
 
@@ -68,11 +75,13 @@ export function createClient(options: ClientOptions) {
     fetch: fetchFn,
     tokens: () => tokens,
   })
+  /** A POST to `/v1/auth/<path>`, made without an access token. */
+  const post = <S extends z.ZodMiniType = typeof AuthResponse>(path: string, body: unknown, schema?: S) =>
+    http(`/v1/auth/${path}`, schema ?? (AuthResponse as unknown as S), { method: 'POST', body, auth: false })
   const tokens = new Tokens(
     storage,
     prefix,
-    (refreshToken) =>
-      http('/v1/auth/refresh', AuthResponse, { method: 'POST', body: { refreshToken }, auth: false }),
+    (refreshToken) => post('refresh', { refreshToken }),
     (auth) => setUser(auth?.user ?? null),
   )
   const me = () => $user.get()?.id
@@ -172,9 +181,13 @@ export function createClient(options: ClientOptions) {
     events.emit('user', user)
   }
 
-  async function signedIn(request: Promise<AuthResponse>): Promise<User> {
-    return tokens.save(await request).user
-  }
+  /** A call to `/v1/auth/<path>` that signs in. */
+  const enter =
+    <I>(path: string, fresh?: boolean) =>
+    async (input: I): Promise<User> => {
+      if (fresh) tokens.clear()
+      return tokens.save(await post(path, input)).user
+    }
 
   // Another tab signed in or out: follow it.
   const onStorage = (event: StorageEvent) => {
@@ -186,9 +199,6 @@ export function createClient(options: ClientOptions) {
   if (stored) setUser(stored.user)
   else connection.disable()
 
-  const post = (path: string, body: unknown) =>
-    http(path, AuthResponse, { method: 'POST', body, auth: false })
-
   return {
     /** The signed-in user, or null. */
     $user: $user as ReadableAtom<User | null>,
@@ -196,21 +206,32 @@ export function createClient(options: ClientOptions) {
     $connection: $connection as ReadableAtom<ConnectionStatus>,
 
     auth: {
-      signUp: (input: { name: string; email: string; password: string }) =>
-        signedIn(post('/v1/auth/sign-up', input)),
-      signIn: (input: { email: string; password: string }) => signedIn(post('/v1/auth/sign-in', input)),
+      /** How people sign in to your app: with `password` accounts (sign-up, reset) or by vendor identity token only. */
+      methods: (): Promise<AuthMethodsResponse> =>
+        http('/v1/auth/methods', AuthMethodsResponse, { auth: false }),
+      /** Creates a password account; `ageConfirmed`: the person confirmed they are 16 or older. */
+      signUp: enter<{ name: string; email: string; password: string; ageConfirmed: true }>('sign-up'),
+      signIn: enter<{ email: string; password: string }>('sign-in'),
+      /**
+       * Emails a link to choose a new password; the answer is the same whether or not the address has an
+       * account. The link opens `url` (default: this page; on one of your app's origins) with the token
+       * in its fragment, where `resetPassword` takes it.
+       */
+      requestPasswordReset: (input: { email: string; url?: string }): Promise<{ ok: boolean }> =>
+        post('password-reset', { url: globalThis.location?.href, ...input }, OkResponse),
+      /**
+       * Sets a new password with the emailed token and signs in; every other sign-in is ended. One held
+       * here is forgotten first: the reset revokes it, and its revocation must not end the new one.
+       */
+      resetPassword: enter<{ token: string; password: string }>('password-reset/confirm', true),
       /** Signs in with an identity token your backend signed (HS256, your app's identity secret). */
-      identify: (input: { token: string }) => signedIn(post('/v1/auth/identify', input)),
+      identify: enter<{ token: string }>('identify'),
       /** Signs out here and on the server, and clears everything the client stored. */
       async signOut(): Promise<void> {
         const refreshToken = tokens.get()?.refreshToken
         tokens.clear()
         if (refreshToken) {
-          await http('/v1/auth/sign-out', OkResponse, {
-            method: 'POST',
-            body: { refreshToken },
-            auth: false,
-          }).catch(() => {})
+          await post('sign-out', { refreshToken }, OkResponse).catch(() => {})
         }
       },
     },
@@ -233,6 +254,12 @@ export function createClient(options: ClientOptions) {
     },
 
     account: {
+      /** Changes your name and/or email, confirmed with your current password; `$user` follows. */
+      async update(input: { name?: string; email?: string; password: string }): Promise<User> {
+        const { user } = await http('/v1/account', UserResponse, { method: 'POST', body: input })
+        tokens.update(user)
+        return user
+      },
       /** Everything stored about you, as JSON. */
       export: () => http('/v1/account/export', AccountExport),
       /** Deletes your account, transcripts and files; billing records are kept anonymised. Signs you out. */
@@ -261,7 +288,7 @@ export function createClient(options: ClientOptions) {
       listener: (payload: ClientEvents[K]) => void,
     ): () => void {
       const off = events.on(name, listener)
-      const release = REALTIME_EVENTS.has(name) ? connection.retain() : undefined
+      const release = REALTIME_EVENTS.test(name) ? connection.retain() : undefined
       return () => {
         off()
         release?.()

@@ -235,7 +235,7 @@ test('login reads the password from piped stdin as typed, spaces included', asyn
   const email = `spaces-${Date.now()}@example.com`
   const client = makeClient(server.url)
   cleanup.push(() => client.destroy())
-  await client.auth.signUp({ name: 'Spacey', email, password })
+  await client.auth.signUp({ name: 'Spacey', email, password, ageConfirmed: true })
   const own = { SUPORTRA_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'suportra-cli-login-')) }
   cleanup.push(() => rmSync(own.SUPORTRA_CONFIG_DIR, { recursive: true, force: true }))
 

@@ -19,6 +19,14 @@ export interface RateLimits {
   auditsPerIp: RateLimit
   /** Stack audits per email. */
   auditsPerEmail: RateLimit
+  /** Password reset emails asked for, per IP. */
+  passwordResetsPerIp: RateLimit
+  /** Password reset emails asked for, per email address (whether or not it has an account). */
+  passwordResetsPerEmail: RateLimit
+  /** Password reset links tried (right or wrong), per IP. */
+  passwordResetConfirms: RateLimit
+  /** Wrong current passwords given to change an account, per user. */
+  accountPasswordFailures: RateLimit
 }
 
 export interface Config {
@@ -135,6 +143,10 @@ export const DEFAULT_CONFIG: Config = {
     typing: { points: 60, duration: 60 },
     auditsPerIp: { points: 5, duration: 60 * 60 },
     auditsPerEmail: { points: 3, duration: 24 * 60 * 60 },
+    passwordResetsPerIp: { points: 10, duration: 60 * 60 },
+    passwordResetsPerEmail: { points: 3, duration: 60 * 60 },
+    passwordResetConfirms: { points: 20, duration: 15 * 60 },
+    accountPasswordFailures: { points: 10, duration: 15 * 60 },
   },
 
   publicUrl: undefined,

@@ -1,6 +1,7 @@
-import { AuditRequest } from '@suportra/client/protocol'
+import { AuditRequest, UpdateAccountRequest } from '@suportra/client/protocol'
 import { Hono } from 'hono'
 import { deleteAccount, exportAccount } from './account/account.js'
+import { updateAccount } from './account/update.js'
 import { balanceOf, listTransactions } from './credits/ledger.js'
 import { queueEmail } from './email/outbox.js'
 import { auditReceived } from './email/templates.js'
@@ -10,8 +11,15 @@ import { newId } from './ids.js'
 import { openAttachment } from './messages/attachments.js'
 import { claimSession } from './sessions/lifecycle.js'
 import { sessionQuery, toolsOf, toSession } from './sessions/sessions.js'
+import { toUser } from './users/users.js'
 
 export const accountRoutes = new Hono<Env>()
+  .post('/', async (c) => {
+    const caller = await requireCaller(c)
+    const input = await readJson(c, UpdateAccountRequest)
+    const user = await updateAccount(c.get('ctx'), caller, input, clientIp(c))
+    return c.json({ user: toUser(user) })
+  })
   .get('/export', async (c) => c.json(await exportAccount(c.get('ctx'), await requireCaller(c))))
   .delete('/', async (c) => {
     const caller = await requireCaller(c)

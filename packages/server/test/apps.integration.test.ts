@@ -97,6 +97,7 @@ describe('an app with identity required', () => {
       name: 'Eve',
       email: 'eve@example.com',
       password: 'long-enough-password',
+      ageConfirmed: true,
     })
     expect(result.status).toBe(403)
     expect(result.body.error.code).toBe('forbidden')

@@ -25,7 +25,7 @@ test('a whole tour of the API at trace level leaves no secret in the logs', asyn
   const email = `logs-${Date.now()}@example.com`
   const up = await api(server.url, 'POST', '/v1/auth/sign-up', {
     app: DEMO.appId,
-    body: { name: 'Logan', email, password },
+    body: { name: 'Logan', email, password, ageConfirmed: true },
   })
   expect(up.status).toBe(201)
   secrets.push(password, up.body.accessToken, up.body.refreshToken)

@@ -57,6 +57,7 @@ const TABLES = {
   purchases: 'id',
   stripe_events: 'id',
   emails: 'id',
+  password_resets: 'id',
 } as const
 /** The error code the server must use with each status (413 and 415 are `validation` too). */
 const CODE_OF: Record<number, string> = {
@@ -129,7 +130,7 @@ const ENDPOINTS = {
     method: 'POST',
     path: '/v1/auth/sign-up',
     auth: 'app',
-    valid: { name: 'New', email: 'new@example.com', password: 'long-enough' },
+    valid: { name: 'New', email: 'new@example.com', password: 'long-enough', ageConfirmed: true },
   },
   signIn: {
     method: 'POST',
@@ -138,6 +139,24 @@ const ENDPOINTS = {
     valid: { email: DEMO.user.email, password: DEMO.user.password },
   },
   identify: { method: 'POST', path: '/v1/auth/identify', auth: 'app', valid: { token: 'x' } },
+  passwordReset: {
+    method: 'POST',
+    path: '/v1/auth/password-reset',
+    auth: 'app',
+    valid: { email: DEMO.user.email, url: 'http://localhost:5173/app' },
+  },
+  passwordResetConfirm: {
+    method: 'POST',
+    path: '/v1/auth/password-reset/confirm',
+    auth: 'app',
+    valid: { token: 'not-a-token', password: 'long-enough' },
+  },
+  updateAccount: {
+    method: 'POST',
+    path: '/v1/account',
+    auth: 'owner',
+    valid: { name: 'New name', password: DEMO.user.password },
+  },
   refresh: { method: 'POST', path: '/v1/auth/refresh', auth: 'none', valid: { refreshToken: 'rt_x' } },
   signOut: { method: 'POST', path: '/v1/auth/sign-out', auth: 'none', valid: { refreshToken: 'rt_x' } },
   startSession: {
@@ -230,8 +249,11 @@ const SPECIFIC: Row[] = [
   ['signUp', 'whitespace-only name', 400, { name: '   ', email: 'n3@example.com', password: pw }],
   ['signUp', 'name over 100', 400, { name: long(101), email: 'n4@example.com', password: pw }],
   ['signUp', 'missing name', 400, { email: 'n5@example.com', password: pw }],
-  ['signUp', 'existing email', 409, { name: 'N', email: DEMO.user.email, password: pw }],
-  ['signUp', 'existing email in other case', 409, { name: 'N', email: 'ADA@Example.COM', password: pw }],
+  ['signUp', 'existing email', 409, { name: 'N', email: DEMO.user.email, password: pw, ageConfirmed: true }],
+  ['signUp', 'existing email in other case', 409, { name: 'N', email: 'ADA@Example.COM', password: pw, ageConfirmed: true }],
+  ['signUp', 'no 16+ confirmation', 400, { name: 'N', email: 'n7@example.com', password: pw }],
+  ['signUp', 'the 16+ confirmation false', 400, { name: 'N', email: 'n8@example.com', password: pw, ageConfirmed: false }],
+  ['signUp', 'the 16+ confirmation as a string', 400, { name: 'N', email: 'n9@example.com', password: pw, ageConfirmed: 'yes' }],
   ['signUp', 'no X-Suportra-App header', 400, { name: 'N', email: 'n6@example.com', password: pw }, { auth: 'none' }],
   ['signIn', 'wrong password', 401, { email: DEMO.user.email, password: 'wrong-password' }],
   ['signIn', 'unknown email', 401, { email: 'nobody@example.com', password: 'whatever1' }],
@@ -241,6 +263,23 @@ const SPECIFIC: Row[] = [
   ['identify', 'token as a number', 400, { token: 7 }],
   ['identify', 'token over 4096', 400, { token: long(4097) }],
   ['identify', 'token that is not a JWT', 401, { token: 'garbage' }],
+  ['passwordReset', 'bad email', 400, { email: 'nope', url: 'http://localhost:5173/' }],
+  ['passwordReset', 'email as an array', 400, { email: [DEMO.user.email], url: 'http://localhost:5173/' }],
+  ['passwordReset', 'no url', 400, { email: DEMO.user.email }],
+  ['passwordReset', 'a url that is not a URL', 400, { email: DEMO.user.email, url: 'home' }],
+  ['passwordReset', 'a javascript: url', 400, { email: DEMO.user.email, url: 'javascript:alert(1)' }],
+  ['passwordReset', 'a data: url', 400, { email: DEMO.user.email, url: 'data:text/html,<h1>x' }],
+  ['passwordReset', 'a url over 2048', 400, { email: DEMO.user.email, url: `http://localhost:5173/${long(2048)}` }],
+  ['passwordReset', 'a url on a foreign origin', 403, { email: DEMO.user.email, url: 'https://evil.example/reset' }],
+  ['passwordReset', 'a url on a look-alike origin', 403, { email: DEMO.user.email, url: 'http://localhost.evil.example:5173/' }],
+  ['passwordReset', 'no X-Suportra-App header', 400, { email: DEMO.user.email, url: 'http://localhost:5173/' }, { auth: 'none' }],
+  ['passwordResetConfirm', 'an unknown token', 400, { token: 'unknown-token', password: pw }],
+  ['passwordResetConfirm', 'an empty token', 400, { token: '', password: pw }],
+  ['passwordResetConfirm', 'a token over 128', 400, { token: long(129), password: pw }],
+  ['passwordResetConfirm', 'a token as a number', 400, { token: 12345, password: pw }],
+  ['passwordResetConfirm', 'a new password shorter than 8', 400, { token: 'unknown-token', password: 'short' }],
+  ['passwordResetConfirm', 'a new password over 200', 400, { token: 'unknown-token', password: long(201) }],
+  ['passwordResetConfirm', 'no password', 400, { token: 'unknown-token' }],
   ['refresh', 'empty refresh token', 400, { refreshToken: '' }],
   ['refresh', 'unknown refresh token', 401, { refreshToken: 'rt_unknown' }],
   ['signOut', 'refresh token as a number', 400, { refreshToken: 5 }],
@@ -327,6 +366,19 @@ const SPECIFIC: Row[] = [
   ['checkout', 'missing cancelUrl', 400, { packId: 'pack_3', successUrl: 'http://localhost:5173/ok' }],
   ['checkout', 'successUrl on a foreign origin', 403, { packId: 'pack_3', successUrl: 'https://evil.example/ok', cancelUrl: 'http://localhost:5173/no' }],
   ['checkout', 'a javascript: cancelUrl', 403, { packId: 'pack_3', successUrl: 'http://localhost:5173/ok', cancelUrl: 'javascript:alert(1)' }],
+  // account
+  ['updateAccount', 'the wrong password', 403, { name: 'Mallory', password: 'wrong-password' }],
+  ['updateAccount', 'no password', 400, { name: 'Mallory' }],
+  ['updateAccount', 'an empty password', 400, { name: 'Mallory', password: '' }],
+  ['updateAccount', 'neither name nor email', 400, { password: DEMO.user.password }],
+  ['updateAccount', 'a whitespace-only name', 400, { name: '  ', password: DEMO.user.password }],
+  ['updateAccount', 'a name over 100', 400, { name: long(101), password: DEMO.user.password }],
+  ['updateAccount', 'a bad email', 400, { email: 'nope', password: DEMO.user.password }],
+  ['updateAccount', 'an email over 254', 400, { email: `${long(250)}@x.io`, password: DEMO.user.password }],
+  ['updateAccount', 'name as null', 400, { name: null, password: DEMO.user.password }],
+  ['updateAccount', "another account's email", 409, { email: DEMO.builder.email, password: DEMO.user.password }],
+  ['updateAccount', "another account's email in other case", 409, { email: 'GRACE@example.com', password: DEMO.user.password }],
+  ['updateAccount', 'as a builder with a user’s email', 409, { email: DEMO.user.email, password: DEMO.builder.password }, { auth: 'builder' }],
   // audits
   ['audit', 'bad email', 400, audit({ email: 'nope' })],
   ['audit', 'whitespace-only building', 400, audit({ building: ' ' })],
@@ -348,7 +400,14 @@ const ALL: [Key, Case][] = [
 
 beforeAll(async () => {
   server = await startTestServer({
-    rateLimits: { auth: { points: 10_000, duration: 60 }, auditsPerIp: { points: 10_000, duration: 60 } },
+    rateLimits: {
+      auth: { points: 10_000, duration: 60 },
+      auditsPerIp: { points: 10_000, duration: 60 },
+      passwordResetsPerIp: { points: 10_000, duration: 60 },
+      passwordResetsPerEmail: { points: 10_000, duration: 60 },
+      passwordResetConfirms: { points: 10_000, duration: 60 },
+      accountPasswordFailures: { points: 10_000, duration: 60 },
+    },
   })
   const owner = await createUser(server, { credits: 20 })
   const other = await createUser(server, { credits: 5 })

@@ -91,7 +91,7 @@ describe('sending', () => {
     const up = await api(server.url, 'POST', '/v1/auth/sign-up', {
       app: DEMO.appId,
       headers: from(ip),
-      body: { name: 'Sender', email: unique('sender'), password: DEMO.user.password },
+      body: { name: 'Sender', email: unique('sender'), password: DEMO.user.password, ageConfirmed: true },
     })
     expect(up.status).toBe(201)
     await grantCredits(server, up.body.user.id, 1)
@@ -158,7 +158,7 @@ describe('signing in', () => {
       await api(server.url, 'POST', '/v1/auth/sign-up', {
         app: DEMO.appId,
         headers: from(ip),
-        body: { name: 'Late', email: unique('late'), password: DEMO.user.password },
+        body: { name: 'Late', email: unique('late'), password: DEMO.user.password, ageConfirmed: true },
       }),
     )
     expectRateLimited(

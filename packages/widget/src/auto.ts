@@ -15,7 +15,7 @@ export interface LoaderConfig {
 
 type Command = [name: string, ...args: unknown[]]
 /** Commands that mean nothing once the widget is destroyed (any other brings a fresh one). */
-const GONE = new Set(['destroy', 'close', 'off'])
+const GONE = /^(destroy|close|off)$/
 
 /**
  * Called by `widget.js` once this code has loaded: mounts the widget into the loader's element,
@@ -65,7 +65,7 @@ export function boot(
     // when the command runs, so `Suportra('destroy'); Suportra('open')` opens a fresh one.
     Promise.resolve()
       .then(() => {
-        if (!widget && GONE.has(name)) return // nothing to close, stop listening to or destroy
+        if (!widget && GONE.test(name)) return // nothing to close, stop listening to or destroy
         widget ??= start()
         return (widget[name as keyof WidgetInstance] as (...args: unknown[]) => unknown)(...args)
       })

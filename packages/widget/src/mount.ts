@@ -89,6 +89,11 @@ export function mount(options: MountOptions): WidgetInstance {
     },
   }
   mounted.set(options.appId, instance)
+  // A password reset link (`#suportra-reset=<token>`) opens the widget on "choose a new password".
+  if (location.hash.includes('suportra-reset=')) {
+    widget.view.value = { name: 'account', step: 'reset' }
+    widget.open()
+  }
   if (widget.i18n.catalog.value) draw()
   else widget.i18n.ready.then(draw)
   queueMicrotask(() => widget.emit('ready', undefined))

@@ -75,7 +75,11 @@ export type View =
   | { name: 'transcript'; id: string }
   | { name: 'audit' }
   | { name: 'credits' }
-  | { name: 'account' }
+  /**
+   * The account: the signed-in user's rights, or before a sign-in a `step` of a password account:
+   * create one, ask for a reset link, or choose a new password (opened by a reset link).
+   */
+  | { name: 'account'; step?: 'signUp' | 'forgot' | 'reset' }
 
 /**
  * One widget: the client it drives, and the UI state around it (open or not, which screen, what

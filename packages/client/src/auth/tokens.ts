@@ -69,20 +69,28 @@ export class Tokens {
   }
 
   save(auth: AuthResponse): StoredAuth {
-    const stored = {
+    return this.#put({
       accessToken: auth.accessToken,
       refreshToken: auth.refreshToken,
       expiresAt: Date.now() + auth.expiresIn * 1000,
       user: auth.user,
-    }
-    this.#stored.set(stored)
-    this.#onChange(stored)
-    return stored
+    })
+  }
+
+  /** The same sign-in with the user's new details (after an account change). */
+  update(user: User): void {
+    const auth = this.get()
+    if (auth) this.#put({ ...auth, user })
   }
 
   clear(): void {
-    this.#stored.set(undefined)
-    this.#onChange(undefined)
+    this.#put(undefined)
+  }
+
+  #put<T extends StoredAuth | undefined>(auth: T): T {
+    this.#stored.set(auth)
+    this.#onChange(auth)
+    return auth
   }
 
   /** A usable access token, refreshed first when it is about to expire. */

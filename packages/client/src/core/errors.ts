@@ -25,7 +25,7 @@ export class SuportraError extends Error {
 
   /** True for a SuportraError from any copy of this package. */
   static isInstance(value: unknown): value is SuportraError {
-    return typeof value === 'object' && value !== null && BRAND in value
+    return BRAND in Object(value)
   }
 }
 
@@ -45,5 +45,5 @@ const MESSAGES: Record<ErrorCode, string> = {
 
 /** Worth trying again later: the request may not have been processed. */
 export function isRetryable(error: unknown): boolean {
-  return SuportraError.isInstance(error) && ['network', 'server', 'rate_limited'].includes(error.code)
+  return SuportraError.isInstance(error) && /^(network|server|rate_limited)$/.test(error.code)
 }

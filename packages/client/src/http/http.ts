@@ -75,9 +75,8 @@ export function createHttp(config: {
       clearTimeout(timer)
       text = await response.text()
     } catch (cause) {
-      throw new SuportraError('network', undefined, { cause })
-    } finally {
       clearTimeout(timer)
+      throw new SuportraError('network', undefined, { cause })
     }
     const status = response.status
     let json: unknown

@@ -22,4 +22,8 @@ export const LIMITS = {
   ratingCommentLength: 2_000,
   auditTextLength: 5_000,
   pageSize: 200,
+  /** Longest URL a request may carry (checkout return pages, the page a password reset link opens). */
+  urlLength: 2048,
+  /** Minutes a password reset link works (once). */
+  passwordResetMinutes: 30,
 } as const

@@ -17,6 +17,12 @@ export const User = z.object({
   /** The tools a builder covers; empty for users. */
   tools: z.array(z.string()),
   createdAt: timestamp,
+  /**
+   * True when the vendor manages the account (signed in with an identity token): its name and email
+   * come from the vendor and cannot be changed through Suportra. Absent from older servers. (Unchecked
+   * beyond being read as true or not: a checked optional boolean would cost the client 130 bytes.)
+   */
+  managed: z.unknown() as unknown as z.ZodMiniOptional<z.ZodMiniBoolean>,
 })
 export type User = z.infer<typeof User>
 

@@ -14,14 +14,41 @@ export const ClientId = z
 
 // ---- auth ----
 
-export const SignUpRequest = z.strictObject({ name: text(1, LIMITS.nameLength), email, password })
+export const SignUpRequest = z.strictObject({
+  name: text(1, LIMITS.nameLength),
+  email,
+  password,
+  /**
+   * The person confirms they are 16 or older: the service is not for children under 16 (privacy
+   * policy, "Children"). Must be `true`; the server records when it was given.
+   */
+  ageConfirmed: z.literal(true, 'Confirm that you are 16 or older'),
+})
 export type SignUpRequest = z.input<typeof SignUpRequest>
 
-export const SignInRequest = z.strictObject({
-  email,
-  password: z.string().check(z.minLength(1), z.maxLength(LIMITS.passwordMax)),
-})
+/** A password someone already has (checked against the stored hash; no minimum length). */
+const currentPassword = z.string().check(z.minLength(1), z.maxLength(LIMITS.passwordMax))
+
+export const SignInRequest = z.strictObject({ email, password: currentPassword })
 export type SignInRequest = z.input<typeof SignInRequest>
+
+export const PasswordResetRequest = z.strictObject({
+  email,
+  /**
+   * The page the emailed link opens, on one of the app's allowed origins (or the server's own): the
+   * link is this URL with `#suportra-reset=<token>` as its fragment, which browsers never send to a server.
+   */
+  url: z.url({ protocol: /^https?$/ }).check(z.maxLength(LIMITS.urlLength)),
+})
+export type PasswordResetRequest = z.input<typeof PasswordResetRequest>
+
+export const PasswordResetConfirmRequest = z.strictObject({
+  /** The token from the link's fragment. */
+  token: z.string().check(z.minLength(1), z.maxLength(128)),
+  /** The new password. */
+  password,
+})
+export type PasswordResetConfirmRequest = z.input<typeof PasswordResetConfirmRequest>
 
 export const IdentifyRequest = z.strictObject({ token: z.string().check(z.minLength(1), z.maxLength(4096)) })
 export type IdentifyRequest = z.input<typeof IdentifyRequest>
@@ -34,6 +61,22 @@ export type RefreshRequest = z.input<typeof RefreshRequest>
 export const SignOutRequest = z.strictObject({
   refreshToken: z.optional(z.string().check(z.maxLength(512))),
 })
+
+// ---- account ----
+
+export const UpdateAccountRequest = z
+  .strictObject({
+    name: z.optional(text(1, LIMITS.nameLength)),
+    email: z.optional(email),
+    /** The current password: a change to the account is confirmed with it. */
+    password: currentPassword,
+  })
+  .check(
+    z.refine((input) => input.name !== undefined || input.email !== undefined, {
+      message: 'Send a new name, a new email or both',
+    }),
+  )
+export type UpdateAccountRequest = z.input<typeof UpdateAccountRequest>
 
 // ---- credits ----
 

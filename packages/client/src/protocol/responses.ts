@@ -16,6 +16,13 @@ export type AuthResponse = z.infer<typeof AuthResponse>
 
 export const UserResponse = z.object({ user: User })
 
+/**
+ * How people sign in to the app: `password` accounts (sign-in, sign-up, password reset), or not (the
+ * app takes vendor identity tokens only; every app takes them).
+ */
+export const AuthMethodsResponse = z.object({ password: z.boolean() })
+export type AuthMethodsResponse = z.infer<typeof AuthMethodsResponse>
+
 export const ToolsResponse = z.object({ tools: z.array(Tool) })
 
 /** `{ ok: true }`: acknowledgements and `GET /health`. */

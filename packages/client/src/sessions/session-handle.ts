@@ -1,4 +1,5 @@
-import { atom, computed, type ReadableAtom } from 'nanostores'
+import { atom, type ReadableAtom } from 'nanostores'
+import { derived } from '../core/derived.js'
 import { SuportraError } from '../core/errors.js'
 import { clientId } from '../core/ids.js'
 import { whileWatched } from '../core/watch.js'
@@ -72,7 +73,7 @@ export class SessionHandle {
   constructor(id: string, deps: HandleDeps) {
     this.id = id
     this.#deps = deps
-    this.$messages = computed([this.#stored, deps.outbox.$entries], (stored, entries) => {
+    this.$messages = derived(this.#stored, deps.outbox.$entries, (stored, entries) => {
       let own = entries.filter((e) => e.sessionId === id)
       if (own[0]) {
         const shown = new Set(stored.map((m) => m.clientId))

@@ -59,10 +59,8 @@ export class Sessions {
     let handle = this.#handles.get(id)
     if (!handle) {
       handle = new SessionHandle(id, {
+        ...this.#deps,
         http: this.#http,
-        outbox: this.#deps.outbox,
-        retain: this.#deps.retain,
-        me: this.#deps.me,
         onSession: (session) => this.receive(session),
       })
       const known = this.$list.value.find((s) => s.id === id)

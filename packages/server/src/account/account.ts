@@ -46,6 +46,11 @@ export async function exportAccount(ctx: Context, caller: Caller) {
     .selectAll()
     .where('user_id', '=', caller.userId)
     .execute()
+  const passwordResets = await db
+    .selectFrom('password_resets')
+    .select(['id', 'app_id', 'created_at', 'expires_at', 'used_at'])
+    .where('user_id', '=', caller.userId)
+    .execute()
   const emails = await db
     .selectFrom('emails')
     .select(['id', 'to_address', 'kind', 'subject', 'body', 'status', 'created_at', 'sent_at'])
@@ -53,13 +58,15 @@ export async function exportAccount(ctx: Context, caller: Caller) {
     .execute()
   return {
     exportedAt: Date.now(),
-    user: toUser(user),
+    user: { ...toUser(user), ageConfirmedAt: user.age_confirmed_at },
     sessions,
     attachments: uploads.map(toAttachment),
     transactions: await listTransactions(db, caller.userId, Number.MAX_SAFE_INTEGER),
     signIns,
     audits: audits.map((a) => ({ ...a, tools: JSON.parse(a.tools) as string[] })),
     purchases,
+    // Only when each link was asked for and used: the tokens themselves are not stored.
+    passwordResets,
     emails,
   }
 }
@@ -91,6 +98,7 @@ export async function deleteAccount(ctx: Context, caller: Caller): Promise<void>
     await tx.deleteFrom('refresh_tokens').where('family_id', 'in', families).execute()
     await tx.deleteFrom('refresh_families').where('user_id', '=', caller.userId).execute()
     await tx.deleteFrom('audits').where('user_id', '=', caller.userId).execute()
+    await tx.deleteFrom('password_resets').where('user_id', '=', caller.userId).execute()
     await tx.updateTable('ledger').set({ user_id: null }).where('user_id', '=', caller.userId).execute()
     await tx.updateTable('purchases').set({ user_id: null }).where('user_id', '=', caller.userId).execute()
     await tx.deleteFrom('emails').where('user_id', '=', caller.userId).execute()

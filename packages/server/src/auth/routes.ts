@@ -37,7 +37,12 @@ export const authRoutes = new Hono<Env>()
     const passwordHash = await hashGate(ctx).run(ip, () =>
       hashPassword(input.password, ctx.config.scryptCost),
     )
-    const user = await createPasswordUser(ctx.store, { name: input.name, email: input.email, passwordHash })
+    const user = await createPasswordUser(ctx.store, {
+      name: input.name,
+      email: input.email,
+      passwordHash,
+      ageConfirmedAt: Date.now(),
+    })
     ctx.log.info({ userId: user.id, appId: app.id }, 'user signed up')
     return respond(c, user, app.id, 201)
   })

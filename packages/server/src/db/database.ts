@@ -40,6 +40,12 @@ export function isPostgresUrl(db: string): boolean {
   return /^postgres(ql)?:\/\//i.test(db)
 }
 
+/** Whether `error` is a unique constraint violation (SQLite or PostgreSQL). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505'
+}
+
 /** `db` with any password replaced, for logs and banners. */
 export function redactUrl(db: string): string {
   return isPostgresUrl(db) ? db.replace(/^([^:]+:\/\/[^:/@]*:)[^@]*@/, '$1***@') : db

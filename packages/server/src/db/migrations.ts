@@ -225,4 +225,25 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('audits_user').on('audits').column('user_id').execute()
     },
   },
+  '0004_accounts': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's table types
+    async up(db: Kysely<any>) {
+      const ms = 'bigint'
+      // When the person confirmed at sign-up that they are 16 or older (the privacy policy's children
+      // clause); null for accounts made before it was asked, by a vendor token or by an operator.
+      await db.schema.alterTable('users').addColumn('age_confirmed_at', ms).execute()
+      // Password reset links: only a hash of the token is kept; each works once, until it expires.
+      await db.schema
+        .createTable('password_resets')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('app_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .addColumn('expires_at', ms, (c) => c.notNull())
+        .addColumn('used_at', ms)
+        .execute()
+      await db.schema.createIndex('password_resets_user').on('password_resets').column('user_id').execute()
+    },
+  },
 }

@@ -27,6 +27,21 @@ export interface DB {
     app_id: string | null
     external_id: string | null
     created_at: number
+    /** When the person confirmed at sign-up that they are 16 or older; null if never asked. */
+    age_confirmed_at: number | null
+  }
+  /** Password reset links (see `auth/password-reset.ts`). */
+  password_resets: {
+    id: string
+    /** SHA-256 of the token: the token itself is only in the emailed link. */
+    token_hash: string
+    user_id: string
+    /** The app the reset was asked from: the link signs in there. */
+    app_id: string
+    created_at: number
+    expires_at: number
+    /** Set when the link was used, or made void (another reset succeeded, the email changed). */
+    used_at: number | null
   }
   refresh_families: {
     id: string
@@ -126,7 +141,7 @@ export interface DB {
     id: string
     user_id: string | null
     to_address: string
-    kind: 'session_started' | 'low_balance' | 'receipt' | 'audit'
+    kind: 'session_started' | 'low_balance' | 'receipt' | 'audit' | 'password_reset' | 'email_changed'
     reference: string | null
     subject: string
     body: string

@@ -4,6 +4,7 @@ import type { Context } from '../context.js'
 import type { Tx } from '../db/database.js'
 import type { DB } from '../db/schema.js'
 import { newId } from '../ids.js'
+import { withoutResetToken } from './templates.js'
 
 type Kind = DB['emails']['kind']
 
@@ -110,7 +111,13 @@ export class Mailer {
         const sent = await this.#send(email)
         await db
           .updateTable('emails')
-          .set({ status: sent ? 'sent' : 'kept', sent_at: Date.now(), last_error: null })
+          .set({
+            status: sent ? 'sent' : 'kept',
+            sent_at: Date.now(),
+            last_error: null,
+            // A sent reset link's token has no business staying in the database.
+            ...(sent && email.kind === 'password_reset' && { body: withoutResetToken(email.body) }),
+          })
           .where('id', '=', email.id)
           .execute()
       } catch (error) {

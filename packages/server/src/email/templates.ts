@@ -41,3 +41,31 @@ export function auditReceived() {
     body: 'Hi,\n\nThanks for your stack audit request. A builder will review it and reply to this address.\n\nIf you did not ask for this, ignore this email.\n\n— Suportra',
   }
 }
+
+/** The fragment that carries a password reset token in a link (`#suportra-reset=<token>`). */
+export const RESET_FRAGMENT = 'suportra-reset='
+
+/**
+ * Goes to the address of an account whose name anyone could have chosen (addresses are not
+ * verified at sign-up), so it quotes only what the server made: the link, the site it opens, the time.
+ */
+export function passwordReset(input: { link: string; minutes: number }) {
+  const site = new URL(input.link).origin
+  return {
+    subject: 'Reset your Suportra password',
+    body: `Hi,\n\nSomeone asked, on ${site}, to reset the password of the Suportra account that uses this email address.\n\nTo choose a new password, open this link within ${input.minutes} minutes. It works once, and signs you out everywhere else:\n\n  ${input.link}\n\nIf you did not ask for this, ignore this email: your password stays as it is.\n\n— Suportra`,
+  }
+}
+
+/** What stays of a reset email once it is sent: the token goes (the outbox keeps no usable link). */
+export function withoutResetToken(body: string): string {
+  return body.replace(new RegExp(`#${RESET_FRAGMENT}[\\w-]+`, 'g'), `#${RESET_FRAGMENT}(removed once sent)`)
+}
+
+/** To the old address when an account's email changes, so a takeover does not go unnoticed. */
+export function emailChanged(input: { newEmail: string }) {
+  return {
+    subject: 'Your Suportra email address was changed',
+    body: `Hi,\n\nThe email address of your Suportra account was changed to ${input.newEmail}. Emails about the account go there from now on.\n\nIf you did not make this change, someone else may know your password: contact support at once.\n\n— Suportra`,
+  }
+}

@@ -3,6 +3,8 @@ import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
+import { methodsRoutes } from '../auth/methods.js'
+import { passwordResetRoutes } from '../auth/password-reset.js'
 import { authRoutes, meRoutes } from '../auth/routes.js'
 import { devPages } from '../billing/dev-pages.js'
 import { billingRoutes, webhookRoutes } from '../billing/routes.js'
@@ -61,6 +63,8 @@ export function createApp(ctx: Context): Hono<Env> {
   app.get('/health', (c) => c.json({ ok: true }))
   app.route('/', widgetAssets())
   app.route('/v1/auth', authRoutes)
+  app.route('/v1/auth/password-reset', passwordResetRoutes)
+  app.route('/v1/auth/methods', methodsRoutes)
   app.route('/v1/me', meRoutes)
   app.route('/v1/account', accountRoutes)
   app.route('/v1/tools', toolRoutes)

@@ -153,7 +153,7 @@ export async function createUser(
   const email = options.email ?? `user-${Math.random().toString(36).slice(2, 10)}@example.com`
   const result = await api<AuthResponse>(server.url, 'POST', '/v1/auth/sign-up', {
     app: DEMO.appId,
-    body: { name: options.name ?? 'Test User', email, password: DEMO.user.password },
+    body: { name: options.name ?? 'Test User', email, password: DEMO.user.password, ageConfirmed: true },
   })
   if (result.status !== 201)
     throw new Error(`sign-up failed: ${result.status} ${JSON.stringify(result.body)}`)

@@ -12,6 +12,7 @@ export function toUser(row: UserRow): User {
     role: row.role,
     tools: JSON.parse(row.tools) as string[],
     createdAt: row.created_at,
+    managed: row.external_id !== null,
   }
 }
 
@@ -29,7 +30,15 @@ export function findByLogin(store: Database, email: string): Promise<UserRow | u
 
 export async function createPasswordUser(
   store: Database,
-  input: { name: string; email: string; passwordHash: string; role?: 'user' | 'builder'; tools?: string[] },
+  input: {
+    name: string
+    email: string
+    passwordHash: string
+    role?: 'user' | 'builder'
+    tools?: string[]
+    /** When the person confirmed they are 16 or older (sign-up). */
+    ageConfirmedAt?: number
+  },
 ): Promise<UserRow> {
   const row: UserRow = {
     id: newId('usr'),
@@ -42,6 +51,7 @@ export async function createPasswordUser(
     app_id: null,
     external_id: null,
     created_at: Date.now(),
+    age_confirmed_at: input.ageConfirmedAt ?? null,
   }
   const inserted = await store.db
     .insertInto('users')

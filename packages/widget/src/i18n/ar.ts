@@ -13,6 +13,8 @@ export const ar: Catalog = {
   signIn: 'تسجيل الدخول',
   signOut: 'تسجيل الخروج',
   wrongPassword: 'البريد الإلكتروني وكلمة المرور غير متطابقين.',
+  signUp: 'إنشاء حساب',
+  forgot: 'نسيت كلمة المرور؟',
   newTitle: 'ما الذي يعيقك؟',
   tool: 'الأداة',
   topic: 'صف المشكلة',

@@ -13,6 +13,8 @@ export const de: Catalog = {
   signIn: 'Anmelden',
   signOut: 'Abmelden',
   wrongPassword: 'E-Mail und Passwort passen nicht zusammen.',
+  signUp: 'Konto erstellen',
+  forgot: 'Passwort vergessen?',
   newTitle: 'Wobei kommst du nicht weiter?',
   tool: 'Werkzeug',
   topic: 'Beschreibe das Problem',

@@ -32,6 +32,21 @@ export const enLater = {
   redactSend: 'Redact and send',
   sendAnyway: 'Send anyway',
   invalidEmail: 'Enter a valid email address.',
+  // accounts
+  name: 'Name',
+  ageConfirm: 'I am 16 or older',
+  emailTaken: 'An account already uses this email.',
+  sendLink: 'Email me a link',
+  linkSent: 'If an account uses {email}, a link is on its way. It works for 30 minutes.',
+  newPassword: 'Choose a new password',
+  savePassword: 'Save and sign in',
+  linkExpired: 'This link has expired or was already used.',
+  askAgain: 'Ask for a new link',
+  editAccount: 'Edit name and email',
+  currentPassword: 'Your current password',
+  save: 'Save',
+  saved: 'Saved.',
+  notYourPassword: 'That is not your current password.',
 }
 
 export type LaterCatalog = typeof enLater

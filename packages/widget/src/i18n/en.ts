@@ -16,6 +16,8 @@ export const en = {
   signIn: 'Sign in',
   signOut: 'Sign out',
   wrongPassword: 'That email and password do not match.',
+  signUp: 'Create an account',
+  forgot: 'Forgot password?',
   // new session
   newTitle: 'What are you stuck on?',
   tool: 'Tool',

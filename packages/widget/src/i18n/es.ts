@@ -13,6 +13,8 @@ export const es: Catalog = {
   signIn: 'Iniciar sesión',
   signOut: 'Cerrar sesión',
   wrongPassword: 'El correo y la contraseña no coinciden.',
+  signUp: 'Crear una cuenta',
+  forgot: '¿Olvidaste tu contraseña?',
   newTitle: '¿En qué estás atascado?',
   tool: 'Herramienta',
   topic: 'Describe el bloqueo',

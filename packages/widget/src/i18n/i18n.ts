@@ -19,7 +19,7 @@ const LATER: Record<string, () => Promise<LaterCatalog>> = {
   de: () => import('./de.later.js').then((m) => m.deLater),
   ar: () => import('./ar.later.js').then((m) => m.arLater),
 }
-const RTL = new Set(['ar', 'he', 'fa', 'ur'])
+const RTL = /^(ar|he|fa|ur)$/
 /** Catalogues already loaded (with their later strings once those are in), shared by every widget on the page. */
 const loaded: Record<string, Catalog | Messages> = {}
 const laterLoads: Record<string, () => Promise<Messages>> = {}
@@ -70,7 +70,7 @@ export function createI18n(requested?: string) {
     catalog,
     /** Resolves once the first catalogue is in. */
     ready,
-    dir: () => (RTL.has(locale.value) ? 'rtl' : 'ltr'),
+    dir: () => (RTL.test(locale.value) ? 'rtl' : 'ltr'),
     setLocale,
     /** Whether the strings of the parts that load later are in. */
     complete: () => Boolean(catalog.value && 'submit' in catalog.value),

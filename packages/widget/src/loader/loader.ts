@@ -61,7 +61,8 @@ if (tag && !win.__suportra) {
   }
   suportra.q = queue
   win.Suportra = suportra
-  if (config.open || queue.some(needed)) load()
+  // A password reset link (`#suportra-reset=…`) opens the widget on "choose a new password".
+  if (config.open || queue.some(needed) || location.hash.includes('suportra-reset=')) load()
 
   if (data.launcher !== 'false') {
     host = document.createElement('suportra-widget')

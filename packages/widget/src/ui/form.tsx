@@ -14,6 +14,8 @@ export function Field(props: {
   multiline?: boolean
   required?: boolean
   hint?: string
+  autocomplete?: string
+  minLength?: number
 }): JSX.Element {
   const { label, multiline, onInput, hint, ...rest } = props
   const input = (event: Event) => onInput((event.currentTarget as HTMLInputElement).value)

@@ -76,12 +76,12 @@ export function Panel(): JSX.Element {
   const ongoing = sessions.find((s) => s.status === 'waiting' || s.status === 'active')
   let screen: JSX.Element
   if (view.name === 'audit') screen = <Audit />
+  else if (view.name === 'account') screen = <Account />
   else if (!user) screen = <SignIn />
   else if (view.name === 'chat' || view.name === 'transcript') screen = <Chat id={view.id} />
   else if (view.name === 'rate') screen = <Rate id={view.id} />
   else if (view.name === 'history') screen = <History />
   else if (view.name === 'credits') screen = <Credits />
-  else if (view.name === 'account') screen = <Account />
   else if (view.name === 'home' && ongoing) screen = <Chat id={ongoing.id} />
   else screen = <NewSession />
 

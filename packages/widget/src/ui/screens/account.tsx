@@ -1,58 +1,34 @@
-import { useSignal } from '@preact/signals'
 import type { JSX } from 'preact'
-import { useT, useWidget } from '../context.js'
-import { errorKey } from '../form.js'
-import { save, useLater } from '../later.js'
+import { useEffect } from 'preact/hooks'
+import { useWidget } from '../context.js'
+import { addStyles } from '../styles.js'
+import { useStore } from '../use-store.js'
+import css from './account.css?inline'
+import { AccountRights } from './account-rights.js'
+import { ChooseNewPassword, Forgot } from './password-reset.js'
+import { SignIn } from './sign-in.js'
+import { SignUp } from './sign-up.js'
 
-/** The user's rights: download everything stored about them, or delete the account (asked twice). */
-export function Account(): JSX.Element {
+/**
+ * Everything about the account, in one chunk loaded behind a click (or by a reset link): the signed-in
+ * user's rights (see and correct their name and email, export, delete), and the steps of a password
+ * account that come before a sign-in: create one, ask for a reset link, choose a new password. A
+ * reset link opened while signed in still works (it signs in afresh); the other steps lead home once
+ * someone is signed in.
+ */
+export function Account(): JSX.Element | null {
+  addStyles(css)
   const widget = useWidget()
-  const t = useT()
-  const confirming = useSignal(false)
-  const error = useSignal('')
-  const later = useLater()
-  const run = async (action: () => Promise<unknown>) => {
-    error.value = ''
-    try {
-      await action()
-    } catch (caught) {
-      error.value = t(errorKey(caught))
-    }
-  }
-  const download = async () => {
-    const data = await widget.client.account.export()
-    save(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }), 'suportra-data.json', later)
-  }
-  return (
-    <section>
-      <h3>{t('account')}</h3>
-      <button type="button" class="primary" onClick={() => run(download)}>
-        {t('exportData')}
-      </button>
-      {confirming.value ? (
-        <div class="banner warn" role="alert">
-          <p>{t('deleteWarn')}</p>
-          <button
-            type="button"
-            class="primary danger"
-            onClick={() => run(() => widget.client.account.delete())}
-          >
-            {t('confirmDelete')}
-          </button>
-          <button type="button" class="link" onClick={() => (confirming.value = false)}>
-            {t('cancel')}
-          </button>
-        </div>
-      ) : (
-        <button type="button" class="link" onClick={() => (confirming.value = true)}>
-          {t('deleteAccount')}
-        </button>
-      )}
-      {error.value && (
-        <p class="error" role="alert">
-          {error.value}
-        </p>
-      )}
-    </section>
-  )
+  const user = useStore(widget.client.$user)
+  const view = widget.view.value
+  const step = view.name === 'account' ? view.step : undefined
+  const done = user !== null && step !== undefined && step !== 'reset'
+  useEffect(() => {
+    if (done) widget.show({ name: 'home' })
+  }, [done])
+  if (step === 'reset') return <ChooseNewPassword />
+  if (done) return null
+  if (step === 'signUp') return <SignUp />
+  if (step === 'forgot') return <Forgot />
+  return user ? <AccountRights /> : <SignIn />
 }

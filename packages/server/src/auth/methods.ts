@@ -1,0 +1,13 @@
+import { Hono } from 'hono'
+import { requireApp } from '../http/origin.js'
+import type { Env } from '../http/request.js'
+
+/**
+ * `GET /v1/auth/methods`: how people sign in to the app named by `X-Suportra-App`, so a sign-in
+ * screen offers only what works. `password`: password accounts (sign-in, sign-up, password reset);
+ * false for an app that takes vendor identity tokens only (every app takes those).
+ */
+export const methodsRoutes = new Hono<Env>().get('/', async (c) => {
+  const app = await requireApp(c)
+  return c.json({ password: !app.identityRequired })
+})

@@ -1,0 +1,72 @@
+import { useSignal } from '@preact/signals'
+import { SuportraError } from '@suportra/client'
+import type { JSX } from 'preact'
+import { useT, useWidget } from '../context.js'
+import { Field, Form } from '../form.js'
+
+/** A new password account: name, email, password and the 16+ confirmation (the privacy policy's children clause). */
+export function SignUp(): JSX.Element {
+  const widget = useWidget()
+  const t = useT()
+  const name = useSignal('')
+  const email = useSignal('')
+  const password = useSignal('')
+  const adult = useSignal(false)
+  return (
+    <section>
+      <h3>{t('signUp')}</h3>
+      <Form
+        submit={t('signUp')}
+        action={() =>
+          widget.client.auth.signUp({
+            name: name.value,
+            email: email.value,
+            password: password.value,
+            ageConfirmed: adult.value as true,
+          })
+        }
+        describe={(error) =>
+          SuportraError.isInstance(error) && error.code === 'conflict' ? t('emailTaken') : undefined
+        }
+      >
+        <Field
+          label={t('name')}
+          name="name"
+          required
+          autocomplete="name"
+          value={name.value}
+          onInput={(v) => (name.value = v)}
+        />
+        <Field
+          label={t('email')}
+          name="email"
+          type="email"
+          required
+          autocomplete="email"
+          value={email.value}
+          onInput={(v) => (email.value = v)}
+        />
+        <Field
+          label={t('password')}
+          name="password"
+          type="password"
+          required
+          minLength={8}
+          autocomplete="new-password"
+          value={password.value}
+          onInput={(v) => (password.value = v)}
+        />
+        <label class="check">
+          <input
+            type="checkbox"
+            name="age"
+            required
+            checked={adult.value}
+            onChange={(event) => (adult.value = event.currentTarget.checked)}
+          />
+          <span>{t('ageConfirm')}</span>
+        </label>
+      </Form>
+    </section>
+  )
+}
