@@ -128,6 +128,12 @@ export function createClient(options: ClientOptions) {
       case 'queue':
         builder.receive(event.action, event.session)
         break
+      case 'position': {
+        // The user's own place in the queue moved; a late one (claimed meanwhile) changes nothing.
+        const session = sessions.get(event.sessionId).$session.value
+        if (session?.status === 'waiting') sessions.receive({ ...session, queue: event.queue })
+        return
+      }
       case 'credits':
         credits.$balance.set(event.balance)
         break
