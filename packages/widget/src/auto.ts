@@ -63,13 +63,16 @@ export function boot(
     }
     // A failing command must not break the host page: report it, never throw. The widget is looked up
     // when the command runs, so `Suportra('destroy'); Suportra('open')` opens a fresh one.
-    Promise.resolve()
-      .then(() => {
-        if (!widget && GONE.has(name)) return // nothing to close, stop listening to or destroy
-        widget ??= start()
-        return (widget[name as keyof WidgetInstance] as (...args: unknown[]) => unknown)(...args)
-      })
-      .catch((error: unknown) => console.error(`Suportra: ${name} failed`, error))
+    const call = () => {
+      if (!widget && GONE.has(name)) return // nothing to close, stop listening to or destroy
+      widget ??= start()
+      return (widget[name as keyof WidgetInstance] as (...args: unknown[]) => unknown)(...args)
+    }
+    // A listener starts listening at once: `ready` comes a microtask after mounting, before the
+    // other commands' turn, and must reach an `on('ready')` queued before the script loaded.
+    ;(name === 'on' ? new Promise((resolve) => resolve(call())) : Promise.resolve().then(call)).catch(
+      (error: unknown) => console.error(`Suportra: ${name} failed`, error),
+    )
   }
   for (const args of queue.splice(0)) run(args as Command)
   // Whatever still pushes onto the queue (the loader's placeholder button, until the widget has drawn
