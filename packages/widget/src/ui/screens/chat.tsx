@@ -65,7 +65,7 @@ export function Chat({ id }: { id: string }): JSX.Element {
           </button>
         </div>
       )}
-      {(connection === 'reconnecting' || connection === 'offline') && (
+      {widget.down.value && (
         <div class="banner warn" role="status">
           {t(connection === 'offline' ? 'offline' : 'reconnecting')}
         </div>
