@@ -32,4 +32,8 @@ export const arLater: LaterCatalog = {
   redactSend: 'إخفاء وإرسال',
   sendAnyway: 'إرسال على أي حال',
   invalidEmail: 'أدخل بريدًا إلكترونيًا صالحًا.',
+  videoConfirm: 'هل تريد بدء مكالمة فيديو مع {name}؟ التكلفة: {cost} · رصيدك: {balance}',
+  videoStart: 'بدء مكالمة الفيديو',
+  notNow: 'ليس الآن',
+  videoNoCredits: 'رصيدك غير كافٍ: تكلفة الفيديو {cost} ورصيدك {balance}.',
 }

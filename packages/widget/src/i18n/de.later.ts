@@ -32,4 +32,8 @@ export const deLater: LaterCatalog = {
   redactSend: 'Schwärzen und senden',
   sendAnyway: 'Trotzdem senden',
   invalidEmail: 'Gib eine gültige E-Mail-Adresse ein.',
+  videoConfirm: 'Videoanruf mit {name} starten? Kosten: {cost} · Deine Credits: {balance}',
+  videoStart: 'Videoanruf starten',
+  notNow: 'Jetzt nicht',
+  videoNoCredits: 'Nicht genug Credits: Video kostet {cost}, dein Guthaben ist {balance}.',
 }

@@ -32,6 +32,10 @@ export const enLater = {
   redactSend: 'Redact and send',
   sendAnyway: 'Send anyway',
   invalidEmail: 'Enter a valid email address.',
+  videoConfirm: 'Start a video call with {name}? Cost: {cost} · Your credits: {balance}',
+  videoStart: 'Start video call',
+  notNow: 'Not now',
+  videoNoCredits: 'Not enough credits: video costs {cost}, your balance is {balance}.',
 }
 
 export type LaterCatalog = typeof enLater

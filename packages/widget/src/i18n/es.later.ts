@@ -32,4 +32,8 @@ export const esLater: LaterCatalog = {
   redactSend: 'Ocultar y enviar',
   sendAnyway: 'Enviar igualmente',
   invalidEmail: 'Escribe un correo electrónico válido.',
+  videoConfirm: '¿Empezar una videollamada con {name}? Coste: {cost} · Tus créditos: {balance}',
+  videoStart: 'Empezar videollamada',
+  notNow: 'Ahora no',
+  videoNoCredits: 'No tienes créditos suficientes: el vídeo cuesta {cost} y tu saldo es {balance}.',
 }
