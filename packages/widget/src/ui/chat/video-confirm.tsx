@@ -49,7 +49,8 @@ export function VideoConfirm(props: {
     }
   }
   return (
-    <section class="banner video" aria-labelledby="suportra-video">
+    // A fieldset, not a <section>: sections fill the panel's height (widget.css).
+    <fieldset class="banner video" aria-labelledby="suportra-video">
       <p id="suportra-video" ref={question} tabIndex={-1}>
         {t('videoConfirm', values)}
       </p>
@@ -71,6 +72,6 @@ export function VideoConfirm(props: {
           {t('notNow')}
         </button>
       </div>
-    </section>
+    </fieldset>
   )
 }
