@@ -219,4 +219,10 @@ test('an on("ready") queued before the script loaded is called once the widget i
   await waitFor(() => expect(ready).toHaveBeenCalledTimes(1))
   await waitFor(() => expect(order).toEqual(['ready', 'open']))
   expect(ready).toHaveBeenCalledWith(undefined)
+
+  // A listener added once the widget is ready is called at once, and only once.
+  const late = vi.fn()
+  win.Suportra?.('on', 'ready', late)
+  await waitFor(() => expect(late).toHaveBeenCalledTimes(1))
+  expect(ready).toHaveBeenCalledTimes(1)
 })
