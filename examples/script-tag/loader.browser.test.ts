@@ -319,3 +319,31 @@ describe('the data-* options, from a real script tag', () => {
     expect(problems.errors).toEqual([])
   })
 })
+
+describe('commands queued before the script loaded', () => {
+  test('on("ready") made before widget.js loaded is called once the widget boots', async () => {
+    const site = await sites.open(root, {
+      // The vendor's snippet runs first: its queue holds the listener before the loader exists.
+      beforeLoad: (page) =>
+        page.addInitScript(() => {
+          const win = window as unknown as { Suportra: ((...args: unknown[]) => void) & { q: unknown[][] } }
+          win.Suportra = Object.assign((...args: unknown[]) => win.Suportra.q.push(args), { q: [] })
+          ;(window as unknown as { readyCalls: number }).readyCalls = 0
+          win.Suportra('on', 'ready', () => {
+            ;(window as unknown as { readyCalls: number }).readyCalls++
+          })
+        }),
+    })
+    const { page } = site
+    await placeholder(page).hover()
+    await widgetLauncher(page).waitFor()
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { readyCalls: number }).readyCalls))
+      .toBe(1)
+    // Opening it later does not call it again.
+    await widgetLauncher(page).click()
+    await page.getByRole('dialog').waitFor()
+    expect(await page.evaluate(() => (window as unknown as { readyCalls: number }).readyCalls)).toBe(1)
+    expect(site.problems.errors).toEqual([])
+  })
+})

@@ -1,14 +1,8 @@
-import {
-  useBuilderQueue,
-  useConnection,
-  useSession,
-  useSessions,
-  useSuportra,
-  useUser,
-} from '@suportra/react'
-import { type FormEvent, useEffect, useRef, useState } from 'react'
-import { MessageView } from '../../react-app/src/chat-parts.js'
-import { ContextCard } from './context-card.js'
+import { useBuilderQueue, useConnection, useSessions, useSuportra, useUser } from '@suportra/react'
+import { type FormEvent, useState } from 'react'
+import { useQueueAnnouncer } from './announce.js'
+import { ChatPane } from './chat-pane.js'
+import { Queue } from './queue.js'
 
 /** The builder's side: the live queue, claiming, and several chats side by side. */
 export function App() {
@@ -31,6 +25,7 @@ export function App() {
     <div className="console">
       <header>
         <h1>Builder console</h1>
+        <Announcer />
         <span>
           {user.name} · <span className={`dot ${connection}`}>{connection}</span>{' '}
           <button type="button" className="link" onClick={() => client.auth.signOut()}>
@@ -43,6 +38,26 @@ export function App() {
         <Chats builderId={user.id} />
       </main>
     </div>
+  )
+}
+
+/**
+ * What just entered the queue (shown, and read out by screen readers), the count in the page title,
+ * and the switch for a chime.
+ */
+function Announcer() {
+  const { queue } = useBuilderQueue()
+  const { sound, toggleSound, latest } = useQueueAnnouncer(queue.length)
+  const waiting = latest && queue.some((s) => s.id === latest.id)
+  return (
+    <span className="announcer">
+      <span className="announce" role="status">
+        {waiting ? `New in the queue: ${latest.topic} (${latest.tool})` : ''}
+      </span>
+      <button type="button" className="secondary sound" aria-pressed={sound} onClick={toggleSound}>
+        {sound ? 'Sound on' : 'Sound off'}
+      </button>
+    </span>
   )
 }
 
@@ -75,51 +90,6 @@ function SignIn() {
   )
 }
 
-/** Re-renders every second, for "waiting for 2 min". */
-function useNow(): number {
-  const [now, setNow] = useState(Date.now())
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000)
-    return () => clearInterval(timer)
-  }, [])
-  return now
-}
-
-const waited = (since: number, now: number) => {
-  const seconds = Math.max(0, Math.round((now - since) / 1000))
-  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min`
-}
-
-function Queue() {
-  const { queue, claim } = useBuilderQueue()
-  const now = useNow()
-  const [error, setError] = useState('')
-  return (
-    <section className="queue" aria-label="Queue">
-      <h2>Waiting ({queue.length})</h2>
-      {error && <p role="alert">{error}</p>}
-      <ul>
-        {queue.map((session) => (
-          <li key={session.id} className="card">
-            <strong>{session.topic}</strong>
-            <small>
-              {session.tool} · {session.user.name} · waiting {waited(session.createdAt, now)}
-            </small>
-            {session.context && <ContextCard context={session.context} />}
-            <button
-              type="button"
-              onClick={() => claim(session.id).catch((caught: Error) => setError(caught.message))}
-              aria-label={`Claim: ${session.topic}`}
-            >
-              Claim
-            </button>
-          </li>
-        ))}
-      </ul>
-    </section>
-  )
-}
-
 function Chats({ builderId }: { builderId: string }) {
   const { sessions } = useSessions()
   const mine = sessions.filter((s) => s.builder?.id === builderId && s.status === 'active')
@@ -130,65 +100,5 @@ function Chats({ builderId }: { builderId: string }) {
         <ChatPane key={session.id} id={session.id} />
       ))}
     </section>
-  )
-}
-
-function ChatPane({ id }: { id: string }) {
-  const me = useUser()
-  const { session, messages, typing, send, notifyTyping, markRead, close, retry } = useSession(id)
-  const [draft, setDraft] = useState('')
-  const files = useRef<HTMLInputElement>(null)
-  const readUpTo = session?.readSeq.builder ?? 0
-  const unread = messages.filter((m) => m.author === 'user' && m.seq !== null && m.seq > readUpTo).length
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
-    const attached = [...(files.current?.files ?? [])]
-    if (!draft.trim() && attached.length === 0) return
-    send({ text: draft, files: attached }).catch(() => {})
-    setDraft('')
-    if (files.current) files.current.value = ''
-  }
-  return (
-    <article
-      className="card pane"
-      aria-label={`Chat: ${session?.topic ?? id}`}
-      onFocus={() => markRead().catch(() => {})}
-    >
-      <header>
-        <h2>{session?.user.name}</h2>
-        {unread > 0 && <span className="badge">{unread} unread</span>}
-        <button type="button" className="secondary" onClick={() => close()}>
-          Close
-        </button>
-      </header>
-      <p>
-        {session?.tool} · {session?.topic}
-      </p>
-      {session?.context && <ContextCard context={session.context} />}
-      <ol className="messages" aria-label="Messages" aria-live="polite">
-        {messages.map((message) => (
-          <MessageView
-            key={message.key}
-            message={message}
-            mine={message.authorId === me?.id}
-            onRetry={() => retry(message.key)}
-          />
-        ))}
-      </ol>
-      {typing && <p className="typing">{session?.user.name} is typing…</p>}
-      <form className="composer" onSubmit={submit}>
-        <textarea
-          aria-label="Reply"
-          rows={2}
-          value={draft}
-          onChange={(event) => {
-            setDraft(event.target.value)
-            notifyTyping()
-          }}
-        />
-        <input ref={files} type="file" multiple aria-label="Attach files" />
-        <button type="submit">Send</button>
-      </form>
-    </article>
   )
 }

@@ -158,6 +158,7 @@ function Conversation({ id, onBack }: { id: string; onBack: () => void }) {
             key={message.key}
             message={message}
             mine={message.authorId === me?.id}
+            builderName={session?.builder?.name}
             onRetry={() => retry(message.key)}
           />
         ))}

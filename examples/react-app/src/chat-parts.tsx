@@ -3,12 +3,13 @@
 import type { Attachment, ChatMessage } from '@suportra/client'
 import { useSuportra } from '@suportra/react'
 
-const EVENTS: Record<string, string> = {
-  started: 'Session started',
-  claimed: 'A builder joined',
-  video: 'Upgraded to video',
-  closed: 'Session closed',
-  cancelled: 'Session cancelled',
+/** What a lifecycle event says; `claimed` names the builder who joined ("Grace Hopper joined"). */
+const EVENTS: Record<string, (builder: string) => string> = {
+  started: () => 'Session started',
+  claimed: (builder) => `${builder} joined`,
+  video: () => 'Upgraded to video',
+  closed: () => 'Session closed',
+  cancelled: () => 'Session cancelled',
 }
 
 const FENCE = /^(`{3,}|~{3,})\s*[\w+#.-]*\s*$/
@@ -73,13 +74,18 @@ function FileLink({ file }: { file: Attachment }) {
 export function MessageView({
   message,
   mine,
+  builderName,
   onRetry,
 }: {
   message: ChatMessage
   mine: boolean
+  /** The session's builder, named in "… joined" (`session.builder.name`). */
+  builderName?: string | undefined
   onRetry?: () => void
 }) {
-  if (message.kind === 'event') return <li className="event">{EVENTS[message.body] ?? message.body}</li>
+  if (message.kind === 'event') {
+    return <li className="event">{EVENTS[message.body]?.(builderName ?? 'The builder') ?? message.body}</li>
+  }
   return (
     <li className={`message ${mine ? 'mine' : 'theirs'} ${message.status}`}>
       <TextWithCode text={message.body} />

@@ -4,7 +4,7 @@ import { Tokens } from './auth/tokens.js'
 import { Builder } from './builder/builder.js'
 import { createEmitter } from './core/emitter.js'
 import { SuportraError } from './core/errors.js'
-import { resolveStorage, type StorageOption } from './core/storage.js'
+import { resolveStorage, type StorageOption, storedValue } from './core/storage.js'
 import { Credits } from './credits/credits.js'
 import { createHttp } from './http/http.js'
 import type { Session, Tool, User } from './protocol/models.js'
@@ -89,6 +89,7 @@ export function createClient(options: ClientOptions) {
   const outbox = new Outbox(storage, prefix, http, (message) =>
     sessions.get(message.sessionId).receive(message),
   )
+  const toolsCache = storedValue<Tool[]>(storage, `${prefix}tools`)
   const sessions = new Sessions(http, { outbox, retain, me })
   const credits = new Credits(http, retain)
   const builder = new Builder(http, sessions, retain)
@@ -137,6 +138,12 @@ export function createClient(options: ClientOptions) {
       case 'queue':
         builder.receive(event.action, event.session)
         break
+      case 'position': {
+        // The user's own place in the queue moved; a late one (claimed meanwhile) changes nothing.
+        const session = sessions.get(event.sessionId).$session.value
+        if (session?.status === 'waiting') sessions.receive({ ...session, queue: event.queue })
+        return
+      }
       case 'credits':
         credits.$balance.set(event.balance)
         break
@@ -168,12 +175,14 @@ export function createClient(options: ClientOptions) {
     if (previous) {
       connection.disable()
       outbox.unload(!user)
-      sessions.reset()
+      sessions.reset(!user)
+      if (!user) toolsCache.set(undefined)
       builder.$queue.set([])
       credits.$balance.set(undefined)
     }
     if (user) {
       outbox.load(user.id)
+      sessions.load(storedValue(storage, `${prefix}sessions:${user.id}`))
       connection.start()
       // Stores watched before the sign-in (a signed-out panel) load now.
       refreshLive()
@@ -236,8 +245,16 @@ export function createClient(options: ClientOptions) {
       },
     },
 
-    /** The AI coding tools users can ask about. */
-    tools: async (): Promise<Tool[]> => (await http('/v1/tools', ToolsResponse, { auth: false })).tools,
+    /** The AI coding tools users can ask about (the last list fetched when the server cannot be reached). */
+    tools: (): Promise<Tool[]> =>
+      http('/v1/tools', ToolsResponse, { auth: false }).then(
+        // Stored only for a signed-in user (nothing is stored before), and erased at sign-out.
+        ({ tools }) => {
+          if (me()) toolsCache.set(tools)
+          return tools
+        },
+        (error) => toolsCache.get() ?? Promise.reject(error),
+      ),
 
     credits,
     sessions,

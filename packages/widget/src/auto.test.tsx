@@ -206,3 +206,23 @@ test('data-launcher="false" arrives as a string from the script tag and still hi
   bootWith([], { launcher: 'false' })
   expect(shadow().queryByRole('button', { name: 'Ask a human' })).toBeNull()
 })
+
+test('an on("ready") queued before the script loaded is called once the widget is ready', async () => {
+  const ready = vi.fn()
+  const order: string[] = []
+  bootWith([
+    ['on', 'open', () => order.push('open')],
+    ['on', 'ready', ready],
+    ['on', 'ready', () => order.push('ready')],
+    ['open'],
+  ])
+  await waitFor(() => expect(ready).toHaveBeenCalledTimes(1))
+  await waitFor(() => expect(order).toEqual(['ready', 'open']))
+  expect(ready).toHaveBeenCalledWith(undefined)
+
+  // A listener added once the widget is ready is called at once, and only once.
+  const late = vi.fn()
+  win.Suportra?.('on', 'ready', late)
+  await waitFor(() => expect(late).toHaveBeenCalledTimes(1))
+  expect(ready).toHaveBeenCalledTimes(1)
+})

@@ -33,6 +33,8 @@ export function boot(
     return undefined
   }
   let widget: WidgetInstance | undefined
+  /** Widgets that have emitted `ready`. */
+  const ready = new WeakSet<WidgetInstance>()
   const start = (into?: HTMLElement) => {
     const instance = mount({
       baseUrl: config.baseUrl,
@@ -46,6 +48,7 @@ export function boot(
       },
       ...(into && { host: into }),
     })
+    instance.on('ready', () => ready.add(instance))
     const { destroy } = instance
     // Destroyed by the vendor (or through the instance): later commands must not reach a dead widget.
     instance.destroy = () => {
@@ -67,6 +70,11 @@ export function boot(
       .then(() => {
         if (!widget && GONE.test(name)) return // nothing to close, stop listening to or destroy
         widget ??= start()
+        // `ready` comes once, a moment after mounting, before the queued commands are replayed: a
+        // listener for it that comes later (queued before the script loaded, or called after) is
+        // called at once.
+        if (name === 'on' && args[0] === 'ready' && ready.has(widget))
+          (args[1] as (payload: undefined) => void)(undefined)
         return (widget[name as keyof WidgetInstance] as (...args: unknown[]) => unknown)(...args)
       })
       .catch((error: unknown) => console.error(`Suportra: ${name} failed`, error))

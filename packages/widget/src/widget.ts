@@ -111,6 +111,17 @@ export function createWidget(options: MountOptions) {
   const engaged = signal(false)
   const cleanups: (() => void)[] = []
 
+  /**
+   * The connection is down: offline, or not open after a failed attempt — also the first one after
+   * a reload while the server cannot be reached, which the client still calls `connecting`.
+   */
+  const down = signal(false)
+  cleanups.push(
+    client.on('connection', ({ current, retryIn }) => {
+      down.value = current === 'offline' || current === 'reconnecting' || retryIn !== undefined
+    }),
+  )
+
   function emit<K extends WidgetEventName>(name: K, payload: WidgetEvents[K]) {
     for (const listener of listeners.get(name) ?? []) (listener as (p: WidgetEvents[K]) => void)(payload)
   }
@@ -157,6 +168,7 @@ export function createWidget(options: MountOptions) {
     unread,
     unreadFrom,
     pricing,
+    down,
     uploads,
     loadPricing() {
       if (pricingLoad) return

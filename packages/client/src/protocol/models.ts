@@ -45,6 +45,10 @@ const ContextObject = z.looseObject({}) as unknown as z.ZodMiniType<SessionConte
 
 const Person = z.object({ id, name: z.string() })
 
+/** A waiting session's place: `position` 1 is next; the expected wait is null before any claim. */
+export const QueueInfo = z.object({ position: count, expectedWaitSeconds: z.nullable(count) })
+export type QueueInfo = z.infer<typeof QueueInfo>
+
 /** A conversation between a user and (once claimed) a builder. */
 export const Session = z.object({
   id,
@@ -66,7 +70,7 @@ export const Session = z.object({
   /** Highest `seq` each side has marked read. */
   readSeq: z.object({ user: count, builder: count }),
   /** Place in the queue while waiting; null otherwise. */
-  queue: z.nullable(z.object({ position: count, expectedWaitSeconds: z.nullable(count) })),
+  queue: z.nullable(QueueInfo),
   /** The meeting link once the session is a video session. */
   meetingUrl: z.nullable(z.string()),
 })

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import { ERROR_CODES } from './errors.js'
-import { Message, Session } from './models.js'
+import { Message, QueueInfo, Session } from './models.js'
 
 /** Close codes the server uses on the realtime socket. */
 export const CLOSE_CODES = {
@@ -32,6 +32,8 @@ export const REALTIME_EVENTS = {
   read: z.object({ sessionId, author: side, seq: z.number() }),
   /** Builders only: a session entered or left the queue. */
   queue: z.object({ action: z.enum(['added', 'removed']), session: Session }),
+  /** The user only: their own waiting session's new place in the queue. */
+  position: z.object({ sessionId, queue: QueueInfo }),
   credits: z.object({ balance: z.number() }),
   /** Too much was missed (or the session is unknown): reload the session over HTTP. */
   continuity_lost: z.object({ sessionId, reason: z.string() }),

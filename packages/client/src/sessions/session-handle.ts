@@ -1,8 +1,7 @@
 import { atom, type ReadableAtom } from 'nanostores'
-import { derived } from '../core/derived.js'
 import { SuportraError } from '../core/errors.js'
 import { clientId } from '../core/ids.js'
-import { whileWatched } from '../core/watch.js'
+import { derive, whileWatched } from '../core/watch.js'
 import type { Http } from '../http/http.js'
 import type { CodeBlock, Message, Session } from '../protocol/models.js'
 import { MessagesResponse, OkResponse, SessionResponse } from '../protocol/responses.js'
@@ -73,7 +72,7 @@ export class SessionHandle {
   constructor(id: string, deps: HandleDeps) {
     this.id = id
     this.#deps = deps
-    this.$messages = derived(this.#stored, deps.outbox.$entries, (stored, entries) => {
+    this.$messages = derive(this.#stored, deps.outbox.$entries, (stored, entries) => {
       let own = entries.filter((e) => e.sessionId === id)
       if (own[0]) {
         const shown = new Set(stored.map((m) => m.clientId))

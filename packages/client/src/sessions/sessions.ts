@@ -1,5 +1,6 @@
 import { atom } from 'nanostores'
 import { clientId } from '../core/ids.js'
+import type { storedValue } from '../core/storage.js'
 import { whileWatched } from '../core/watch.js'
 import type { Http } from '../http/http.js'
 import type { SessionContext } from '../protocol/context.js'
@@ -17,15 +18,25 @@ export interface StartInput {
   kind?: SessionKind
 }
 
+type Cache = ReturnType<typeof storedValue<Session[]>>
+
+interface Deps {
+  outbox: Outbox
+  retain(): () => void
+  me(): string | undefined
+}
+
 /** The signed-in person's sessions: as user, and (for builders) those assigned to them. */
 export class Sessions {
   /** Newest first; loads when first watched and follows realtime events. */
   readonly $list = atom<Session[]>([])
   readonly #http: Http
   readonly #handles = new Map<string, SessionHandle>()
-  readonly #deps: { outbox: Outbox; retain(): () => void; me(): string | undefined }
+  readonly #deps: Deps
+  /** The signed-in person's ongoing sessions as last seen, kept for a reload without the server. */
+  #cache: Cache | undefined
 
-  constructor(http: Http, deps: { outbox: Outbox; retain(): () => void; me(): string | undefined }) {
+  constructor(http: Http, deps: Deps) {
     this.#http = http
     this.#deps = deps
     whileWatched(this.$list, deps.retain, () => this.list())
@@ -49,7 +60,7 @@ export class Sessions {
   /** Fetches the list again. */
   async list(): Promise<Session[]> {
     const { sessions } = await this.#http('/v1/sessions', SessionsResponse)
-    this.$list.set(sessions)
+    this.#keep(sessions)
     for (const session of sessions) this.#handles.get(session.id)?.receiveSession(session)
     return sessions
   }
@@ -79,14 +90,31 @@ export class Sessions {
   receive(session: Session): void {
     const list = this.$list.value
     const index = list.findIndex((s) => s.id === session.id)
-    this.$list.set(index === -1 ? [session, ...list] : list.map((s, i) => (i === index ? session : s)))
+    this.#keep(index === -1 ? [session, ...list] : list.map((s, i) => (i === index ? session : s)))
     this.#handles.get(session.id)?.receiveSession(session)
   }
 
-  /** Signed out or destroyed: forget everything. */
-  reset(): void {
+  /**
+   * Signed in: the ongoing sessions kept in `cache` show at once — after a reload while the server
+   * cannot be reached too, with their unsent messages — until the list loads; it keeps them from now on.
+   */
+  load(cache: Cache): void {
+    this.#cache = cache
+    this.$list.set(cache.get() ?? [])
+  }
+
+  /** Signed out (`erase`: the stored copy goes too) or destroyed: forget everything. */
+  reset(erase?: boolean): void {
+    if (erase) this.#cache?.set(undefined)
+    this.#cache = undefined
     for (const handle of this.#handles.values()) handle.dispose()
     this.#handles.clear()
     this.$list.set([])
+  }
+
+  #keep(list: Session[]): void {
+    this.$list.set(list)
+    // Waiting and active ones: those have no `closedAt`.
+    this.#cache?.set(list.filter((s) => !s.closedAt))
   }
 }

@@ -16,6 +16,7 @@ import {
   notifySession,
   participantsOf,
 } from '../realtime/notify.js'
+import { queueChanged } from './queue-position.js'
 import {
   checkStart,
   ensureOpen,
@@ -132,6 +133,7 @@ export async function claimSession(ctx: Context, caller: Caller, sessionId: stri
     return 'claimed'
   })
   notifyQueue(ctx, 'removed', session)
+  queueChanged(ctx)
   return session
 }
 
@@ -197,6 +199,7 @@ async function withdraw(ctx: Context, row: SessionRecord): Promise<Session> {
     return 'cancelled'
   })
   notifyQueue(ctx, 'removed', session)
+  queueChanged(ctx)
   await notifyCredits(ctx, row.user_id)
   return session
 }

@@ -4,6 +4,7 @@ import type { Context } from '../context.js'
 import type { Database } from '../db/database.js'
 import type { SessionRow } from '../db/schema.js'
 import { ApiError, conflict, forbidden, invalid, notFound } from '../http/errors.js'
+import { queueInfo } from './queue-position.js'
 
 /** A session row with the names of the people in it. */
 export type SessionRecord = SessionRow & { user_name: string; builder_name: string | null }
@@ -94,31 +95,6 @@ export async function toSession(ctx: Context, row: SessionRecord): Promise<Sessi
     queue: row.status === 'waiting' ? await queueInfo(ctx.store, row) : null,
     meetingUrl: row.kind === 'video' ? ctx.config.videoUrlTemplate.replace('{session}', row.id) : null,
   }
-}
-
-/** Position among waiting sessions, and the median wait of the last 20 claimed ones. */
-async function queueInfo(store: Database, row: SessionRow) {
-  const ahead = await store.db
-    .selectFrom('sessions')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', '=', 'waiting')
-    .where((eb) =>
-      eb.or([
-        eb('created_at', '<', row.created_at),
-        eb.and([eb('created_at', '=', row.created_at), eb('id', '<', row.id)]),
-      ]),
-    )
-    .executeTakeFirstOrThrow()
-  const recent = await store.db
-    .selectFrom('sessions')
-    .select(['created_at', 'assigned_at'])
-    .where('assigned_at', 'is not', null)
-    .orderBy('assigned_at', 'desc')
-    .limit(20)
-    .execute()
-  const waits = recent.map((r) => Number(r.assigned_at) - r.created_at).sort((a, b) => a - b)
-  const median = waits.length > 0 ? Math.round((waits[Math.floor(waits.length / 2)] ?? 0) / 1000) : null
-  return { position: Number(ahead.n) + 1, expectedWaitSeconds: median }
 }
 
 /** Checks a start request against server configuration (tool list, context size). */

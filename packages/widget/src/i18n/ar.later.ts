@@ -47,4 +47,8 @@ export const arLater: LaterCatalog = {
   save: 'حفظ',
   saved: 'تم الحفظ.',
   notYourPassword: 'هذه ليست كلمة مرورك الحالية.',
+  videoConfirm: 'هل تريد بدء مكالمة فيديو مع {name}؟ التكلفة: {cost} · رصيدك: {balance}',
+  videoStart: 'بدء مكالمة الفيديو',
+  notNow: 'ليس الآن',
+  videoNoCredits: 'رصيدك غير كافٍ: تكلفة الفيديو {cost} ورصيدك {balance}.',
 }

@@ -34,6 +34,8 @@ export const ar: Catalog = {
   ended: 'انتهت الجلسة',
   cancelled: 'أُلغيت الجلسة',
   video: 'تمت الترقية إلى مكالمة فيديو',
+  videoCall: 'مكالمة فيديو (التكلفة: {cost})',
+  joinVideo: 'الانضمام إلى الفيديو',
   typing: '{name} يكتب…',
   reconnecting: 'جارٍ إعادة الاتصال…',
   offline: 'أنت غير متصل. ستُرسل الرسائل عند عودتك.',

@@ -47,4 +47,8 @@ export const deLater: LaterCatalog = {
   save: 'Speichern',
   saved: 'Gespeichert.',
   notYourPassword: 'Das ist nicht dein aktuelles Passwort.',
+  videoConfirm: 'Videoanruf mit {name} starten? Kosten: {cost} · Deine Credits: {balance}',
+  videoStart: 'Videoanruf starten',
+  notNow: 'Jetzt nicht',
+  videoNoCredits: 'Nicht genug Credits: Video kostet {cost}, dein Guthaben ist {balance}.',
 }

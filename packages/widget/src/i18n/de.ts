@@ -34,6 +34,8 @@ export const de: Catalog = {
   ended: 'Sitzung beendet',
   cancelled: 'Sitzung abgebrochen',
   video: 'Zu Video gewechselt',
+  videoCall: 'Videoanruf (Kosten: {cost})',
+  joinVideo: 'Zum Videoanruf',
   typing: '{name} schreibt…',
   reconnecting: 'Verbindung wird wiederhergestellt…',
   offline: 'Du bist offline. Nachrichten werden gesendet, sobald du wieder online bist.',

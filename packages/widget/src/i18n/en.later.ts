@@ -47,6 +47,10 @@ export const enLater = {
   save: 'Save',
   saved: 'Saved.',
   notYourPassword: 'That is not your current password.',
+  videoConfirm: 'Start a video call with {name}? Cost: {cost} · Your credits: {balance}',
+  videoStart: 'Start video call',
+  notNow: 'Not now',
+  videoNoCredits: 'Not enough credits: video costs {cost}, your balance is {balance}.',
 }
 
 export type LaterCatalog = typeof enLater

@@ -39,6 +39,8 @@ export const en = {
   ended: 'Session ended',
   cancelled: 'Session cancelled',
   video: 'Upgraded to video',
+  videoCall: 'Video call (cost: {cost})',
+  joinVideo: 'Join video',
   typing: '{name} is typing…',
   reconnecting: 'Reconnecting…',
   offline: 'You are offline. Messages will be sent when you are back.',

@@ -47,4 +47,8 @@ export const esLater: LaterCatalog = {
   save: 'Guardar',
   saved: 'Guardado.',
   notYourPassword: 'Esa no es tu contraseña actual.',
+  videoConfirm: '¿Empezar una videollamada con {name}? Coste: {cost} · Tus créditos: {balance}',
+  videoStart: 'Empezar videollamada',
+  notNow: 'Ahora no',
+  videoNoCredits: 'No tienes créditos suficientes: el vídeo cuesta {cost} y tu saldo es {balance}.',
 }

@@ -34,6 +34,8 @@ export const es: Catalog = {
   ended: 'Sesión terminada',
   cancelled: 'Sesión cancelada',
   video: 'Pasó a videollamada',
+  videoCall: 'Videollamada (coste: {cost})',
+  joinVideo: 'Unirse al vídeo',
   typing: '{name} está escribiendo…',
   reconnecting: 'Reconectando…',
   offline: 'Sin conexión. Los mensajes se enviarán al volver.',

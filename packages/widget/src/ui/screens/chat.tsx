@@ -3,6 +3,7 @@ import type { JSX } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
 import { Composer } from '../chat/composer.js'
 import { MessageItem } from '../chat/message-item.js'
+import { VideoControl } from '../chat/video-control.js'
 import { useT, useWidget } from '../context.js'
 import { ContextCard } from '../context-card.js'
 import { useStore } from '../use-store.js'
@@ -65,7 +66,7 @@ export function Chat({ id }: { id: string }): JSX.Element {
           </button>
         </div>
       )}
-      {(connection === 'reconnecting' || connection === 'offline') && (
+      {widget.down.value && (
         <div class="banner warn" role="status">
           {t(connection === 'offline' ? 'offline' : 'reconnecting')}
         </div>
@@ -95,6 +96,7 @@ export function Chat({ id }: { id: string }): JSX.Element {
         </p>
       )}
       {open && <Composer handle={handle} />}
+      {session && <VideoControl handle={handle} session={session} />}
       {session?.status === 'active' && (
         <button
           type="button"

@@ -1,6 +1,6 @@
 import { atom } from 'nanostores'
 import { afterEach, expect, test, vi } from 'vitest'
-import { derived } from './derived.js'
+import { derive } from './watch.js'
 
 afterEach(() => {
   vi.useRealTimers()
@@ -9,7 +9,7 @@ afterEach(() => {
 test('follows both stores while listened to, and is fresh when read without a listener', () => {
   const a = atom(1)
   const b = atom('x')
-  const $both = derived(a, b, (n, s) => `${s}${n}`)
+  const $both = derive(a, b, (n, s) => `${s}${n}`)
   expect($both.get()).toBe('x1')
   a.set(2)
   expect($both.get()).toBe('x2')
@@ -26,7 +26,7 @@ test('stops listening to its stores once nobody listens (after nanostores’ unm
   const a = atom(1)
   const b = atom(1)
   const compute = vi.fn((x: number, y: number) => x + y)
-  const $sum = derived(a, b, compute)
+  const $sum = derive(a, b, compute)
   const off = $sum.listen(() => {})
   expect(a.lc).toBe(1)
   off()
@@ -41,7 +41,7 @@ test('stops listening to its stores once nobody listens (after nanostores’ unm
 test('keeps the same value (no notification) when the computation returns what it held', () => {
   const a = atom([1])
   const b = atom(0)
-  const $list = derived(a, b, (list) => list)
+  const $list = derive(a, b, (list) => list)
   const listener = vi.fn()
   const off = $list.listen(listener)
   b.set(1)
