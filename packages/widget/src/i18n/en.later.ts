@@ -32,6 +32,11 @@ export const enLater = {
   redactSend: 'Redact and send',
   sendAnyway: 'Send anyway',
   invalidEmail: 'Enter a valid email address.',
+  forfeit: 'You still have {count} credits: they go with the account and are not refunded.',
+  ongoingTitle: 'You have a session going',
+  ongoingText: 'Your session “{topic}” is still open. Add this to it, or end it and start a new one.',
+  addToSession: 'Add to this session',
+  endAndStart: 'End it and start a new one',
 }
 
 export type LaterCatalog = typeof enLater

@@ -104,7 +104,17 @@ export function Composer({ handle }: { handle: SessionHandle }): JSX.Element {
       {files.value.length > 0 && (
         <ul class="files">
           {files.value.map((file) => (
-            <li>{file.name}</li>
+            <li>
+              {file.name}
+              <button
+                type="button"
+                class="icon"
+                aria-label={t('removePart', { part: file.name })}
+                onClick={() => (files.value = files.value.filter((f) => f !== file))}
+              >
+                ×
+              </button>
+            </li>
           ))}
         </ul>
       )}

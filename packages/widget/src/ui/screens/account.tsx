@@ -3,6 +3,7 @@ import type { JSX } from 'preact'
 import { useT, useWidget } from '../context.js'
 import { errorKey } from '../form.js'
 import { save, useLater } from '../later.js'
+import { useStore } from '../use-store.js'
 
 /** The user's rights: download everything stored about them, or delete the account (asked twice). */
 export function Account(): JSX.Element {
@@ -11,6 +12,7 @@ export function Account(): JSX.Element {
   const confirming = useSignal(false)
   const error = useSignal('')
   const later = useLater()
+  const balance = useStore(widget.client.credits.$balance)
   const run = async (action: () => Promise<unknown>) => {
     error.value = ''
     try {
@@ -32,6 +34,7 @@ export function Account(): JSX.Element {
       {confirming.value ? (
         <div class="banner warn" role="alert">
           <p>{t('deleteWarn')}</p>
+          {balance ? <p>{t('forfeit', { count: balance })}</p> : null}
           <button
             type="button"
             class="primary danger"
