@@ -209,9 +209,10 @@ test('scrolling to the top loads the older messages and says so while it does, u
   await within(transcript()).findByText('Message 60')
   expect(within(transcript()).queryByText('Message 1')).toBeNull()
 
+  // Older messages exist: the top of the list says they load (as soon as the user scrolls there).
+  expect(lines()[0]).toBe('Loading…')
   // (happy-dom has no layout: every scroll is "at the top".)
   fireEvent.scroll(transcript())
-  expect(lines()[0]).toBe('Loading…')
   await within(transcript()).findByText('Message 1')
   // The transcript's first line marks its start; nothing more to load.
   await waitFor(() => expect(lines()[0]).toBe('Session started'))

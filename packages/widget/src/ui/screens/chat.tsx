@@ -23,8 +23,8 @@ export function Chat({ id }: { id: string }): JSX.Element {
   const hasOlder = useStore(handle.$hasOlder)
   const list = useRef<HTMLDivElement>(null)
   const copied = useSignal(false)
-  /** Older pages: 1 while one loads. */
-  const older = useSignal(0)
+  /** An older page is on its way. */
+  const loading = useRef(false)
   /** The transcript as Markdown, to paste the builder's advice back into the AI tool. */
   const copyTranscript = async () => {
     try {
@@ -46,10 +46,10 @@ export function Chat({ id }: { id: string }): JSX.Element {
   /** Near the top of the list: the page before it loads, the messages on screen staying where they are. */
   const onScroll = () => {
     const el = list.current as HTMLDivElement
-    if (older.value === 1 || !hasOlder || el.scrollHeight - el.clientHeight - Math.abs(el.scrollTop) > 200)
+    if (loading.current || !hasOlder || el.scrollHeight - el.clientHeight - Math.abs(el.scrollTop) > 200)
       return
-    older.value = 1
-    const done = () => (older.value = 2)
+    loading.current = true
+    const done = () => (loading.current = false)
     handle.loadOlder().then(done, done)
   }
 
@@ -97,8 +97,9 @@ export function Chat({ id }: { id: string }): JSX.Element {
         onScroll={onScroll}
       >
         <ol class="messages">
-          {/* While older messages load. (The transcript's first line, "Session started", marks its start.) */}
-          {older.value === 1 && <li class="event">{t('loading')}</li>}
+          {/* At the top while older messages exist: the user sees it as they reach it, and that loads them.
+              (The transcript's first line, "Session started", marks its start.) */}
+          {hasOlder && <li class="event">{t('loading')}</li>}
           {messages.map((message) => (
             <MessageItem
               key={message.key}
