@@ -63,6 +63,8 @@ test('a tap on each star stores that exact score, and the rating starts with non
   await suportra(page, 'identify', { token })
   const panel = panelOf(page)
   const stored: number[] = []
+  const preselected: string[] = []
+  const misses: string[] = []
   for (const score of [1, 2, 3, 4, 5]) {
     const topic = `Rated ${score} by touch`
     const session = await user.sessions.start({ tool: 'cursor', topic })
@@ -70,14 +72,22 @@ test('a tap on each star stores that exact score, and the rating starts with non
     await builder.send('Done?')
     // The vendor's own button opens the widget on the session going; the user ends it and rates by tapping.
     await suportra(page, 'open')
-    await panel.getByRole('heading', { name: topic }).waitFor()
+    await panel.getByText(topic).first().waitFor()
     await panel.getByRole('button', { name: 'End session' }).tap()
     const send = panel.getByRole('button', { name: 'Send' })
     await send.waitFor()
-    expect(await panel.getByRole('radio', { checked: true }).count()).toBe(0)
-    expect(await send.isDisabled()).toBe(true)
-    await panel.locator('label', { hasText: `${score} of 5` }).tap()
-    await expect.poll(() => panel.getByRole('radio', { name: `${score} of 5` }).isChecked()).toBe(true)
+    // Nothing chosen yet, and Send waits for a choice.
+    const chosen = await panel.getByRole('radio', { checked: true }).count()
+    if (chosen || (await send.isEnabled())) preselected.push(`${chosen} chosen, Send enabled`)
+    // Every point of each drawn star belongs to that star (its radio or its label), not to a neighbour.
+    misses.push(...(await starMisses(page)))
+    // A finger on the upper left of star N: still on the star as drawn.
+    const star = await panel
+      .locator('label', { hasText: `${score} of 5` })
+      .locator('[aria-hidden="true"]')
+      .boundingBox()
+    if (!star) throw new Error(`star ${score} is not drawn`)
+    await page.touchscreen.tap(star.x + star.width * 0.1, star.y + star.height * 0.15)
     await send.tap()
     await panel.getByText('Thank you!').waitFor()
     const { body } = await api(stack.server.url, 'GET', `/v1/sessions/${session.id}`, { token: accessToken })
@@ -85,10 +95,35 @@ test('a tap on each star stores that exact score, and the rating starts with non
     await panel.getByRole('button', { name: 'Back' }).tap()
     await panel.getByRole('button', { name: 'Close' }).tap()
   }
-  report.push(`stars tapped 1–5 on a 375×667 touch screen, scores stored: ${stored.join(', ')}`)
+  report.push(
+    `stars tapped 1–5 on a 375×667 touch screen, scores stored: ${stored.join(', ')}; points of a star showing another: ${misses.length}${misses.length ? ` (${misses.slice(0, 6).join('; ')}…)` : ''}; preselected: ${preselected.join('; ') || 'none'}`,
+  )
   expect(stored).toEqual([1, 2, 3, 4, 5])
+  expect(misses).toEqual([])
+  expect(preselected).toEqual([])
   expect(problems.errors).toEqual([])
 })
+
+/** Points of each drawn star (a 3×3 grid over its glyph) where the screen shows another star's control. */
+function starMisses(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const root = document.querySelector('suportra-widget')?.shadowRoot as ShadowRoot
+    const misses: string[] = []
+    for (const [i, label] of [...root.querySelectorAll('.stars label')].entries()) {
+      const r = (label.querySelector('[aria-hidden="true"]') as HTMLElement).getBoundingClientRect()
+      for (const fx of [0.1, 0.5, 0.9]) {
+        for (const fy of [0.15, 0.5, 0.85]) {
+          const hit = root.elementFromPoint(r.left + r.width * fx, r.top + r.height * fy)
+          if (!hit || !label.contains(hit)) {
+            const other = hit?.closest('label')?.textContent ?? hit?.localName
+            misses.push(`star ${i + 1} at (${fx}, ${fy}) is ${other}`)
+          }
+        }
+      }
+    }
+    return misses
+  })
+}
 
 /**
  * Every button, field, link and summary drawn in the panel now, with its size; controls smaller than
@@ -158,15 +193,29 @@ test('every control on every screen is at least 24×24 px, on a phone and on a d
       .locator('input[type=file]')
       .setInputFiles({ name: 'page.tsx', mimeType: 'text/plain', buffer: Buffer.from('x') })
     await look('chat (an attachment picked)', panel.getByRole('button', { name: 'build.log' }))
-    await panel.locator('.about button').click()
-    await look('chat, context expanded', panel.getByRole('group', { name: 'Shared with the builder' }))
-    await panel.getByRole('button', { name: 'Remove page.tsx' }).click()
+    // (What exists only with issue 18's changes is visited when it is there: on the code before them,
+    // this test measures the rest.)
+    if (await panel.locator('.about button').count()) {
+      await panel.locator('.about button').click()
+      await look('chat, context expanded', panel.getByRole('group', { name: 'Shared with the builder' }))
+    }
+    const remove = panel.getByRole('button', { name: 'Remove page.tsx' })
+    if (await remove.count()) await remove.click()
+    else await panel.getByRole('button', { name: 'Send' }).click()
     await suportra(page, 'open', {
       topic: 'Also failing on Vercel',
       context: { url: 'https://vercel.com/a/b' },
     })
-    await look('a session going', panel.getByRole('heading', { name: 'You have a session going' }))
-    await panel.getByRole('button', { name: 'Cancel' }).click()
+    const going = panel.getByRole('heading', { name: 'You have a session going' })
+    if (
+      await going.waitFor({ timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      await look('a session going', going)
+      await panel.getByRole('button', { name: 'Cancel' }).click()
+    }
     await panel.getByRole('button', { name: 'End session' }).click()
     await look('rate', panel.getByLabel('Anything to add? (optional)'))
     await panel.locator('label', { hasText: '3 of 5' }).click()
