@@ -32,9 +32,9 @@ export const arLater: LaterCatalog = {
   redactSend: 'إخفاء وإرسال',
   sendAnyway: 'إرسال على أي حال',
   invalidEmail: 'أدخل بريدًا إلكترونيًا صالحًا.',
-  forfeit: 'لا يزال لديك {count} من الرصيد: يضيع مع الحساب ولا يُسترد.',
+  forfeit: 'يضيع رصيدك ({count}) مع الحساب ولا يُسترد.',
   ongoingTitle: 'لديك جلسة جارية',
-  ongoingText: 'جلستك «{topic}» ما زالت مفتوحة. أضف هذا إليها، أو أنهِها وابدأ جلسة جديدة.',
+  ongoingText: 'جلستك «{topic}» ما زالت مفتوحة.',
   addToSession: 'أضف إلى هذه الجلسة',
   endAndStart: 'أنهِها وابدأ جلسة جديدة',
 }

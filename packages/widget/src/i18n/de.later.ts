@@ -32,10 +32,9 @@ export const deLater: LaterCatalog = {
   redactSend: 'Schwärzen und senden',
   sendAnyway: 'Trotzdem senden',
   invalidEmail: 'Gib eine gültige E-Mail-Adresse ein.',
-  forfeit: 'Du hast noch {count} Credits: Sie verfallen mit dem Konto und werden nicht erstattet.',
+  forfeit: 'Deine {count} Credits verfallen mit dem Konto und werden nicht erstattet.',
   ongoingTitle: 'Du hast eine laufende Sitzung',
-  ongoingText:
-    'Deine Sitzung „{topic}“ ist noch offen. Füge dies hinzu, oder beende sie und starte eine neue.',
+  ongoingText: 'Deine Sitzung „{topic}“ ist noch offen.',
   addToSession: 'Zu dieser Sitzung hinzufügen',
   endAndStart: 'Beenden und neu starten',
 }

@@ -32,9 +32,9 @@ export const enLater = {
   redactSend: 'Redact and send',
   sendAnyway: 'Send anyway',
   invalidEmail: 'Enter a valid email address.',
-  forfeit: 'You still have {count} credits: they go with the account and are not refunded.',
+  forfeit: 'Your {count} credits are lost with the account and not refunded.',
   ongoingTitle: 'You have a session going',
-  ongoingText: 'Your session “{topic}” is still open. Add this to it, or end it and start a new one.',
+  ongoingText: 'Your session “{topic}” is still open.',
   addToSession: 'Add to this session',
   endAndStart: 'End it and start a new one',
 }

@@ -32,9 +32,9 @@ export const esLater: LaterCatalog = {
   redactSend: 'Ocultar y enviar',
   sendAnyway: 'Enviar igualmente',
   invalidEmail: 'Escribe un correo electrónico válido.',
-  forfeit: 'Aún tienes {count} créditos: se pierden con la cuenta y no se reembolsan.',
+  forfeit: 'Tus {count} créditos se pierden con la cuenta y no se reembolsan.',
   ongoingTitle: 'Tienes una sesión en curso',
-  ongoingText: 'Tu sesión «{topic}» sigue abierta. Añade esto a ella, o termínala y empieza una nueva.',
+  ongoingText: 'Tu sesión «{topic}» sigue abierta.',
   addToSession: 'Añadir a esta sesión',
   endAndStart: 'Terminarla y empezar una nueva',
 }

@@ -54,8 +54,8 @@ test('deleting the account asks first (saying how many credits are lost), then s
   fireEvent.click(await screen.findByRole('button', { name: 'Delete my account' }))
   const warning = screen.getByRole('alert')
   expect(warning.textContent).toContain('It cannot be undone.')
-  expect(warning.textContent).toContain(
-    'You still have 2 credits: they go with the account and are not refunded.',
+  await waitFor(() =>
+    expect(warning.textContent).toContain('Your 2 credits are lost with the account and not refunded.'),
   )
   // Changing one's mind is possible.
   fireEvent.click(within(warning).getByRole('button', { name: 'Cancel' }))
