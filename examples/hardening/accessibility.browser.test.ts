@@ -90,6 +90,17 @@ describe('axe-core', () => {
     await panel.getByLabel('Write a message').press('Enter')
     await builderSees(handle, 'Trying it, thanks')
     await scan('chat', panel.getByRole('button', { name: 'build.log' }))
+    await panel.getByRole('button', { name: /^Tailwind classes do nothing/ }).click()
+    await scan('chat, context expanded', panel.getByRole('group', { name: 'Shared with the builder' }))
+    await panel.getByRole('button', { name: /^Tailwind classes do nothing/ }).click()
+    await page.evaluate(() =>
+      (window as unknown as { Suportra(...args: unknown[]): void }).Suportra('open', {
+        topic: 'Also broken in production',
+        context: { url: 'https://example.com/app' },
+      }),
+    )
+    await scan('a session going', panel.getByRole('heading', { name: 'You have a session going' }))
+    await panel.getByRole('button', { name: 'Cancel' }).click()
 
     await panel.getByRole('button', { name: 'End session' }).click()
     await scan('rate', panel.getByLabel('Anything to add? (optional)'))
