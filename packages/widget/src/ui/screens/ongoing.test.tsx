@@ -61,3 +61,46 @@ test('ending the waiting session instead starts over with the prefill; cancellin
   const stored = await api(harness.server.url, 'GET', `/v1/sessions/${id}`, { token: account.token })
   expect(stored.body.session.status).toBe('cancelled')
 })
+
+test('a secret in the new context is caught before it is added; "Redact and send" adds it redacted', async () => {
+  const { widget, account } = await openSignedIn(harness)
+  const { id } = await activeSession(harness, widget, 'Deploy fails')
+  const file = { path: '.env', content: 'AWS_ACCESS_KEY_ID=AKIAQYLPMN5HHHFPZAM2\nREGION=eu-west-1' }
+
+  await openPanel(widget, { topic: 'Maybe the env?', context: { file } })
+  fireEvent.click(await screen.findByRole('button', { name: 'Add to this session' }))
+  const warning = await screen.findByRole('alertdialog')
+  fireEvent.click(within(warning).getByRole('button', { name: 'Redact and send' }))
+
+  await waitFor(
+    async () => {
+      const sent = (await allMessages(harness.server.url, account.token, id)).filter(
+        (m) => m.author === 'user',
+      )
+      expect(sent).toHaveLength(1)
+      expect(sent[0]?.code?.content).toContain('AWS_ACCESS_KEY_ID=[redacted aws-access-key-id]')
+      expect(JSON.stringify(sent)).not.toContain('AKIAQYLPMN5HHHFPZAM2')
+    },
+    { timeout: 5_000 },
+  )
+})
+
+test('a context longer than a message may be goes as a context.json file', async () => {
+  const { widget, account } = await openSignedIn(harness)
+  const { id } = await activeSession(harness, widget, 'Huge diff')
+  const diff = `@@ -1 +1 @@\n${'+ a line of the change\n'.repeat(2_000)}`
+
+  await openPanel(widget, { context: { diff } })
+  fireEvent.click(await screen.findByRole('button', { name: 'Add to this session' }))
+
+  await waitFor(
+    async () => {
+      const [sent] = (await allMessages(harness.server.url, account.token, id)).filter(
+        (m) => m.author === 'user',
+      )
+      expect(sent?.attachments).toMatchObject([{ name: 'context.json', type: 'application/json' }])
+      expect(sent?.code).toBeNull()
+    },
+    { timeout: 5_000 },
+  )
+})
