@@ -90,9 +90,21 @@ describe('axe-core', () => {
     await panel.getByLabel('Write a message').press('Enter')
     await builderSees(handle, 'Trying it, thanks')
     await scan('chat', panel.getByRole('button', { name: 'build.log' }))
+    await panel.getByRole('button', { name: /^Tailwind classes do nothing/ }).click()
+    await scan('chat, context expanded', panel.getByRole('group', { name: 'Shared with the builder' }))
+    await panel.getByRole('button', { name: /^Tailwind classes do nothing/ }).click()
+    await page.evaluate(() =>
+      (window as unknown as { Suportra(...args: unknown[]): void }).Suportra('open', {
+        topic: 'Also broken in production',
+        context: { url: 'https://example.com/app' },
+      }),
+    )
+    await scan('a session going', panel.getByRole('heading', { name: 'You have a session going' }))
+    await panel.getByRole('button', { name: 'Cancel' }).click()
 
     await panel.getByRole('button', { name: 'End session' }).click()
     await scan('rate', panel.getByLabel('Anything to add? (optional)'))
+    await panel.locator('label', { hasText: '5 of 5' }).click()
     await panel.getByRole('button', { name: 'Send' }).click()
     await scan('rated', panel.getByText('Thank you!'))
     await panel.getByRole('button', { name: 'Back' }).click()
@@ -225,8 +237,11 @@ describe('keyboard', () => {
     await page.keyboard.press('Enter')
     await panel.getByText('How did it go?').first().waitFor()
     await afterChange('session ended')
-    count(await tabTo(page, '5 of 5'))
-    await page.keyboard.press('ArrowLeft') // radio group: arrows pick the score
+    // On the new screen's own heading (its part loads first), not the panel's title.
+    await expect.poll(() => deepActive(page)).toBe('h3 (panel): How did it go?')
+    // Nothing is chosen at first: Tab reaches the first star, the arrows pick the score.
+    count(await tabTo(page, '1 of 5'))
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight')
     count(await tabTo(page, 'Anything to add? (optional)'))
     await page.keyboard.type('Quick and clear')
     count(await tabTo(page, 'Send'))

@@ -1,7 +1,8 @@
-// Mobile: a 375×667 touch screen completes a session by tapping; the panel fills the screen; the
-// composer stays in view when the on-screen keyboard shrinks the visual viewport.
+// Mobile: a 375×667 touch screen completes a session by tapping; the panel fills the screen (the visible
+// one, also on a host page wider than the screen); the composer stays in view when the on-screen keyboard
+// shrinks the visual viewport. The page itself fits the phone whatever the font.
 import { api, DEMO, signIn } from '@suportra/server/testing'
-import type { Locator } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { axe } from './support/axe.js'
 import { builderSees, panelOf, type Stack, startStack } from './support/stack.js'
@@ -136,4 +137,74 @@ test('text fields are at least 16px on a phone, so iOS does not zoom the page wh
     )
   report.push(`field font sizes on a phone: ${sizes.join(', ')}`)
   expect(sizes.filter((size) => Number.parseFloat(size.split(': ')[1] ?? '0') < 16)).toEqual([])
+})
+
+/** The panel's box and the visual viewport's (the part of the page on screen), in the same coordinates. */
+function panelAndScreen(page: Page) {
+  return page.evaluate(() => {
+    const r = document
+      .querySelector('suportra-widget')
+      ?.shadowRoot?.querySelector('.panel')
+      ?.getBoundingClientRect()
+    const vv = window.visualViewport as VisualViewport
+    const round = (box: { x: number; y: number; width: number; height: number }) =>
+      [box.x, box.y, box.width, box.height].map(Math.round).join(' ')
+    // What is drawn at the middle of the screen.
+    const hit = document.elementFromPoint(vv.offsetLeft + vv.width / 2, vv.offsetTop + vv.height / 2)
+    return {
+      panel: r ? round(r) : 'none',
+      screen: round({ x: vv.offsetLeft, y: vv.offsetTop, width: vv.width, height: vv.height }),
+      middle: hit?.localName ?? 'nothing',
+      pageWidth: document.documentElement.scrollWidth,
+    }
+  })
+}
+
+test('on a host page wider than the screen, the phone panel covers the visible screen exactly, also panned sideways', async () => {
+  const host = await stack.host()
+  const { page, problems } = await stack.open(`${host.url}/?css=wide`, PHONE)
+  await page.evaluate(() => (window as unknown as { Suportra(...args: unknown[]): void }).Suportra('open'))
+  await panelOf(page).waitFor()
+
+  /** Once the panel covers the screen exactly (the page's listeners have run): both, and what is in the middle. */
+  const covered = async () => {
+    let seen = await panelAndScreen(page)
+    await expect
+      .poll(async () => {
+        seen = await panelAndScreen(page)
+        return seen.panel
+      })
+      .toBe(seen.screen)
+    return seen
+  }
+  const first = await covered()
+  // The page scrolls sideways: the layout viewport is wider than the screen.
+  expect(first.pageWidth).toBeGreaterThan(PHONE.viewport.width + 100)
+  expect(first.screen).toMatch(/ 375 667$/)
+  expect(first.middle).toBe('suportra-widget')
+
+  // The user pans the page sideways (a swipe): the panel stays on the visible screen.
+  await page.mouse.move(200, 300)
+  await page.mouse.wheel(400, 0)
+  await expect.poll(async () => (await panelAndScreen(page)).screen).not.toBe(first.screen)
+  const panned = await covered()
+  expect(panned.middle).toBe('suportra-widget')
+  report.push(
+    `a host page ${first.pageWidth} px wide on a 375 px phone: panel ${first.panel} = screen ${first.screen}; panned: panel ${panned.panel} = screen ${panned.screen}`,
+  )
+  expect(problems.errors).toEqual([])
+})
+
+test('the hardening page fits a 375 px phone whatever the font (much wider text than the default)', async () => {
+  const host = await stack.host()
+  const { page } = await stack.open(host.url, PHONE)
+  const widths: string[] = []
+  for (const font of ['', '* { font-family: monospace !important; letter-spacing: 0.12em !important }']) {
+    if (font) await page.addStyleTag({ content: font })
+    widths.push(
+      `${font ? 'wide monospace' : 'default'}: ${await page.evaluate(() => document.documentElement.scrollWidth)} px`,
+    )
+  }
+  report.push(`page width on a 375 px phone: ${widths.join(', ')}`)
+  expect(widths).toEqual(['default: 375 px', 'wide monospace: 375 px'])
 })

@@ -27,7 +27,7 @@ async function spendEverything() {
 
 const dialogOf = (page: Page) => page.getByRole('dialog', { name: 'Talk to a builder' })
 
-test('out of credits, the user buys a pack in the test checkout; both tabs see the balance change live, then a session starts', async () => {
+test('out of credits (Start disabled, saying why), the user buys a pack in the test checkout; both tabs see the balance change live, then a session starts', async () => {
   const ada = await spendEverything()
   const { page: first, context, problems, url } = await sites.open(root)
   await first.getByRole('button', { name: 'Ask a human', exact: true }).click()
@@ -35,20 +35,22 @@ test('out of credits, the user buys a pack in the test checkout; both tabs see t
   await dialog.getByLabel('Email').fill(DEMO.user.email)
   await dialog.getByLabel('Password').fill(DEMO.user.password)
   await dialog.getByRole('button', { name: 'Sign in' }).click()
-  await expect
-    .poll(() => dialog.getByText('Not enough credits: the session costs 1, your balance is 0.').isVisible())
-    .toBe(true)
-  await expect.poll(() => dialog.getByText('You are running low on credits.').isVisible()).toBe(true)
+  const notEnough = 'Not enough credits: the session costs 1, your balance is 0.'
+  await expect.poll(() => dialog.getByText(notEnough).isVisible()).toBe(true)
+  // Out, not "running low": Start says why it is disabled, and "Buy credits" is offered once.
+  expect(await dialog.getByRole('button', { name: 'Start session' }).isDisabled()).toBe(true)
+  expect(await dialog.getByText('You are running low on credits.').count()).toBe(0)
+  expect(await dialog.getByRole('button', { name: 'Buy credits' }).count()).toBe(1)
 
-  // A second tab of the same site shares the sign-in and shows the same warning.
+  // A second tab of the same site shares the sign-in and says the same.
   const second = await context.newPage()
   await second.goto(url)
   await second.getByRole('button', { name: 'Ask a human', exact: true }).click()
   const other = dialogOf(second)
-  await expect.poll(() => other.getByText('You are running low on credits.').isVisible()).toBe(true)
+  await expect.poll(() => other.getByText(notEnough).isVisible()).toBe(true)
 
   // Buy: the checkout opens in a new tab; paying there sends a signed webhook to the server.
-  await dialog.getByRole('button', { name: 'Buy credits' }).first().click()
+  await dialog.getByRole('button', { name: 'Buy credits' }).click()
   const checkoutOpened = context.waitForEvent('page')
   await dialog.getByRole('button', { name: /3 conversations/ }).click()
   const checkout = await checkoutOpened
@@ -60,10 +62,13 @@ test('out of credits, the user buys a pack in the test checkout; both tabs see t
   // No reload: both tabs show the new balance, and the warning is gone.
   await expect.poll(() => dialog.getByRole('button', { name: 'Credits: 3' }).isVisible()).toBe(true)
   await expect.poll(() => other.getByRole('button', { name: 'Credits: 3' }).isVisible()).toBe(true)
-  expect(await other.getByText('You are running low on credits.').isVisible()).toBe(false)
+  expect(await other.getByText(notEnough).isVisible()).toBe(false)
   await expect.poll(() => dialog.getByText('Purchase').first().isVisible()).toBe(true)
+  // Paid: nothing asks to finish paying any more.
+  await expect.poll(() => dialog.getByText(/Finish paying in the new tab/).count()).toBe(0)
 
-  // Spend down to the threshold: the low-balance warning comes back in both tabs.
+  // Spend down to the threshold: the low-balance warning comes back in both tabs (on their credits
+  // screens: over a chat it stays out of the transcript's way, the balance shows in the header).
   await dialog.getByRole('button', { name: 'Back' }).click()
   await dialog.getByLabel('Describe the blocker').fill('Netlify build fails on Node 22')
   await dialog.getByRole('button', { name: 'Start session' }).click()
@@ -72,8 +77,11 @@ test('out of credits, the user buys a pack in the test checkout; both tabs see t
     token: ada.accessToken,
     body: { tool: 'v0', topic: 'Second one' },
   })
-  await expect.poll(() => other.getByText('You are running low on credits.').isVisible()).toBe(true)
-  await expect.poll(() => dialog.getByText('You are running low on credits.').isVisible()).toBe(true)
+  for (const tab of [dialog, other]) {
+    await expect.poll(() => tab.getByRole('button', { name: 'Credits: 1' }).isVisible()).toBe(true)
+    await tab.getByRole('button', { name: 'Credits: 1' }).click()
+    await expect.poll(() => tab.getByText('You are running low on credits.').isVisible()).toBe(true)
+  }
 
   const { body } = await api(sites.server.url, 'GET', '/v1/credits/transactions', { token: ada.accessToken })
   expect(body.transactions.filter((t: { kind: string }) => t.kind === 'purchase')).toHaveLength(1)

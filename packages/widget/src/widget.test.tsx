@@ -82,7 +82,8 @@ test("'session-closed' fires once when the builder ends the session", async () =
   await handle.close()
   await screen.findByText('Session ended')
   fireEvent.click(screen.getByRole('button', { name: 'How did it go?' }))
-  fireEvent.click(await screen.findByRole('button', { name: 'Send' }))
+  fireEvent.click(await screen.findByRole('radio', { name: '5 of 5' }))
+  fireEvent.click(screen.getByRole('button', { name: 'Send' }))
   await screen.findByRole('heading', { name: 'Thank you!' })
 
   const closed = events.filter(([name]) => name === 'session-closed')

@@ -67,7 +67,8 @@ export interface WidgetEvents {
 export type WidgetEventName = keyof WidgetEvents
 
 export type View =
-  | { name: 'home' }
+  /** `offer`: `open()` brought a topic or context; with a session going, the user decides what to do with it. */
+  | { name: 'home'; offer?: boolean }
   | { name: 'new' }
   | { name: 'chat'; id: string }
   | { name: 'rate'; id: string }
@@ -184,14 +185,18 @@ export function createWidget(options: MountOptions) {
     theme: options.theme ?? {},
     launcher: options.launcher !== false,
 
-    /** Opens the panel, optionally with the tool, topic and context filled in. */
+    /**
+     * Opens the panel, optionally with the tool, topic and context filled in: they replace what the
+     * new-session form holds, also while it is open. With a session going, a topic or context is
+     * offered to the user (add it to that session, or end it and start anew), never dropped.
+     */
     open(input: OpenOptions = {}) {
       batch(() => {
         engaged.value = true
         if (input.tool || input.topic || input.context) {
-          prefill.value = input
+          prefill.value = { ...prefill.value, ...input }
           if (input.context) context.value = input.context
-          view.value = { name: 'home' }
+          view.value = { name: 'home', offer: Boolean(input.topic || input.context) }
         }
         if (!isOpen.value) {
           isOpen.value = true
@@ -251,10 +256,6 @@ export function createWidget(options: MountOptions) {
       listeners.get(name)?.delete(listener as (payload: never) => void)
     },
     emit,
-    /** Internal: runs on destroy. */
-    onDestroy(fn: () => void) {
-      cleanups.push(fn)
-    },
     destroy() {
       for (const fn of cleanups.splice(0)) fn()
       listeners.clear()

@@ -51,4 +51,9 @@ export const arLater: LaterCatalog = {
   videoStart: 'بدء مكالمة الفيديو',
   notNow: 'ليس الآن',
   videoNoCredits: 'رصيدك غير كافٍ: تكلفة الفيديو {cost} ورصيدك {balance}.',
+  forfeit: 'يضيع رصيدك ({count}) مع الحساب ولا يُسترد.',
+  ongoingTitle: 'لديك جلسة جارية',
+  ongoingText: 'جلستك «{topic}» ما زالت مفتوحة.',
+  addToSession: 'أضف إلى هذه الجلسة',
+  endAndStart: 'أنهِها وابدأ جلسة جديدة',
 }

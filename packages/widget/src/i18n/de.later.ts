@@ -51,4 +51,9 @@ export const deLater: LaterCatalog = {
   videoStart: 'Videoanruf starten',
   notNow: 'Jetzt nicht',
   videoNoCredits: 'Nicht genug Credits: Video kostet {cost}, dein Guthaben ist {balance}.',
+  forfeit: 'Deine {count} Credits verfallen mit dem Konto und werden nicht erstattet.',
+  ongoingTitle: 'Du hast eine laufende Sitzung',
+  ongoingText: 'Deine Sitzung „{topic}“ ist noch offen.',
+  addToSession: 'Zu dieser Sitzung hinzufügen',
+  endAndStart: 'Beenden und neu starten',
 }

@@ -51,6 +51,11 @@ export const enLater = {
   videoStart: 'Start video call',
   notNow: 'Not now',
   videoNoCredits: 'Not enough credits: video costs {cost}, your balance is {balance}.',
+  forfeit: 'Your {count} credits are lost with the account and not refunded.',
+  ongoingTitle: 'You have a session going',
+  ongoingText: 'Your session “{topic}” is still open.',
+  addToSession: 'Add to this session',
+  endAndStart: 'End it and start a new one',
 }
 
 export type LaterCatalog = typeof enLater

@@ -51,4 +51,9 @@ export const esLater: LaterCatalog = {
   videoStart: 'Empezar videollamada',
   notNow: 'Ahora no',
   videoNoCredits: 'No tienes créditos suficientes: el vídeo cuesta {cost} y tu saldo es {balance}.',
+  forfeit: 'Tus {count} créditos se pierden con la cuenta y no se reembolsan.',
+  ongoingTitle: 'Tienes una sesión en curso',
+  ongoingText: 'Tu sesión «{topic}» sigue abierta.',
+  addToSession: 'Añadir a esta sesión',
+  endAndStart: 'Terminarla y empezar una nueva',
 }

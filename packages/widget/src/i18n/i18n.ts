@@ -71,7 +71,6 @@ export function createI18n(requested?: string) {
     /** Resolves once the first catalogue is in. */
     ready,
     dir: () => (RTL.test(locale.value) ? 'rtl' : 'ltr'),
-    setLocale,
     /** Whether the strings of the parts that load later are in. */
     complete: () => Boolean(catalog.value && 'submit' in catalog.value),
     /** Loads the strings of the parts that load later (a lazy screen, the secret warning). */

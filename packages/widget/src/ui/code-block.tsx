@@ -1,7 +1,6 @@
 import { useSignal } from '@preact/signals'
 import type { ComponentChildren, JSX } from 'preact'
 import { useEffect } from 'preact/hooks'
-import type { Token } from '../highlight/highlight.js'
 import { useT } from './context.js'
 import { useLater } from './later.js'
 
@@ -23,16 +22,7 @@ export function CodeBlock({ language, content }: { language: string; content: st
     if (!language && !/^(?:diff --git|@@ -\d)/m.test(content)) return
     highlighter ??= import('./highlight.js')
     highlighter.then(
-      (h) => {
-        h.colours()
-        lines.value = h.isDiff(language, content)
-          ? h.diffLines(content).map(([kind, line]) => <span class={`d-${kind}`}>{`${line}\n`}</span>)
-          : h
-              .highlight(content, language)
-              .map(([kind, text]: Token) =>
-                kind === 'plain' ? text : <span class={`t-${kind}`}>{text}</span>,
-              )
-      },
+      (h) => (lines.value = h.render(language, content)),
       () => {},
     )
   }, [language, content])

@@ -2,7 +2,8 @@ import { useSignal } from '@preact/signals'
 import { SuportraError } from '@suportra/client'
 import type { ComponentChildren, JSX } from 'preact'
 import type { MessageKey } from '../i18n/i18n.js'
-import { useT } from './context.js'
+import type { View } from '../widget.js'
+import { useT, useWidget } from './context.js'
 
 /** A labelled field; `multiline` makes it a textarea. */
 export function Field(props: {
@@ -48,6 +49,8 @@ export function Form(props: {
   submit: string
   children: ComponentChildren
   describe?: (error: unknown) => string | undefined
+  /** The submit button is disabled (say why next to it). */
+  disabled?: boolean
 }): JSX.Element {
   const t = useT()
   const busy = useSignal(false)
@@ -72,9 +75,27 @@ export function Form(props: {
           {error.value}
         </p>
       )}
-      <button type="submit" class="primary" disabled={busy.value}>
+      <button type="submit" class="primary" disabled={busy.value || props.disabled}>
         {props.submit}
       </button>
     </form>
+  )
+}
+
+/** A link-styled button labelled from the catalogue: to another screen (one without an id), or doing `onClick`. */
+export function Go(props: {
+  label: MessageKey
+  to?: Exclude<View, { id: string }>['name']
+  onClick?: () => unknown
+}): JSX.Element {
+  const widget = useWidget()
+  return (
+    <button
+      type="button"
+      class="link"
+      onClick={props.onClick ?? (() => widget.show({ name: props.to as 'home' }))}
+    >
+      {widget.i18n.t(props.label)}
+    </button>
   )
 }

@@ -3,6 +3,7 @@ import type { ComponentType, JSX } from 'preact'
 import { useEffect } from 'preact/hooks'
 import { loadOnce } from '../load-once.js'
 import { useT, useWidget } from './context.js'
+import { Go } from './form.js'
 
 /**
  * A part loaded the first time it is shown (its own chunk), so opening the widget downloads only
@@ -35,12 +36,7 @@ export function lazy<P extends object>(
     if (Part) return <Part {...props} />
     return (
       <p class="hint" role={failed.value ? 'alert' : 'status'}>
-        {failed.value ? t('error') : t('loading')}{' '}
-        {failed.value && (
-          <button type="button" class="link" onClick={start}>
-            {t('retry')}
-          </button>
-        )}
+        {failed.value ? t('error') : t('loading')} {failed.value && <Go label="retry" onClick={start} />}
       </p>
     )
   }

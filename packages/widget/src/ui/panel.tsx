@@ -1,6 +1,7 @@
 import type { JSX } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
 import { useT, useWidget } from './context.js'
+import { Go } from './form.js'
 import { lazy } from './lazy.js'
 import { Chat } from './screens/chat.js'
 import { NewSession } from './screens/new-session.js'
@@ -12,6 +13,7 @@ const Account = lazy(() => import('./screens/account.js').then((m) => m.Account)
 const Audit = lazy(() => import('./screens/audit.js').then((m) => m.Audit))
 const Credits = lazy(() => import('./screens/credits.js').then((m) => m.Credits))
 const History = lazy(() => import('./screens/history.js').then((m) => m.History))
+const Ongoing = lazy(() => import('./screens/ongoing.js').then((m) => m.Ongoing))
 const Rate = lazy(() => import('./screens/rate.js').then((m) => m.Rate))
 
 const FOCUSABLE = 'button:not([disabled]),input:not([disabled]),select,textarea,a[href],[tabindex="0"]'
@@ -35,26 +37,30 @@ export function Panel(): JSX.Element {
     ref.current?.querySelector<HTMLElement>('input,textarea,button:not(.icon)')?.focus()
     // Phones: follow the visual viewport, so the on-screen keyboard never covers the composer.
     const viewport = globalThis.visualViewport
+    // Its size and place, not the layout viewport's: a page wider than the screen (or zoomed in) has a
+    // larger one, and a panel that size would reach past the screen's edge.
     const fit = () => {
-      ref.current?.style.setProperty('--vv-height', `${viewport?.height}px`)
-      ref.current?.style.setProperty('--vv-top', `${viewport?.offsetTop}px`)
+      for (const key of ['height', 'width', 'offsetTop', 'offsetLeft'] as const)
+        ref.current?.style.setProperty(`--vv-${key}`, `${viewport?.[key]}px`)
     }
     viewport?.addEventListener('resize', fit)
     viewport?.addEventListener('scroll', fit)
     if (viewport) fit()
     // A screen change removes the focused element (the button that caused it), and focus would fall
     // to the page: move it to the new screen's heading instead, so keyboard users stay in the panel.
+    // A screen that loads first (its own chunk) has none yet: the panel's title holds focus until it comes.
     const panel = ref.current as HTMLDivElement
+    const title = panel.querySelector('h2') as HTMLElement
     let focused: Element | undefined
     const track = (event: FocusEvent) => {
       focused = event.target as Element
     }
     panel.addEventListener('focusin', track)
     const keep = new MutationObserver(() => {
-      if (!focused || focused.isConnected || (document.activeElement ?? document.body) !== document.body)
-        return
-      const heading = panel.querySelector<HTMLElement>('.body h3') ?? panel.querySelector<HTMLElement>('h2')
-      if (heading) {
+      const lost =
+        focused && !focused.isConnected && (document.activeElement ?? document.body) === document.body
+      const heading = panel.querySelector<HTMLElement>('.body h3') ?? (lost ? title : undefined)
+      if ((lost || focused === title) && heading && heading !== focused) {
         heading.tabIndex = -1
         heading.focus()
       }
@@ -71,7 +77,12 @@ export function Panel(): JSX.Element {
 
   const view = widget.view.value
   const pricing = widget.pricing.value
-  const low = pricing !== undefined && balance !== undefined && balance <= pricing.lowBalance
+  // Running low, not out: with too little for a session, the new-session form says so (and offers to buy).
+  const low =
+    pricing !== undefined &&
+    balance !== undefined &&
+    balance <= pricing.lowBalance &&
+    balance >= pricing.costs.conversation
   if (user) widget.loadPricing()
   const ongoing = sessions.find((s) => s.status === 'waiting' || s.status === 'active')
   let screen: JSX.Element
@@ -82,7 +93,8 @@ export function Panel(): JSX.Element {
   else if (view.name === 'rate') screen = <Rate id={view.id} />
   else if (view.name === 'history') screen = <History />
   else if (view.name === 'credits') screen = <Credits />
-  else if (view.name === 'home' && ongoing) screen = <Chat id={ongoing.id} />
+  else if (view.name === 'home' && ongoing)
+    screen = view.offer ? <Ongoing id={ongoing.id} /> : <Chat id={ongoing.id} />
   else screen = <NewSession />
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -136,12 +148,10 @@ export function Panel(): JSX.Element {
           ×
         </button>
       </div>
-      {user && low && view.name !== 'credits' && (
+      {/* Not over a chat (it is paid for, and the transcript needs the room) nor on the credits screen (it says so). */}
+      {user && low && view.name !== 'credits' && screen.type !== Chat && (
         <p class="banner warn" role="status">
-          {t('lowBalance')}{' '}
-          <button type="button" class="link" onClick={() => widget.show({ name: 'credits' })}>
-            {t('buyCredits')}
-          </button>
+          {t('lowBalance')} <Go to="credits" label="buyCredits" />
         </p>
       )}
       <div class="body">{screen}</div>

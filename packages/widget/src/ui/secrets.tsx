@@ -34,6 +34,11 @@ export async function redactFile(file: File): Promise<File> {
   return new File([redactSecrets(text)], file.name, { type: file.type })
 }
 
+/** A message with its text and its text files redacted. Rejects when a file cannot be read. */
+export async function redactMessage(message: { text: string; files: File[] }) {
+  return { text: redactSecrets(message.text), files: await Promise.all(message.files.map(redactFile)) }
+}
+
 /** Asks what to do about secrets about to leave the user's machine. */
 export function SecretWarning(props: {
   kinds: string[]

@@ -3,7 +3,10 @@ import type { SessionHandle } from '@suportra/client'
 import type { JSX } from 'preact'
 import { useRef } from 'preact/hooks'
 import { useT, useWidget } from '../context.js'
-import { loadGuard, loadSecrets } from '../secret-guard.js'
+import { loadGuard, type loadSecrets } from '../secret-guard.js'
+
+/** A message held back because it contains secrets, what was found, and the guard that found them. */
+type Held = { text: string; files: File[]; kinds: string[]; guard: Awaited<ReturnType<typeof loadSecrets>> }
 
 /**
  * Writing a message: Enter sends, Shift+Enter breaks the line; files come from the attach button,
@@ -18,12 +21,7 @@ export function Composer({ handle }: { handle: SessionHandle }): JSX.Element {
   const picker = useRef<HTMLInputElement>(null)
 
   /** A message held back because it contains secrets, what was found, and the dialog to ask with. */
-  const held = useSignal<{
-    text: string
-    files: File[]
-    kinds: string[]
-    guard: Awaited<ReturnType<typeof loadSecrets>>
-  } | null>(null)
+  const held = useSignal<Held | null>(null)
 
   const deliver = (message: { text: string; files: File[] }) => {
     handle.send(message).catch(() => {})
@@ -54,10 +52,9 @@ export function Composer({ handle }: { handle: SessionHandle }): JSX.Element {
       restore(message)
     }
   }
-  const redactAndSend = async (message: { text: string; files: File[] }) => {
+  const redactAndSend = async (message: Held) => {
     try {
-      const { redactFile, redactSecrets } = await loadSecrets()
-      deliver({ text: redactSecrets(message.text), files: await Promise.all(message.files.map(redactFile)) })
+      deliver(await message.guard.redactMessage(message))
     } catch {
       restore(message)
     }
@@ -104,7 +101,17 @@ export function Composer({ handle }: { handle: SessionHandle }): JSX.Element {
       {files.value.length > 0 && (
         <ul class="files">
           {files.value.map((file) => (
-            <li>{file.name}</li>
+            <li>
+              {file.name}
+              <button
+                type="button"
+                class="icon"
+                aria-label={t('removePart', { part: file.name })}
+                onClick={() => (files.value = files.value.filter((f) => f !== file))}
+              >
+                ×
+              </button>
+            </li>
           ))}
         </ul>
       )}

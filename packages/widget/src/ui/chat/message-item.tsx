@@ -4,6 +4,7 @@ import type { JSX } from 'preact'
 import type { MessageKey } from '../../i18n/i18n.js'
 import { CodeBlock } from '../code-block.js'
 import { useT, useWidget } from '../context.js'
+import { Go } from '../form.js'
 import { save, useLater } from '../later.js'
 import { Markdown } from '../markdown.js'
 
@@ -35,7 +36,9 @@ const REASONS: Partial<Record<string, MessageKey>> = {
   server: 'serverDown',
   protocol: 'error',
 }
-function reason(message: ChatMessage, t: ReturnType<typeof useT>): string {
+/** Failures that sending again cannot fix: the message is refused as it is, or the session is over. */
+const FINAL = /^(validation|forbidden|not_found|conflict)$/
+function reason(message: ChatMessage, t: ReturnType<typeof useT>, locale: string): string {
   const { error } = message
   if (!error || error.code === 'network') return ''
   const key =
@@ -44,7 +47,8 @@ function reason(message: ChatMessage, t: ReturnType<typeof useT>): string {
       : error.code === 'validation' && message.attachments.some((file) => file.size > MAX_ATTACHMENT_BYTES)
         ? 'tooLarge'
         : REASONS[error.code]
-  return `: ${key ? t(key) : error.message}`
+  const max = key === 'tooLarge' ? size(MAX_ATTACHMENT_BYTES, locale) : MAX_TEXT_LENGTH.toLocaleString(locale)
+  return `: ${key ? t(key, { max }) : error.message}`
 }
 
 /** One message: an event line, or a bubble with text, code and files, and its delivery state. */
@@ -112,13 +116,11 @@ export function MessageItem(props: {
       {message.status === 'failed' && (
         <small class="state" role="alert">
           {t('failed')}
-          {reason(message, t)}{' '}
-          <button type="button" class="link" onClick={() => handle.retry(message.key).catch(() => {})}>
-            {t('retry')}
-          </button>{' '}
-          <button type="button" class="link" onClick={() => handle.discard(message.key)}>
-            {t('discard')}
-          </button>
+          {reason(message, t, locale)}{' '}
+          {!FINAL.test(message.error?.code ?? '') && (
+            <Go label="retry" onClick={() => handle.retry(message.key).catch(() => {})} />
+          )}{' '}
+          <Go label="discard" onClick={() => handle.discard(message.key)} />
         </small>
       )}
     </li>

@@ -14,6 +14,7 @@ export function AccountRights(): JSX.Element {
   const widget = useWidget()
   const t = useT()
   const user = useStore(widget.client.$user)
+  const balance = useStore(widget.client.credits.$balance)
   const confirming = useSignal(false)
   const editing = useSignal(false)
   const status = useSignal('')
@@ -78,6 +79,7 @@ export function AccountRights(): JSX.Element {
       {confirming.value ? (
         <div class="banner warn" role="alert">
           <p>{t('deleteWarn')}</p>
+          {balance ? <p>{t('forfeit', { count: balance })}</p> : null}
           <button
             type="button"
             class="primary danger"

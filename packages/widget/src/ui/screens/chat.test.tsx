@@ -6,6 +6,7 @@ import {
   composer,
   connected,
   DEMO,
+  openPanel,
   openSignedIn,
   realtimeGate,
   setupServer,
@@ -166,4 +167,56 @@ test('message content cannot inject markup: no script, no event handlers, no jav
   const hrefs = [...log.querySelectorAll('a')].map((a) => a.getAttribute('href'))
   expect(hrefs).toEqual(['https://example.com/docs', 'mailto:help@example.com'])
   expect((window as { pwned?: boolean }).pwned).toBeUndefined()
+})
+
+test("the session's topic and context take one line (topic, then tool · file · error) that expands on demand", async () => {
+  const { widget } = await openSignedIn(harness)
+  await openPanel(widget, {
+    context: {
+      file: { path: 'src/app/page.tsx', content: 'export default function Page() {}' },
+      error: { message: 'Error: Hydration failed\nat Page', stack: 'at Page (src/app/page.tsx:2:10)' },
+    },
+  })
+  await activeSession(harness, widget, 'Hydration error after adding a date')
+
+  const toggle = screen.getByRole('button', { name: /^Hydration error after adding a date/ })
+  expect(toggle.closest('h3')).toBeTruthy()
+  expect(toggle.getAttribute('aria-expanded')).toBe('false')
+  expect(toggle.textContent).toBe(
+    // (The error's line break shows as a space on that one line.)
+    'Hydration error after adding a datecursor · page.tsx · Error: Hydration failed\nat Page',
+  )
+  expect(screen.queryByRole('group', { name: 'Shared with the builder' })).toBeNull()
+
+  fireEvent.click(toggle)
+  expect(toggle.getAttribute('aria-expanded')).toBe('true')
+  const card = screen.getByRole('group', { name: 'Shared with the builder' })
+  expect(card.textContent).toContain('at Page (src/app/page.tsx:2:10)')
+  // Shared already: nothing to remove any more.
+  expect(within(card).queryByRole('button', { name: /^Remove/ })).toBeNull()
+
+  fireEvent.click(toggle)
+  expect(toggle.getAttribute('aria-expanded')).toBe('false')
+  expect(screen.queryByRole('group', { name: 'Shared with the builder' })).toBeNull()
+})
+
+test('scrolling to the top loads the older messages and says so while it does, up to the first line', async () => {
+  const { widget } = await openSignedIn(harness)
+  const { handle } = await activeSession(harness, widget)
+  for (let i = 1; i <= 60; i++) await handle.send(`Message ${i}`)
+  await within(transcript()).findByText('Message 60')
+  await widget.client.sessions.get(handle.id).reload()
+  await within(transcript()).findByText('Message 60')
+  expect(within(transcript()).queryByText('Message 1')).toBeNull()
+
+  // Older messages exist: the top of the list says they load (as soon as the user scrolls there).
+  expect(lines()[0]).toBe('Loading…')
+  // (happy-dom has no layout: every scroll is "at the top".)
+  fireEvent.scroll(transcript())
+  await within(transcript()).findByText('Message 1')
+  // The transcript's first line marks its start; nothing more to load.
+  await waitFor(() => expect(lines()[0]).toBe('Session started'))
+  fireEvent.scroll(transcript())
+  expect(lines()[0]).toBe('Session started')
+  expect(lines().filter((line) => /Message \d+$/.test(line))).toHaveLength(60)
 })

@@ -1,11 +1,12 @@
 import { useSignal } from '@preact/signals'
 import type { JSX } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
+import { About } from '../chat/about.js'
 import { Composer } from '../chat/composer.js'
 import { MessageItem } from '../chat/message-item.js'
 import { VideoControl } from '../chat/video-control.js'
 import { useT, useWidget } from '../context.js'
-import { ContextCard } from '../context-card.js'
+import { Go } from '../form.js'
 import { useStore } from '../use-store.js'
 
 /**
@@ -20,8 +21,11 @@ export function Chat({ id }: { id: string }): JSX.Element {
   const messages = useStore(handle.$messages)
   const typing = useStore(handle.$typing)
   const connection = useStore(widget.client.$connection)
+  const hasOlder = useStore(handle.$hasOlder)
   const list = useRef<HTMLDivElement>(null)
   const copied = useSignal(false)
+  /** An older page is on its way. */
+  const loading = useRef(false)
   /** The transcript as Markdown, to paste the builder's advice back into the AI tool. */
   const copyTranscript = async () => {
     try {
@@ -32,13 +36,23 @@ export function Chat({ id }: { id: string }): JSX.Element {
     }
   }
 
-  // New messages: keep the newest in view, and mark them read while the chat is on screen.
+  // A new message: keep the newest in view, and mark it read while the chat is on screen. (Older
+  // ones going in above do not move the list: it is anchored at the bottom, see .log.)
   useEffect(() => {
     const el = list.current
     if (el) el.scrollTop = el.scrollHeight
     widget.seen()
     handle.markRead().catch(() => {})
-  }, [messages.length])
+  }, [messages.at(-1)?.key])
+  /** Near the top of the list: the page before it loads, the messages on screen staying where they are. */
+  const onScroll = () => {
+    const el = list.current as HTMLDivElement
+    if (loading.current || !hasOlder || el.scrollHeight - el.clientHeight - Math.abs(el.scrollTop) > 200)
+      return
+    loading.current = true
+    const done = () => (loading.current = false)
+    handle.loadOlder().then(done, done)
+  }
 
   const open = session?.status === 'waiting' || session?.status === 'active'
   const builderName = session?.builder?.name ?? t('builder')
@@ -71,14 +85,22 @@ export function Chat({ id }: { id: string }): JSX.Element {
           {t(connection === 'offline' ? 'offline' : 'reconnecting')}
         </div>
       )}
-      {session && <p class="topic">{session.topic}</p>}
-      {session?.context && Object.keys(session.context).length > 0 && (
-        <ContextCard context={session.context} />
-      )}
+      {session && <About session={session} />}
       {/* The log is a div around the list: role=log on the <ol> itself would hide its list items. */}
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable for keyboard users (axe: scrollable-region-focusable) */}
-      <div ref={list} class="log" role="log" aria-live="polite" aria-relevant="additions" tabIndex={0}>
+      <div
+        ref={list}
+        class="log"
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable for keyboard users (axe: scrollable-region-focusable)
+        tabIndex={0}
+        onScroll={onScroll}
+      >
         <ol class="messages">
+          {/* At the top while older messages exist: the user sees it as they reach it, and that loads them.
+              (The transcript's first line, "Session started", marks its start.) */}
+          {hasOlder && <li class="event">{t('loading')}</li>}
           {messages.map((message) => (
             <MessageItem
               key={message.key}
@@ -97,35 +119,25 @@ export function Chat({ id }: { id: string }): JSX.Element {
       )}
       {open && <Composer handle={handle} />}
       {session && <VideoControl handle={handle} session={session} />}
-      {session?.status === 'active' && (
-        <button
-          type="button"
-          class="link end"
-          onClick={async () => {
-            await handle.close()
-            widget.show({ name: 'rate', id })
-          }}
-        >
-          {t('end')}
-        </button>
-      )}
       {session?.status === 'closed' && !session.rating && (
         <button type="button" class="primary" onClick={() => widget.show({ name: 'rate', id })}>
           {t('rateTitle')}
         </button>
       )}
+      {/* One row of links under the composer (it wraps only when the language needs it). */}
       <nav>
-        {session && !open && (
-          <button type="button" class="link" onClick={() => widget.show({ name: 'new' })}>
-            {t('newSession')}
-          </button>
+        {session?.status === 'active' && (
+          <Go
+            label="end"
+            onClick={async () => {
+              await handle.close()
+              widget.show({ name: 'rate', id })
+            }}
+          />
         )}
-        <button type="button" class="link" onClick={() => widget.show({ name: 'history' })}>
-          {t('pastSessions')}
-        </button>
-        <button type="button" class="link" onClick={copyTranscript}>
-          {copied.value ? t('copied') : t('copyTranscript')}
-        </button>
+        {session && !open && <Go to="new" label="newSession" />}
+        <Go to="history" label="pastSessions" />
+        <Go label={copied.value ? 'copied' : 'copyTranscript'} onClick={copyTranscript} />
       </nav>
     </section>
   )

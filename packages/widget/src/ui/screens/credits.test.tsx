@@ -42,16 +42,21 @@ test('buying opens the checkout in a new tab, and the balance rises by itself on
   })
   expect(pay.status).toBe(303)
   await screen.findByRole('heading', { name: 'Credits: 3' })
+  // Paid: nothing asks to finish paying any more.
+  await waitFor(() => expect(screen.queryByText(/Finish paying in the new tab/)).toBeNull())
   expect(widget.client.credits.$balance.get()).toBe(3)
   expect((await api(harness.server.url, 'GET', '/v1/credits', { token: account.token })).body.balance).toBe(3)
 })
 
-test('deleting the account asks first, then signs the user out; the server no longer knows them', async () => {
-  const { widget, account } = await openSignedIn(harness, 0)
+test('deleting the account asks first (saying how many credits are lost), then signs the user out; the server no longer knows them', async () => {
+  const { widget, account } = await openSignedIn(harness, 2)
   fireEvent.click(screen.getByRole('button', { name: 'Your data' }))
   fireEvent.click(await screen.findByRole('button', { name: 'Delete my account' }))
   const warning = screen.getByRole('alert')
   expect(warning.textContent).toContain('It cannot be undone.')
+  await waitFor(() =>
+    expect(warning.textContent).toContain('Your 2 credits are lost with the account and not refunded.'),
+  )
   // Changing one's mind is possible.
   fireEvent.click(within(warning).getByRole('button', { name: 'Cancel' }))
   expect(screen.queryByRole('alert')).toBeNull()

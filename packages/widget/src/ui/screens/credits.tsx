@@ -1,7 +1,7 @@
 import { useSignal } from '@preact/signals'
 import type { Transaction } from '@suportra/client'
 import type { JSX } from 'preact'
-import { useEffect } from 'preact/hooks'
+import { useEffect, useRef } from 'preact/hooks'
 import type { MessageKey } from '../../i18n/i18n.js'
 import { useT, useWidget } from '../context.js'
 import { errorKey } from '../form.js'
@@ -17,10 +17,16 @@ export function Credits(): JSX.Element {
   const balance = useStore(widget.client.credits.$balance)
   const history = useSignal<Transaction[]>([])
   const status = useSignal('')
+  /** The balance when a checkout opened: once it rises, the payment went through. */
+  const paying = useRef<number>()
   const pricing = widget.pricing.value
   const locale = widget.i18n.locale.value
 
   useEffect(() => {
+    if (balance !== undefined && balance > (paying.current ?? balance)) {
+      paying.current = undefined
+      status.value = ''
+    }
     widget.loadPricing()
     widget.client.credits.transactions().then(
       (list) => (history.value = list),
@@ -38,6 +44,7 @@ export function Credits(): JSX.Element {
       const { url } = await widget.client.credits.checkout({ packId, successUrl: back, cancelUrl: back })
       if (tab) tab.location.href = url
       else location.assign(url)
+      paying.current = balance
       status.value = t('paying')
     } catch (error) {
       tab?.close()
@@ -50,11 +57,14 @@ export function Credits(): JSX.Element {
       <h3>
         {t('credits')}: {balance ?? '…'}
       </h3>
-      {pricing && balance !== undefined && balance <= pricing.lowBalance && (
-        <p class="banner warn" role="status">
-          {t('lowBalance')}
-        </p>
-      )}
+      {pricing &&
+        balance !== undefined &&
+        balance <= pricing.lowBalance &&
+        balance >= pricing.costs.conversation && (
+          <p class="banner warn" role="status">
+            {t('lowBalance')}
+          </p>
+        )}
       <ul class="history">
         {pricing?.packs.map((pack) => (
           <li>

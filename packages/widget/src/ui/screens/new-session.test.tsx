@@ -79,6 +79,27 @@ test('open({ tool, topic, context }) prefills the form and shows what will be sh
   expect(stored).toMatchObject({ id, tool: 'claude-code', topic: 'Checkout crashes on submit', context })
 })
 
+test('open({ tool, topic, context }) while the form is on screen fills it in, over what was there', async () => {
+  const { widget, account } = await openSignedIn(harness)
+  await screen.findByRole('option', { name: 'Cursor' })
+  type(topicField(), 'my own words')
+
+  await openPanel(widget, { tool: 'v0', topic: 'Hydration error', context: { error: 'Hydration failed' } })
+
+  await waitFor(() => expect(topicField().value).toBe('Hydration error'))
+  expect(toolSelect().value).toBe('v0')
+  expect((await screen.findByRole('group', { name: 'Shared with the builder' })).textContent).toContain(
+    'Hydration failed',
+  )
+  // And again: each open with options wins.
+  await openPanel(widget, { topic: 'Second try' })
+  await waitFor(() => expect(topicField().value).toBe('Second try'))
+  expect(toolSelect().value).toBe('v0')
+  const id = await startSession(widget, 'Second try')
+  cancelAfterTest(account, id)
+  expect((await storedSessions(account))[0]).toMatchObject({ tool: 'v0', topic: 'Second try' })
+})
+
 test('without a context no context card is shown', async () => {
   await openSignedIn(harness)
   await screen.findByRole('option', { name: 'Cursor' })
@@ -97,20 +118,31 @@ test('setContext() before opening shows that context too', async () => {
   expect(card.querySelector('dd')?.textContent).toBe('src/app.tsx')
 })
 
-test('with too few credits the form says so, and starting creates no session', async () => {
-  const { account } = await openSignedIn(harness, 0)
+test('with too few credits the form says why and Start is disabled; "Buy credits" shows once, and nothing says "running low"', async () => {
+  const { widget, account } = await openSignedIn(harness, 0)
 
   const warning = await screen.findByText('Not enough credits: the session costs 1, your balance is 0.')
   expect(warning.getAttribute('class')).toContain('error')
 
   await screen.findByRole('option', { name: 'Cursor' })
   type(topicField(), 'Deploy fails')
-  fireEvent.click(screen.getByRole('button', { name: 'Start session' }))
+  const start = screen.getByRole('button', { name: 'Start session' }) as HTMLButtonElement
+  expect(start.disabled).toBe(true)
+  fireEvent.click(start)
 
-  const alert = await screen.findByRole('alert')
-  expect(alert.textContent).toBe('Not enough credits: the session costs 1, your balance is 0.')
+  await waitFor(() => expect(widget.pricing.value).toBeDefined())
+  expect(screen.queryByText('You are running low on credits.')).toBeNull()
+  expect(screen.getAllByRole('button', { name: 'Buy credits' })).toHaveLength(1)
   expect(screen.getByRole('heading', { name: 'What are you stuck on?' })).toBeTruthy()
   expect(await storedSessions(account)).toEqual([])
+})
+
+test('with enough for one session the panel says "running low", once, and Start works', async () => {
+  const { widget } = await openSignedIn(harness, 1)
+  await waitFor(() => expect(widget.pricing.value).toBeDefined())
+  expect(await screen.findByText('You are running low on credits.')).toBeTruthy()
+  expect(screen.getAllByRole('button', { name: 'Buy credits' })).toHaveLength(1)
+  expect((screen.getByRole('button', { name: 'Start session' }) as HTMLButtonElement).disabled).toBe(false)
 })
 
 test('starting shows the chat with the waiting banner and the queue position', async () => {

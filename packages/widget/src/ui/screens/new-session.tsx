@@ -4,7 +4,7 @@ import type { JSX } from 'preact'
 import { useEffect } from 'preact/hooks'
 import { useT, useWidget } from '../context.js'
 import { ContextCard } from '../context-card.js'
-import { Field, Form } from '../form.js'
+import { Field, Form, Go } from '../form.js'
 import { loadGuard, type loadSecrets } from '../secret-guard.js'
 import { useStore } from '../use-store.js'
 
@@ -13,10 +13,12 @@ export function NewSession(): JSX.Element {
   const widget = useWidget()
   const t = useT()
   const balance = useStore(widget.client.credits.$balance)
-  const prefill = widget.prefill.value
+  // The form's tool and topic live in the widget, so a vendor's `open({ tool, topic })` fills them in
+  // at any time, also while the form is on screen.
+  const { prefill } = widget
+  const { tool = '', topic = '' } = prefill.value
+  const set = (patch: { tool?: string; topic?: string }) => (prefill.value = { ...prefill.value, ...patch })
   const tools = useSignal<Tool[]>([])
-  const tool = useSignal(prefill.tool ?? '')
-  const topic = useSignal(prefill.topic ?? '')
   const context = widget.context.value
 
   const cost = widget.pricing.value?.costs.conversation ?? 1
@@ -25,7 +27,7 @@ export function NewSession(): JSX.Element {
     widget.client.tools().then(
       (list) => {
         tools.value = list
-        if (!list.some((x) => x.id === tool.value)) tool.value = list[0]?.id ?? ''
+        if (!list.some((x) => x.id === prefill.value.tool)) set({ tool: list[0]?.id ?? '' })
       },
       () => {},
     )
@@ -38,8 +40,8 @@ export function NewSession(): JSX.Element {
   const start = async (redact?: <T>(value: T) => T) => {
     const shared = redact && context ? redact(context) : context
     const session = await widget.client.sessions.start({
-      tool: tool.value,
-      topic: redact ? redact(topic.value) : topic.value,
+      tool,
+      topic: redact ? redact(topic) : topic,
       ...(shared && { context: shared }),
     })
     found.value = null
@@ -50,7 +52,7 @@ export function NewSession(): JSX.Element {
   /** Secrets in the topic or the context are caught before anything is sent; the user decides. */
   const check = async () => {
     const guard = await loadGuard(widget.i18n).catch(() => undefined)
-    const kinds = guard?.detectSecretsIn([topic.value, context]) ?? []
+    const kinds = guard?.detectSecretsIn([topic, context]) ?? []
     if (guard && kinds.length > 0) found.value = { kinds, guard }
     else await start()
   }
@@ -61,6 +63,7 @@ export function NewSession(): JSX.Element {
       <Form
         submit={t('start')}
         action={check}
+        disabled={short}
         describe={(error) =>
           SuportraError.isInstance(error) && error.code === 'insufficient_credits'
             ? t('noCredits', { cost, balance: balance ?? 0 })
@@ -71,8 +74,8 @@ export function NewSession(): JSX.Element {
           <span>{t('tool')}</span>
           <select
             name="tool"
-            value={tool.value}
-            onChange={(e) => (tool.value = (e.currentTarget as HTMLSelectElement).value)}
+            value={tool}
+            onChange={(e) => set({ tool: (e.currentTarget as HTMLSelectElement).value })}
           >
             {tools.value.map((x) => (
               <option value={x.id}>{x.name}</option>
@@ -85,8 +88,8 @@ export function NewSession(): JSX.Element {
           multiline
           required
           hint={t('topicHint')}
-          value={topic.value}
-          onInput={(v) => (topic.value = v)}
+          value={topic}
+          onInput={(v) => set({ topic: v })}
         />
         {context && Object.keys(context).length > 0 && (
           <ContextCard
@@ -102,11 +105,7 @@ export function NewSession(): JSX.Element {
             {short ? t('noCredits', { cost, balance }) : t('cost', { cost, balance })}
           </p>
         )}
-        {short && (
-          <button type="button" class="link" onClick={() => widget.show({ name: 'credits' })}>
-            {t('buyCredits')}
-          </button>
-        )}
+        {short && <Go to="credits" label="buyCredits" />}
       </Form>
       {found.value && (
         <found.value.guard.SecretWarning
@@ -117,21 +116,11 @@ export function NewSession(): JSX.Element {
         />
       )}
       <nav>
-        <button type="button" class="link" onClick={() => widget.show({ name: 'history' })}>
-          {t('pastSessions')}
-        </button>
-        <button type="button" class="link" onClick={() => widget.show({ name: 'audit' })}>
-          {t('audit')}
-        </button>
-        <button type="button" class="link" onClick={() => widget.show({ name: 'credits' })}>
-          {t('credits')}
-        </button>
-        <button type="button" class="link" onClick={() => widget.show({ name: 'account' })}>
-          {t('account')}
-        </button>
-        <button type="button" class="link" onClick={widget.signOut}>
-          {t('signOut')}
-        </button>
+        <Go to="history" label="pastSessions" />
+        <Go to="audit" label="audit" />
+        <Go to="credits" label="credits" />
+        <Go to="account" label="account" />
+        <Go label="signOut" onClick={widget.signOut} />
       </nav>
     </section>
   )

@@ -22,11 +22,16 @@ const stars = () =>
     .map((star) => star.textContent)
     .join('')
 
-test('five stars are offered, all filled by default', async () => {
+test('five stars are offered, none chosen, and Send waits for a score', async () => {
   await rating()
-  for (const n of [1, 2, 3, 4, 5]) expect(screen.getByRole('radio', { name: `${n} of 5` })).toBeTruthy()
-  expect((screen.getByRole('radio', { name: '5 of 5' }) as HTMLInputElement).checked).toBe(true)
-  expect(stars()).toBe('★★★★★')
+  for (const n of [1, 2, 3, 4, 5]) {
+    expect((screen.getByRole('radio', { name: `${n} of 5` }) as HTMLInputElement).checked).toBe(false)
+  }
+  expect(stars()).toBe('☆☆☆☆☆')
+  expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true)
+  fireEvent.click(screen.getByRole('radio', { name: '3 of 5' }))
+  expect(stars()).toBe('★★★☆☆')
+  expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(false)
 })
 
 test('the chosen score and the comment reach the server, then a thank-you shows', async () => {
@@ -44,6 +49,7 @@ test('the chosen score and the comment reach the server, then a thank-you shows'
 test('the comment is optional', async () => {
   const { stored } = await rating()
 
+  fireEvent.click(screen.getByRole('radio', { name: '5 of 5' }))
   fireEvent.click(screen.getByRole('button', { name: 'Send' }))
 
   await screen.findByRole('heading', { name: 'Thank you!' })
@@ -52,6 +58,7 @@ test('the comment is optional', async () => {
 
 test('after thanking, "New session" leads back to the form', async () => {
   await rating()
+  fireEvent.click(screen.getByRole('radio', { name: '1 of 5' }))
   fireEvent.click(screen.getByRole('button', { name: 'Send' }))
   fireEvent.click(await screen.findByRole('button', { name: 'New session' }))
   expect(await screen.findByRole('heading', { name: 'What are you stuck on?' })).toBeTruthy()

@@ -10,7 +10,8 @@ export function Rate({ id }: { id: string }): JSX.Element {
   addStyles(css)
   const widget = useWidget()
   const t = useT()
-  const score = useSignal(5)
+  // Nothing chosen at first: a careless Send must not rate 5 (it stays disabled until a star is picked).
+  const score = useSignal(0)
   const comment = useSignal('')
   const done = useSignal(false)
   if (done.value) {
@@ -28,6 +29,7 @@ export function Rate({ id }: { id: string }): JSX.Element {
       <h3>{t('rateTitle')}</h3>
       <Form
         submit={t('submit')}
+        disabled={!score.value}
         action={async () => {
           await widget.client.sessions
             .get(id)
