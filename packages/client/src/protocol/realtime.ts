@@ -14,9 +14,12 @@ export const CLOSE_CODES = {
   revoked: 4003,
   /** No `auth` frame arrived in time. */
   authTimeout: 4008,
+  /** Too many sockets (per user or per IP) or too many frames: reconnect slowly. */
+  rateLimited: 4029,
 } as const
 
 const sessionId = z.string()
+const empty = z.looseObject({})
 const side = z.enum(['user', 'builder'])
 
 /**
@@ -35,7 +38,9 @@ export const REALTIME_EVENTS = {
   credits: z.object({ balance: z.number() }),
   /** Too much was missed (or the session is unknown): reload the session over HTTP. */
   continuity_lost: z.object({ sessionId, reason: z.string() }),
-  pong: z.looseObject({}),
+  pong: empty,
+  /** The access token expired: send a new `auth` frame on this socket, or it is closed with 4001. */
+  reauth: empty,
   error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
 }
 
