@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import { ERROR_CODES } from './errors.js'
-import { Message, Session } from './models.js'
+import { JsonObject, Message, Session } from './models.js'
 
 /** Close codes the server uses on the realtime socket. */
 export const CLOSE_CODES = {
@@ -19,7 +19,6 @@ export const CLOSE_CODES = {
 } as const
 
 const sessionId = z.string()
-const empty = z.looseObject({})
 const side = z.enum(['user', 'builder'])
 
 /**
@@ -38,9 +37,9 @@ export const REALTIME_EVENTS = {
   credits: z.object({ balance: z.number() }),
   /** Too much was missed (or the session is unknown): reload the session over HTTP. */
   continuity_lost: z.object({ sessionId, reason: z.string() }),
-  pong: empty,
+  pong: JsonObject,
   /** The access token expired: send a new `auth` frame on this socket, or it is closed with 4001. */
-  reauth: empty,
+  reauth: JsonObject,
   error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
 }
 
