@@ -12,6 +12,7 @@ import {
   textFrame,
 } from '@suportra/server/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { createLogger } from '../src/log.js'
 
 // Issue 17: one malformed WebSocket frame used to end the whole process (an `error` event on a
 // socket nobody listened to). Each case sends one hostile input over a raw TCP socket and checks
@@ -246,5 +247,33 @@ describe('caps', () => {
     const seventh = await rawSocket(capped.url, { localAddress: '127.0.0.4' })
     expect(await seventh.closed).toBe(CLOSE_CODES.rateLimited)
     for (const raw of open) raw.destroy()
+  })
+})
+
+describe('logs', () => {
+  const lines: { level: number; msg: string; err?: string; reason?: string; stack?: string }[] = []
+  let logged: TestServer
+  beforeAll(async () => {
+    logged = await startTestServer({
+      logger: createLogger('debug', { write: (line) => void lines.push(JSON.parse(line)) }),
+    })
+  })
+  afterAll(() => logged.close())
+
+  test('each hostile socket is logged once, at info, without a stack trace', async () => {
+    const user = await createUser(logged)
+    const before = lines.length
+    const utf8 = await rawSocket(logged.url)
+    utf8.write(frame(1, Buffer.from([0xff, 0xfe])))
+    await utf8.closed
+    const flood = await signedInRaw(logged.url, user.accessToken)
+    flood.write(Buffer.concat(Array.from({ length: 200 }, () => textFrame('{"type":"ping"}'))))
+    await flood.closed
+    const realtime = lines.slice(before).filter((l) => l.msg.startsWith('realtime'))
+    expect(realtime.map(({ level, msg, err, reason }) => ({ level, msg, err, reason }))).toEqual([
+      { level: 30, msg: 'realtime protocol error', err: 'WS_ERR_INVALID_UTF8', reason: expect.any(String) },
+      { level: 30, msg: 'realtime socket closed', err: undefined, reason: 'too many frames' },
+    ])
+    expect(JSON.stringify(realtime)).not.toContain('"stack"')
   })
 })
