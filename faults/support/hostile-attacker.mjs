@@ -23,7 +23,6 @@ function random() {
 }
 const int = (min, max) => min + Math.floor(random() * (max - min + 1))
 const bytes = (n) => Buffer.from(Array.from({ length: n }, () => int(0, 255)))
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 // ---- the tally ----
 /** kind → { inputs, ok, unexpected: { outcome: n }, outcomes: { outcome: n } } */
@@ -181,6 +180,8 @@ const HANDSHAKES = [
   ['headers over 16 KiB', ['HTTP 431'], () => upgrade('/v1/realtime', `X-Pad: ${'a'.repeat(17_000)}\r\n`)],
 ]
 
+/** Stream inputs in flight at once. */
+const CONCURRENCY = 16
 const FAST = '127.0.0.2'
 const SLOW = '127.0.0.3'
 
@@ -201,19 +202,20 @@ async function streamInput() {
     const [kind, expected, request] = HANDSHAKES[int(0, HANDSHAKES.length - 1)]
     return record(kind, await handshakeInput(FAST, request()), expected)
   }
-  if (roll < 0.9) {
+  if (roll < 0.9 || slowRunning >= 40) {
     // Cut mid-frame: the server must drop the socket when the connection ends.
     const cut = () => frame(1, 'x'.repeat(200)).subarray(0, int(2, 100))
     return record('truncated frame, then FIN', await socketInput(FAST, cut, { end: true }), ['1006'])
   }
-  return slowInput()
+  // Not awaited: these wait seconds for the server, and the stream goes on meanwhile.
+  slowRunning++
+  slow.push(slowInput())
 }
 
 /** Inputs that hold a connection for seconds; from their own address and at most 40 at a time. */
 let slowRunning = 0
+const slow = []
 async function slowInput() {
-  while (slowRunning >= 40) await pause(20)
-  slowRunning++
   try {
     const roll = random()
     if (roll < 0.4)
@@ -316,11 +318,11 @@ async function typingFlood() {
   for (const status of statuses) record('typing flood (HTTP, 200 at once)', status, ['HTTP 200'])
 }
 
-const floods = {}
+const floodOutcomes = {}
 function note(name, outcomes) {
   const counts = {}
   for (const outcome of outcomes) counts[outcome] = (counts[outcome] ?? 0) + 1
-  floods[name] = counts
+  floodOutcomes[name] = counts
 }
 
 async function floodRound(round) {
@@ -337,24 +339,25 @@ async function floodRound(round) {
 // ---- the run: the stream of inputs, with flood rounds spread over it ----
 const started = performance.now()
 let done = 0
-const floodsDone = []
-const CONCURRENCY = 24
+// Flood rounds one after the other: two at once would trip each other's caps.
+let floods = Promise.resolve()
 await Promise.all(
   Array.from({ length: CONCURRENCY }, async () => {
     while (done < streamInputs) {
       done++
       for (let round = 1; round <= floodRounds; round++) {
         if (done === Math.floor((streamInputs * round) / (floodRounds + 1)))
-          floodsDone.push(floodRound(round))
+          floods = floods.then(() => floodRound(round))
       }
       await streamInput()
     }
   }),
 )
-await Promise.all(floodsDone)
+await floods
+await Promise.all(slow)
 
 const inputs = Object.values(tally).reduce((n, row) => n + row.inputs, 0)
 console.log(
-  `HOSTILE_RESULT ${JSON.stringify({ inputs, seconds: (performance.now() - started) / 1000, tally, floods })}`,
+  `HOSTILE_RESULT ${JSON.stringify({ inputs, seconds: (performance.now() - started) / 1000, tally, floods: floodOutcomes })}`,
 )
 process.exit(0)

@@ -41,7 +41,7 @@ export const SIZES = {
   leakMessages: size('LEAK_MESSAGES', 1_000, 10_000),
   widgetCycles: size('WIDGET_CYCLES', 100, 1_000),
   /** Hostile clients: malformed or abusive inputs thrown at one server (frames, handshakes, sockets, floods). */
-  hostileInputs: size('HOSTILE_INPUTS', 2_000, 20_000),
+  hostileInputs: size('HOSTILE_INPUTS', 3_000, 20_000),
   /** Flood rounds among them (each: one user's, one IP's and idle socket floods, ping and typing floods). */
   hostileFloodRounds: size('HOSTILE_FLOOD_ROUNDS', 1, 3),
 }
