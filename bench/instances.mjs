@@ -48,6 +48,9 @@ async function serve() {
     scryptCost: 2 ** 12,
     passwordHashing: { concurrent: 1e9, concurrentPerIp: 1e9 },
     rateLimits: { auth: unlimited, send: unlimited, typing: unlimited, signInFailures: unlimited },
+    // Every socket comes through the proxy's one address (up to 1,000 of them at once).
+    socketsPerIp: 1e9,
+    unauthenticatedSocketsPerIp: 1e9,
     logger: pino({ level: 'silent' }),
   })
   process.on('message', async ({ grant }) => {

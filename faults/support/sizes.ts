@@ -40,6 +40,10 @@ export const SIZES = {
   /** Leaks: messages through one client pair, and widget open/close cycles in Chromium. */
   leakMessages: size('LEAK_MESSAGES', 1_000, 10_000),
   widgetCycles: size('WIDGET_CYCLES', 100, 1_000),
+  /** Hostile clients: malformed or abusive inputs thrown at one server (frames, handshakes, sockets, floods). */
+  hostileInputs: size('HOSTILE_INPUTS', 10_000, 50_000),
+  /** Flood rounds among them (each: one user's, one IP's and idle socket floods, ping and typing floods). */
+  hostileFloodRounds: size('HOSTILE_FLOOD_ROUNDS', 1, 3),
 }
 
 /** Seeded randomness so a failing run can be replayed: `FAULTS_SEED=<n> pnpm test:faults`. */

@@ -7,7 +7,7 @@ import { SuportraError } from './core/errors.js'
 import { resolveStorage, type StorageOption, storedValue } from './core/storage.js'
 import { Credits } from './credits/credits.js'
 import { createHttp } from './http/http.js'
-import type { Session, Tool, User } from './protocol/models.js'
+import { JsonObject, type Session, type Tool, type User } from './protocol/models.js'
 import type { RealtimeEvent } from './protocol/realtime.js'
 import {
   AuditResponse,
@@ -57,8 +57,6 @@ export type ClientEvents = {
 /** Events that arrive over realtime: listening to them keeps the connection open. */
 const REALTIME_EVENTS = /^(message|session|typing|read|queue|credits)$/
 
-const AccountExport = z.looseObject({})
-
 /** Creates a Suportra client. Nothing is stored and no connection opens until someone signs in and listens. */
 export function createClient(options: ClientOptions) {
   // zod compiles parsers with `new Function` unless told not to; that breaks under a strict CSP.
@@ -100,10 +98,9 @@ export function createClient(options: ClientOptions) {
     token: () => tokens.access(),
     refresh: (stale) => tokens.refresh(stale),
     resume: () => {
+      // A handle not loaded yet has no resume point: undefined, which JSON leaves out of the frame.
       const resume: Record<string, number> = {}
-      for (const handle of sessions.handles()) {
-        if (handle.resumeFrom !== undefined) resume[handle.id] = handle.resumeFrom
-      }
+      for (const handle of sessions.handles()) resume[handle.id] = handle.resumeFrom as number
       return resume
     },
     onEvent,
@@ -278,7 +275,7 @@ export function createClient(options: ClientOptions) {
         return user
       },
       /** Everything stored about you, as JSON. */
-      export: () => http('/v1/account/export', AccountExport),
+      export: () => http('/v1/account/export', JsonObject),
       /** Deletes your account, transcripts and files; billing records are kept anonymised. Signs you out. */
       async delete(): Promise<void> {
         await http('/v1/account', OkResponse, { method: 'DELETE' })

@@ -52,6 +52,24 @@ export interface Config {
   authTimeoutMs: number
   /** Most messages replayed per session on resume; beyond it the client gets `continuity_lost`. */
   resumeWindow: number
+  // Realtime limits against hostile clients (docs/security.md). Generous: no real user meets them.
+  /** Open sockets per user (tabs, devices, scripts); one more is closed with 4029. */
+  socketsPerUser: number
+  /** Open sockets per client IP (a whole office behind one NAT counts once); one more is closed with 4029. */
+  socketsPerIp: number
+  /** Sockets per client IP that have not authenticated yet; one more is closed with 4029. */
+  unauthenticatedSocketsPerIp: number
+  /** Frames a socket may send per second (pings, control frames and anything else); more closes it with 4029. */
+  framesPerSecond: number
+  /** Largest first (`auth`) frame in bytes; a longer one is closed with 1009 before it is parsed. */
+  authFrameBytes: number
+  /** Largest frame of any kind in bytes (the WebSocket limit); a longer one is closed with 1009. */
+  maxFrameBytes: number
+  /**
+   * When a socket's access token expires the server sends `reauth`; a socket that has not sent a
+   * new `auth` frame this long afterwards is closed with 4001.
+   */
+  reauthGraceMs: number
   /** scrypt cost (N) for new password hashes; memory used is 128 × N × 8 bytes. */
   scryptCost: number
   /** Credit packs for sale. */
@@ -122,6 +140,13 @@ export const DEFAULT_CONFIG: Config = {
   heartbeatMs: 25_000,
   authTimeoutMs: 5_000,
   resumeWindow: 1_000,
+  socketsPerUser: 50,
+  socketsPerIp: 500,
+  unauthenticatedSocketsPerIp: 100,
+  framesPerSecond: 20,
+  authFrameBytes: 16 * 1024,
+  maxFrameBytes: 64 * 1024,
+  reauthGraceMs: 30_000,
   scryptCost: 2 ** 17,
   packs: [
     { id: 'pack_3', name: '3 conversations', credits: 3, price: 2_900, currency: 'usd' },

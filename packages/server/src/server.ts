@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createAdaptorServer } from '@hono/node-server'
-import { WebSocketServer } from 'ws'
 import * as z from 'zod/mini'
 import { Apps } from './apps/apps.js'
 import { TokenService } from './auth/tokens.js'
@@ -20,6 +19,7 @@ import { sweepUploads } from './messages/upload-sweep.js'
 import { type EventBus, LocalBus } from './realtime/bus.js'
 import { Hub } from './realtime/hub.js'
 import { PgBus } from './realtime/pg-bus.js'
+import { serveRealtime } from './realtime/upgrade.js'
 import { seedDemo } from './seed.js'
 import { expireWaiting } from './sessions/lifecycle.js'
 
@@ -103,16 +103,7 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
   }, 10 * 60_000)
   sweep.unref()
   const server = createAdaptorServer({ fetch: app.fetch }) as Server
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
-
-  server.on('upgrade', (request, socket, head) => {
-    const path = new URL(request.url ?? '/', 'http://x').pathname
-    if (path !== '/v1/realtime') {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
-      return
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => hub.accept(ws, request))
-  })
+  const wss = serveRealtime(server, hub, ctx)
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

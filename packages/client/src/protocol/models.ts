@@ -27,6 +27,9 @@ export const User = z.object({
 export type User = z.infer<typeof User>
 
 /** An AI coding tool users can ask about. */
+/** Any JSON object; its keys are not checked. */
+export const JsonObject = z.looseObject({})
+
 export const Tool = z.object({ id, name: z.string() })
 export type Tool = z.infer<typeof Tool>
 
@@ -41,7 +44,7 @@ export type SessionKind = z.infer<typeof SessionKind>
  * server validated its parts on the way in (`SessionContextInput` in ./context.ts), and the client
  * stays small.
  */
-const ContextObject = z.looseObject({}) as unknown as z.ZodMiniType<SessionContext>
+const ContextObject = JsonObject as unknown as z.ZodMiniType<SessionContext>
 
 const Person = z.object({ id, name: z.string() })
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import { ERROR_CODES } from './errors.js'
-import { Message, QueueInfo, Session } from './models.js'
+import { JsonObject, Message, QueueInfo, Session } from './models.js'
 
 /** Close codes the server uses on the realtime socket. */
 export const CLOSE_CODES = {
@@ -14,6 +14,8 @@ export const CLOSE_CODES = {
   revoked: 4003,
   /** No `auth` frame arrived in time. */
   authTimeout: 4008,
+  /** Too many sockets (per user or per IP) or too many frames: reconnect slowly. */
+  rateLimited: 4029,
 } as const
 
 const sessionId = z.string()
@@ -37,7 +39,9 @@ export const REALTIME_EVENTS = {
   credits: z.object({ balance: z.number() }),
   /** Too much was missed (or the session is unknown): reload the session over HTTP. */
   continuity_lost: z.object({ sessionId, reason: z.string() }),
-  pong: z.looseObject({}),
+  pong: JsonObject,
+  /** The access token expired: send a new `auth` frame on this socket, or it is closed with 4001. */
+  reauth: JsonObject,
   error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
 }
 

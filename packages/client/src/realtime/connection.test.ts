@@ -1,12 +1,17 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { FakeWebSocket, fakePage } from '../../test/fakes.js'
 import { SuportraError } from '../core/errors.js'
+import { CLOSE_CODES } from '../protocol/realtime.js'
 import {
   BACKOFF_MS,
   Connection,
   type ConnectionChange,
   type ConnectionDeps,
+  GOING_AWAY,
+  RATE_LIMITED,
+  REVOKED,
   SILENCE_MS,
+  UNAUTHORIZED,
 } from './connection.js'
 
 const FIRST = BACKOFF_MS[0] as number
@@ -156,6 +161,85 @@ describe('backoff', () => {
 })
 
 describe('authentication', () => {
+  test('acts on the close codes of the protocol', () => {
+    expect({ GOING_AWAY, UNAUTHORIZED, REVOKED, RATE_LIMITED }).toEqual({
+      GOING_AWAY: CLOSE_CODES.goingAway,
+      UNAUTHORIZED: CLOSE_CODES.unauthorized,
+      REVOKED: CLOSE_CODES.revoked,
+      RATE_LIMITED: CLOSE_CODES.rateLimited,
+    })
+  })
+
+  test('answers reauth with a fresh token on the same socket, silently', async () => {
+    const token = vi.fn().mockResolvedValueOnce('tok_1').mockResolvedValue('tok_2')
+    const t = setup({ token })
+    const { ws } = await t.open()
+    const changes = t.changes.length
+    ws.message({ type: 'reauth' })
+    await flush()
+    expect(ws.sent.at(-1)).toEqual({ type: 'auth', token: 'tok_2' })
+    expect(t.sockets).toHaveLength(1)
+    expect(t.changes).toHaveLength(changes)
+    expect(t.deps.onError).not.toHaveBeenCalled()
+    // Again at the next expiry: the socket never closes.
+    ws.message({ type: 'reauth' })
+    await flush()
+    expect(ws.sent.filter((frame) => (frame as { type: string }).type === 'auth')).toHaveLength(3)
+    expect(t.connection.status).toBe('open')
+  })
+
+  test('without a fresh token it sends nothing; the server’s 4001 then refreshes and reconnects', async () => {
+    const token = vi.fn().mockResolvedValueOnce('tok_1').mockRejectedValueOnce(new SuportraError('network'))
+    token.mockResolvedValue('tok_3')
+    const t = setup({ token })
+    const { ws } = await t.open()
+    ws.message({ type: 'reauth' })
+    await flush()
+    expect(ws.sent.filter((frame) => (frame as { type: string }).type === 'auth')).toHaveLength(1)
+    ws.closed(4001)
+    expect(t.deps.refresh).toHaveBeenCalledWith('tok_1')
+    await flush()
+    expect(t.sockets).toHaveLength(2)
+  })
+
+  test('a token that arrives after the socket closed is not sent on the next one', async () => {
+    let resolve: (token: string) => void = () => {}
+    const token = vi.fn().mockResolvedValueOnce('tok_1')
+    token.mockReturnValueOnce(new Promise<string>((r) => (resolve = r))).mockResolvedValue('tok_1')
+    const t = setup({ token })
+    const { ws } = await t.open()
+    ws.message({ type: 'reauth' })
+    ws.closed(1006)
+    await wait(t.retryIn())
+    resolve('tok_late')
+    await flush()
+    expect(t.sockets).toHaveLength(2)
+    expect(t.last().sent).toEqual([])
+  })
+
+  test('too many sockets (4029): retries at the slowest step, never in a tight loop', async () => {
+    const t = setup()
+    await t.connect()
+    t.last().open()
+    t.last().closed(4029)
+    const slowest = BACKOFF_MS.at(-1) as number
+    expect(t.retryIn()).toBe(slowest)
+    for (let i = 0; i < 3; i++) {
+      await wait(t.retryIn() - 1)
+      expect(t.sockets).toHaveLength(i + 1)
+      await wait(1)
+      t.last().open()
+      t.last().closed(4029)
+      expect(t.retryIn()).toBe(slowest)
+    }
+    // Once a socket gets through, the table starts again from the shortest delay.
+    await wait(t.retryIn())
+    t.last().open()
+    t.last().message(ready())
+    t.last().closed(1006)
+    expect(t.retryIn()).toBe(FIRST)
+  })
+
   test('refreshes a refused token and reconnects at once', async () => {
     const token = vi.fn().mockResolvedValueOnce('tok_old').mockResolvedValue('tok_new')
     const t = setup({ token })

@@ -1,5 +1,5 @@
 import { SuportraError } from '../core/errors.js'
-import { CLOSE_CODES, parseRealtimeEvent, type RealtimeEvent } from '../protocol/realtime.js'
+import { parseRealtimeEvent, type RealtimeEvent } from '../protocol/realtime.js'
 
 /** The public connection status. */
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'offline'
@@ -54,6 +54,14 @@ export const BACKOFF_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 15_000]
 /** How long to wait for `ready` after connecting, or for any frame after a ping. */
 export const SILENCE_MS = 10_000
 const LINGER_MS = 1_000
+/**
+ * The close codes acted on, from the protocol's CLOSE_CODES (connection.test.ts checks they match):
+ * as plain numbers the minifier inlines them, and the table itself stays out of the bundle.
+ */
+export const GOING_AWAY = 1001
+export const UNAUTHORIZED = 4001
+export const REVOKED = 4003
+export const RATE_LIMITED = 4029
 
 /**
  * One realtime socket per client, as an explicit state machine: it connects while someone needs
@@ -172,13 +180,20 @@ export class Connection {
       }
       this.#timer = setTimeout(beat, interval)
     }
+    // The token this socket signed in with expired: send a fresh one on the open socket. If none
+    // comes (offline, refused), the server closes the socket with 4001 and #closed takes over.
+    if (event.type === 'reauth')
+      this.#deps.token().then(
+        (token) => this.#state === 'open' && this.#ws?.send(JSON.stringify({ type: 'auth', token })),
+        () => {},
+      )
     this.#deps.onEvent(event)
   }
 
   /** Sends a ping; silence afterwards means the socket is dead. */
   #ping() {
     if (this.#state !== 'open' || this.#silence) return
-    this.#ws?.send('{"type":"ping"}')
+    this.#ws?.send(JSON.stringify({ type: 'ping' }))
     this.#expectFrame()
   }
 
@@ -187,7 +202,7 @@ export class Connection {
     this.#silence = setTimeout(() => {
       const ws = this.#ws
       this.#ws = undefined
-      ws?.close(4000, 'silent')
+      ws?.close(4000)
       clearTimeout(this.#timer)
       this.#silence = undefined
       this.#backoff(new SuportraError('network', 'Realtime connection timed out'))
@@ -203,19 +218,22 @@ export class Connection {
     this.#ws = undefined
     clearTimeout(this.#timer)
     this.#hush()
-    if (code === CLOSE_CODES.revoked) {
+    if (code === REVOKED) {
       this.disable()
       return this.#deps.onRevoked()
     }
-    if (code !== CLOSE_CODES.unauthorized || this.#refused) {
+    // Too many sockets or frames: no tight loop; every retry waits BACKOFF_MS's longest step (any
+    // attempt past the end of the table does) until a connection succeeds.
+    if (code === RATE_LIMITED) this.#attempt = 99
+    if (code !== UNAUTHORIZED || this.#refused) {
       return this.#backoff(
-        code === CLOSE_CODES.goingAway
-          ? undefined
-          : new SuportraError('network', `Realtime closed (${code})`),
+        code === GOING_AWAY ? undefined : new SuportraError('network', `Realtime closed (${code})`),
       )
     }
-    // The access token expired while connecting: refresh it and try again at once.
+    // The access token expired (while connecting, or on an open socket that did not answer
+    // `reauth` in time): refresh it and try again at once.
     this.#refused = true
+    this.#set('connecting')
     this.#deps.refresh(token).then(
       () => {
         if (this.#state === 'connecting') this.#connect()

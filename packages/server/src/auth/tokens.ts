@@ -70,14 +70,18 @@ export class TokenService {
     return this.#issue({ userId: user.id, role: user.role, appId, familyId })
   }
 
-  /** Verifies an access token and that its sign-in has not been revoked. */
-  async verify(token: string): Promise<Caller> {
+  /**
+   * Verifies an access token (`exp` required: a token without one would never expire) and that its
+   * sign-in has not been revoked. `expiresAt` is when the token expires, in epoch ms.
+   */
+  async verify(token: string): Promise<Caller & { expiresAt: number }> {
     let payload: Record<string, unknown>
     try {
       ;({ payload } = await jwtVerify(token, await this.#key, {
         algorithms: ['HS256'],
         issuer: ISSUER,
         audience: AUDIENCE,
+        requiredClaims: ['exp'],
       }))
     } catch (error) {
       throw error instanceof joseErrors.JWTExpired
@@ -89,6 +93,7 @@ export class TokenService {
       role: payload.role === 'builder' ? 'builder' : 'user',
       appId: String(payload.app),
       familyId: String(payload.fam),
+      expiresAt: Number(payload.exp) * 1000,
     } as const
     const family = await this.#store.db
       .selectFrom('refresh_families')

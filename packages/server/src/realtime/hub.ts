@@ -1,16 +1,20 @@
 import type { IncomingMessage } from 'node:http'
 import { AuthFrame, CLOSE_CODES, ClientFrame, type RealtimeEvent } from '@suportra/client/protocol'
-import type { WebSocket } from 'ws'
+import type { RawData, WebSocket } from 'ws'
 import { allows } from '../apps/apps.js'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
 import { ApiError } from '../http/errors.js'
-import { withAttachments } from '../messages/messages.js'
-import { accessOf, toolsOf } from '../sessions/sessions.js'
+import { isServerOrigin } from '../http/origin.js'
+import { toolsOf } from '../sessions/sessions.js'
 import type { BusMessage } from './bus.js'
+import { FrameMeter, IpCounts, socketIp } from './limits.js'
+import { replay } from './replay.js'
 
+/** An authenticated socket. */
 interface Connection {
   ws: WebSocket
+  /** Replaced when the client re-authenticates on the open socket (same user, new token). */
   caller: Caller
   /** The tools a builder covers, read at authentication: queue events go to those builders only. */
   tools: ReadonlySet<string>
@@ -24,13 +28,35 @@ interface Connection {
   alive: boolean
 }
 
+/** Any socket this process accepted, from its handshake on. */
+interface Peer {
+  ws: WebSocket
+  ip: string
+  frames: FrameMeter
+  /** `new` until the first frame, `authenticating` while it is checked, then `open`. */
+  state: 'new' | 'authenticating' | 'open'
+  conn: Connection | undefined
+  /** The auth timeout, then the token's expiry (`reauth`), then the end of the grace period. */
+  timer: NodeJS.Timeout | undefined
+  /** Closed by us for a reason already logged: nothing more is logged or answered. */
+  shut: boolean
+}
+
+/** Standard close codes the server uses besides the protocol's own (`CLOSE_CODES`). */
+export const WS_CLOSE = { unsupportedData: 1003, tooBig: 1009, serverError: 1011 } as const
+
 /** Sockets slower than this many buffered bytes are dropped; they resume on reconnect. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
-const MAX_RESUMED_SESSIONS = 200
+/** Frames after `ready` are pings and re-auth frames; longer ones are refused unread. */
+const MAX_LATER_FRAME_BYTES = 8 * 1024
+/** setTimeout's longest delay (about 24.8 days). */
+const MAX_DELAY_MS = 2 ** 31 - 1
 
 /**
  * Owns the realtime sockets of this process: authenticates them (first frame), replays what they
- * missed, delivers bus events to the right users, and drops dead or revoked ones.
+ * missed, delivers bus events to the right users, asks them to re-authenticate when their token
+ * expires, and drops dead, revoked, abusive and broken ones — a protocol violation closes that
+ * socket, never the process.
  */
 export class Hub {
   readonly #ctx: Context
@@ -39,9 +65,11 @@ export class Hub {
   readonly #unsubscribe: () => void
   readonly #heartbeat: NodeJS.Timeout
   readonly #sockets = new Set<WebSocket>()
+  readonly #ips: IpCounts
 
   constructor(ctx: Context) {
     this.#ctx = ctx
+    this.#ips = new IpCounts(ctx.config)
     this.#unsubscribe = ctx.bus.subscribe((message) => this.#deliver(message))
     this.#heartbeat = setInterval(() => this.#beat(), ctx.config.heartbeatMs)
     this.#heartbeat.unref()
@@ -56,22 +84,50 @@ export class Hub {
 
   /** Takes a freshly upgraded socket; it must authenticate with its first frame. */
   accept(ws: WebSocket, request: IncomingMessage): void {
-    this.#sockets.add(ws)
-    const timer = setTimeout(
-      () => ws.close(CLOSE_CODES.authTimeout, 'auth timeout'),
-      this.#ctx.config.authTimeoutMs,
-    )
-    ws.once('close', () => {
-      clearTimeout(timer)
-      this.#sockets.delete(ws)
+    const { config, log } = this.#ctx
+    const ip = socketIp(request, config.trustProxy)
+    const peer: Peer = {
+      ws,
+      ip,
+      frames: new FrameMeter(config.framesPerSecond),
+      state: 'new',
+      conn: undefined,
+      timer: undefined,
+      shut: false,
+    }
+    // First of all: `ws` emits 'error' for every protocol violation (invalid UTF-8, unmasked or
+    // oversized frames, reserved bits and opcodes…) and has already closed the socket with the
+    // right code (1002, 1007, 1008, 1009). Without a listener that error would end the process.
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (peer.shut) return
+      peer.shut = true
+      log.info(
+        { ip, userId: peer.conn?.caller.userId, err: err.code, reason: err.message },
+        'realtime protocol error',
+      )
     })
-    ws.once('message', async (data) => {
-      clearTimeout(timer)
-      try {
-        await this.#authenticate(ws, request, parseFrame(data))
-      } catch (error) {
-        this.#refuse(ws, error)
-      }
+    const refused = this.#ips.admit(ip)
+    if (refused) {
+      this.#shut(peer, CLOSE_CODES.rateLimited, refused)
+      return
+    }
+
+    this.#sockets.add(ws)
+    peer.timer = setTimeout(
+      () => this.#shut(peer, CLOSE_CODES.authTimeout, 'auth timeout', 'debug'),
+      config.authTimeoutMs,
+    )
+    ws.on('close', () => {
+      clearTimeout(peer.timer)
+      this.#sockets.delete(ws)
+      this.#ips.release(ip, peer.state === 'open')
+      if (peer.conn) this.#remove(peer.conn)
+    })
+    ws.on('message', (data: RawData, isBinary: boolean) => this.#onMessage(peer, request, data, isBinary))
+    ws.on('ping', () => this.#count(peer))
+    ws.on('pong', () => {
+      if (peer.conn) peer.conn.alive = true
+      this.#count(peer)
     })
   }
 
@@ -88,27 +144,70 @@ export class Hub {
     for (const ws of this.#sockets) ws.close(CLOSE_CODES.goingAway, 'server shutting down')
   }
 
-  async #authenticate(ws: WebSocket, request: IncomingMessage, frame: unknown) {
+  /** Counts a frame of any kind; past the rate the socket is closed and false returned. */
+  #count(peer: Peer): boolean {
+    if (peer.shut || peer.ws.readyState !== peer.ws.OPEN) return false
+    if (peer.frames.count()) return true
+    this.#shut(peer, CLOSE_CODES.rateLimited, 'too many frames')
+    return false
+  }
+
+  #onMessage(peer: Peer, request: IncomingMessage, raw: RawData, isBinary: boolean) {
+    if (!this.#count(peer)) return
+    // Always a Buffer with the default `binaryType`; normalised so nothing below can throw.
+    const data = Buffer.isBuffer(raw) ? raw : Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw)
+    if (isBinary) return this.#shut(peer, WS_CLOSE.unsupportedData, 'frames are JSON text')
+    if (peer.state === 'new') {
+      // Checked before parsing: a long `resume` list or a deeply nested object costs nothing.
+      if (data.length > this.#ctx.config.authFrameBytes)
+        return this.#shut(peer, WS_CLOSE.tooBig, 'auth frame too large')
+      peer.state = 'authenticating'
+      clearTimeout(peer.timer)
+      this.#authenticate(peer, request, parseFrame(data)).catch((error) => this.#refuse(peer, error))
+      return
+    }
+    // Frames sent before `ready` are not read (a client waits for it).
+    if (!peer.conn) return
+    peer.conn.alive = true
+    const frame = data.length > MAX_LATER_FRAME_BYTES ? undefined : ClientFrame.safeParse(parseFrame(data))
+    if (frame?.success && frame.data.type === 'ping') return this.#send(peer.conn, { type: 'pong' })
+    if (frame?.success && frame.data.type === 'auth') {
+      this.#reauthenticate(peer, frame.data.token).catch((error) => this.#refuse(peer, error))
+      return
+    }
+    this.#send(peer.conn, {
+      type: 'error',
+      code: 'validation',
+      message: 'Unknown frame; expected { type: "ping" } or { type: "auth", token }',
+    })
+  }
+
+  async #authenticate(peer: Peer, request: IncomingMessage, frame: unknown) {
+    const { ws } = peer
     const auth = AuthFrame.safeParse(frame)
     if (!auth.success) throw new ApiError('validation', 'The first frame must be { type: "auth", token }')
     const caller = await this.#ctx.tokens.verify(auth.data.token)
     const origin = request.headers.origin
     const app = await this.#ctx.apps.get(caller.appId)
-    if (origin && app && !allows(app, origin) && !isSameHost(this.#ctx, origin)) {
+    if (origin && app && !allows(app, origin) && !isServerOrigin(this.#ctx.config, origin)) {
       throw new ApiError('forbidden', `Origin ${origin} is not allowed for app ${app.id}`)
     }
     const tools = new Set(caller.role === 'builder' ? await toolsOf(this.#ctx.store, caller.userId) : [])
-    if (ws.readyState !== ws.OPEN) return
+    if (ws.readyState !== ws.OPEN || peer.shut) return
+    // Checked after the awaits, so concurrent sign-ins of one user cannot overshoot the cap.
+    if ((this.#byUser.get(caller.userId)?.size ?? 0) >= this.#ctx.config.socketsPerUser)
+      return this.#shut(peer, CLOSE_CODES.rateLimited, 'too many sockets for this user')
 
     const conn: Connection = { ws, caller, tools, pending: [], replayed: new Map(), alive: true }
+    peer.state = 'open'
+    peer.conn = conn
+    this.#ips.authenticated(peer.ip)
     this.#add(conn)
-    ws.on('close', () => this.#remove(conn))
-    ws.on('pong', () => {
-      conn.alive = true
-    })
-    ws.on('message', (data) => this.#onFrame(conn, data))
+    this.#expireAt(peer, caller.expiresAt)
 
-    conn.replayed = await this.#replay(conn, auth.data.resume ?? {})
+    conn.replayed = await replay(this.#ctx, caller, auth.data.resume ?? {}, (event) =>
+      this.#send(conn, event),
+    )
     this.#send(conn, {
       type: 'ready',
       userId: caller.userId,
@@ -120,55 +219,31 @@ export class Hub {
     for (const { event, data } of pending) if (!alreadyReplayed(conn, event)) this.#write(conn, data)
   }
 
-  /** Sends each session's messages after the client's last `seq`, or `continuity_lost`. */
-  async #replay(conn: Connection, resume: Record<string, number>): Promise<Map<string, number>> {
-    const replayed = new Map<string, number>()
-    const { store, config } = this.#ctx
-    for (const [sessionId, lastSeq] of Object.entries(resume).slice(0, MAX_RESUMED_SESSIONS)) {
-      const session = await store.db
-        .selectFrom('sessions')
-        .select(['user_id', 'builder_id', 'status', 'tool', 'last_seq'])
-        .where('id', '=', sessionId)
-        .executeTakeFirst()
-      const access = session && accessOf(session, conn.caller)
-      if (!session || (access !== 'owner' && access !== 'builder')) {
-        this.#send(conn, { type: 'continuity_lost', sessionId, reason: 'not_found' })
-        continue
-      }
-      if (lastSeq > session.last_seq) {
-        this.#send(conn, { type: 'continuity_lost', sessionId, reason: 'ahead_of_server' })
-        continue
-      }
-      const rows = await store.db
-        .selectFrom('messages')
-        .selectAll()
-        .where('session_id', '=', sessionId)
-        .where('seq', '>', lastSeq)
-        .orderBy('seq', 'asc')
-        .limit(config.resumeWindow + 1)
-        .execute()
-      if (rows.length > config.resumeWindow) {
-        this.#send(conn, { type: 'continuity_lost', sessionId, reason: 'resume_window_exceeded' })
-        continue
-      }
-      for (const message of await withAttachments(this.#ctx, rows))
-        this.#send(conn, { type: 'message', message })
-      replayed.set(sessionId, rows.at(-1)?.seq ?? lastSeq)
-    }
-    return replayed
+  /** A new `auth` frame on an open socket: the same user with a fresh token keeps the socket. */
+  async #reauthenticate(peer: Peer, token: string) {
+    const conn = peer.conn as Connection
+    const caller = await this.#ctx.tokens.verify(token)
+    if (caller.userId !== conn.caller.userId || caller.appId !== conn.caller.appId)
+      throw new ApiError('unauthorized', 'The new token is for another user; open a new socket')
+    if (peer.shut || peer.ws.readyState !== peer.ws.OPEN) return
+    conn.caller = caller
+    this.#expireAt(peer, caller.expiresAt)
   }
 
-  #onFrame(conn: Connection, data: unknown) {
-    conn.alive = true
-    const frame = ClientFrame.safeParse(parseFrame(data))
-    if (frame.success && frame.data.type === 'ping') return this.#send(conn, { type: 'pong' })
-    if (!frame.success) {
-      this.#send(conn, {
-        type: 'error',
-        code: 'validation',
-        message: 'Unknown frame; expected { type: "ping" }',
-      })
-    }
+  /** When the token expires, asks for a new one; closes the socket if none comes within the grace period. */
+  #expireAt(peer: Peer, expiresAt: number) {
+    clearTimeout(peer.timer)
+    const grace = this.#ctx.config.reauthGraceMs
+    peer.timer = setTimeout(
+      () => {
+        if (peer.conn) this.#send(peer.conn, { type: 'reauth' })
+        peer.timer = setTimeout(
+          () => this.#shut(peer, CLOSE_CODES.unauthorized, 'token expired', 'debug'),
+          grace,
+        )
+      },
+      Math.min(Math.max(0, expiresAt - Date.now()), MAX_DELAY_MS),
+    )
   }
 
   #deliver(message: BusMessage) {
@@ -235,8 +310,24 @@ export class Hub {
     this.#builders.delete(conn)
   }
 
-  #refuse(ws: WebSocket, error: unknown) {
-    if (ws.readyState !== ws.OPEN) return
+  /**
+   * Closes a socket with `code` and logs it once: at `info` for what a working client never does
+   * (protocol violations, caps), at `debug` for the ordinary (an expired token, a slow sign-in).
+   */
+  #shut(peer: Peer, code: number, reason: string, level: 'info' | 'debug' = 'info') {
+    if (peer.shut) return
+    peer.shut = true
+    clearTimeout(peer.timer)
+    this.#ctx.log[level](
+      { ip: peer.ip, userId: peer.conn?.caller.userId, code, reason },
+      'realtime socket closed',
+    )
+    peer.ws.close(code, reason)
+  }
+
+  #refuse(peer: Peer, error: unknown) {
+    const { ws } = peer
+    if (ws.readyState !== ws.OPEN || peer.shut) return
     if (error instanceof ApiError) {
       const revoked = error.details?.reason === 'revoked' || error.code === 'forbidden'
       const code =
@@ -248,11 +339,10 @@ export class Hub {
       ws.send(
         JSON.stringify({ type: 'error', code: error.code, message: error.message } satisfies RealtimeEvent),
       )
-      ws.close(code, error.code)
-      return
+      return this.#shut(peer, code, error.code, code === CLOSE_CODES.protocolError ? 'info' : 'debug')
     }
     this.#ctx.log.error({ err: error }, 'realtime authentication failed')
-    ws.close(1011, 'server error')
+    this.#shut(peer, WS_CLOSE.serverError, 'server error', 'debug')
   }
 }
 
@@ -261,15 +351,10 @@ function alreadyReplayed(conn: Connection, event: RealtimeEvent): boolean {
   return event.message.seq <= (conn.replayed.get(event.message.sessionId) ?? -1)
 }
 
-function parseFrame(data: unknown): unknown {
+function parseFrame(data: Buffer): unknown {
   try {
-    return JSON.parse(String(data))
+    return JSON.parse(data.toString())
   } catch {
     return undefined
   }
-}
-
-/** Whether `origin` is the server's public origin (`publicUrl`); the Host header is not trusted for it. */
-function isSameHost(ctx: Context, origin: string): boolean {
-  return ctx.config.publicUrl !== undefined && origin === ctx.config.publicUrl
 }

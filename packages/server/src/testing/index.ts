@@ -207,4 +207,13 @@ export {
 export { createTestDatabase, databaseFor, type TestDatabase, testDialect } from './postgres.js'
 export { CLI_PATH, type ServerProcess, spawnServer, startProcess } from './process.js'
 export { startProxy, type TcpProxy } from './proxy.js'
+export {
+  type FrameOptions,
+  frame,
+  type RawOptions,
+  type RawSocket,
+  rawExchange,
+  rawSocket,
+  textFrame,
+} from './raw-socket.js'
 export { openSocket, type TestSocket } from './socket.js'
