@@ -25,7 +25,9 @@ Environment: PORT, HOST, SUPORTRA_DB or DATABASE_URL, SUPORTRA_DATA_DIR, SUPORTR
              SUPORTRA_PUBLIC_URL (the server's public origin, as --public-url; default: the listen address),
              SUPORTRA_HASHES_CONCURRENT, SUPORTRA_HASHES_PER_IP (password hashes at once: 4, 2),
              SUPORTRA_UPLOADS_PER_HOUR, SUPORTRA_UPLOAD_BYTES_PER_HOUR, SUPORTRA_UPLOAD_TTL_MINUTES
-               (unattached uploads per user: 60, 209715200 bytes; deleted after 1440 minutes)`
+               (unattached uploads per user: 60, 209715200 bytes; deleted after 1440 minutes),
+             SUPORTRA_SOCKETS_PER_USER, SUPORTRA_SOCKETS_PER_IP, SUPORTRA_UNAUTHENTICATED_SOCKETS_PER_IP,
+             SUPORTRA_FRAMES_PER_SECOND (realtime: 50, 500, 100 sockets; 20 frames a second per socket)`
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -85,6 +87,12 @@ function hostileOptions() {
     passwordHashing: drop({
       concurrent: number('SUPORTRA_HASHES_CONCURRENT'),
       concurrentPerIp: number('SUPORTRA_HASHES_PER_IP'),
+    }),
+    ...drop({
+      socketsPerUser: number('SUPORTRA_SOCKETS_PER_USER'),
+      socketsPerIp: number('SUPORTRA_SOCKETS_PER_IP'),
+      unauthenticatedSocketsPerIp: number('SUPORTRA_UNAUTHENTICATED_SOCKETS_PER_IP'),
+      framesPerSecond: number('SUPORTRA_FRAMES_PER_SECOND'),
     }),
     uploads: drop({
       unattachedPerHour: number('SUPORTRA_UPLOADS_PER_HOUR'),
