@@ -1,4 +1,5 @@
 import { defineConfig, type Plugin } from 'vite'
+import { preactH } from './preact-h.js'
 
 /**
  * Vite wraps every dynamic import in its module-preload helper (~540 B brotli in the core chunk) even
@@ -20,8 +21,8 @@ const noPreloadHelper: Plugin = {
  * were the code in `app.js` itself, the lazy chunks would import the failed `app.js` again.
  */
 export default defineConfig({
-  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  plugins: [noPreloadHelper],
+  oxc: preactH.oxc,
+  plugins: [noPreloadHelper, preactH.plugin],
   build: {
     outDir: 'dist/cdn/widget',
     emptyOutDir: false,
