@@ -1,4 +1,5 @@
 import { defineConfig, type Plugin } from 'vite'
+import { oneHash } from './one-hash.js'
 import { preactH } from './preact-h.js'
 
 /**
@@ -22,7 +23,7 @@ const noPreloadHelper: Plugin = {
  */
 export default defineConfig({
   oxc: preactH.oxc,
-  plugins: [noPreloadHelper, preactH.plugin],
+  plugins: [noPreloadHelper, preactH.plugin, oneHash],
   build: {
     outDir: 'dist/cdn/widget',
     emptyOutDir: false,
@@ -34,9 +35,9 @@ export default defineConfig({
       output: {
         format: 'es',
         entryFileNames: '[name].js',
-        // Six characters, the fewest rolldown allows: the core names ~20 chunks, and random characters
-        // do not compress (8 cost ~90 B brotli more on open). Every place that recognises a hashed
-        // name (the server's `immutable` caching, bench/payload.mjs) matches six or more.
+        // Six characters (the fewest rolldown allows), then one hash for every chunk (see one-hash.ts):
+        // random characters do not compress, and the core names ~20 chunks. Every place that recognises
+        // a hashed name (the server's `immutable` caching, bench/payload.mjs) matches six or more.
         chunkFileNames: '[name]-[hash:6].js',
         // Everything the widget needs to open, in one chunk; what loads later keeps its own chunks.
         manualChunks: (id) => (/node_modules|\/src\/auto\.ts$/.test(id) ? 'core' : undefined),
