@@ -6,12 +6,12 @@ const HASHED = /-[\w-]{6}\.js$/
 
 /**
  * Every chunk named with one hash, that of the whole build (`core-3fZ9aQ.js`, `de-3fZ9aQ.js`…),
- * instead of a hash each. The core names ~20 chunks; twenty random strings cost ~100 B brotli on open,
- * one costs a few (and the core's size no longer moves with its neighbours' hashes). The hash covers
- * every chunk, so a name still changes whenever anything in the build does, and caching chunks forever
- * stays safe. What it costs: a deploy now also renames the chunks it did not change (the catalogues),
- * which returning visitors then download again; the others change name with the core already, since
- * they name it.
+ * instead of a hash each. The core names ~20 chunks; twenty random strings cost ~150 B brotli on open,
+ * one costs a few (though brotli's output still moves by ±25 B with which six characters it is). The
+ * hash covers every chunk, so a name still changes whenever anything in the build does, and caching
+ * chunks forever stays safe. What it costs: a deploy now also renames the chunks it did not change
+ * (the catalogues), which returning visitors then download again; the others change name with the
+ * core already, since they name it.
  */
 export const oneHash: Plugin = {
   name: 'suportra:one-hash',

@@ -17,7 +17,7 @@ const noPreloadHelper: Plugin = {
 /**
  * `dist/cdn/widget/`: what the loader fetches, fully bundled (Preact, signals, the client). The entry
  * keeps a stable name (`app.js`, served with a short cache) and only re-exports `boot` from the
- * content-hashed `core-*.js` (cached forever), which the lazy chunks import too. That is what lets the
+ * hashed `core-*.js` (cached forever), which the lazy chunks import too. That is what lets the
  * loader retry a failed load as `app.js?retry=N` (browsers remember a failed import by its URL):
  * were the code in `app.js` itself, the lazy chunks would import the failed `app.js` again.
  */

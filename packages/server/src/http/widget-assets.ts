@@ -18,7 +18,7 @@ function cdnDir(): string | undefined {
   }
 }
 
-/** A content-hashed chunk (`core-Bu2M6j.js`: six characters or more, see the widget's vite.cdn.config.ts). */
+/** A hashed chunk (`core-Bu2M6j.js`: six characters or more, see the widget's vite.cdn.config.ts). */
 const HASHED = /-[\w-]{6,}\.js$/
 
 /**
