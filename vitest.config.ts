@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { preactH } from './packages/widget/preact-h.js'
 
 // Workspace packages resolve to their TypeScript sources (the `source` export condition),
 // so tests never run against a stale build.
@@ -16,7 +17,9 @@ function project(
   return {
     resolve: { conditions },
     ssr: { resolve: { conditions } },
-    ...(jsx && { oxc: { jsx: { runtime: 'automatic' as const, importSource: jsx } } }),
+    ...(jsx === 'react' && { oxc: { jsx: { runtime: 'automatic' as const, importSource: jsx } } }),
+    // The widget's JSX compiled as its builds compile it.
+    ...(jsx === 'preact' && { oxc: preactH.oxc, plugins: [preactH.plugin] }),
     test: {
       name,
       root,

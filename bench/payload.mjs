@@ -147,9 +147,9 @@ function staticClosure(file, seen = new Set()) {
   return seen
 }
 
-/** A locale's chunk (`widget/ar-BGlFH1Lb.js`), or none when that locale is built into app.js. */
+/** A locale's chunk (`widget/ar-BGlFH1.js`), or none when that locale is built into app.js. */
 function localeChunk(code) {
-  const file = readdirSync(`${widgetCdn}widget`).find((f) => new RegExp(`^${code}-[\\w-]{8}\\.js$`).test(f))
+  const file = readdirSync(`${widgetCdn}widget`).find((f) => new RegExp(`^${code}-[\\w-]{6}\\.js$`).test(f))
   return file ? [`widget/${file}`] : []
 }
 
@@ -225,7 +225,7 @@ export async function measurePayload() {
   )
   const chunkSizes = Object.fromEntries(
     chunks.map((f) => [
-      f.replace(/-[\w-]{8}\.js$/, ''),
+      f.replace(/-[\w-]{6}\.js$/, ''),
       brotli(readFileSync(`${widgetCdn}widget/${f}`)) / 1000,
     ]),
   )

@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url'
 import { createUser, DEMO } from '@suportra/server/testing'
 import type { Locator, Page } from 'playwright-core'
 import { expect, test } from 'vitest'
+import { arAccount } from '../../packages/widget/src/i18n/ar.account.js'
 import { ar } from '../../packages/widget/src/i18n/ar.js'
 import { arLater } from '../../packages/widget/src/i18n/ar.later.js'
+import { enAccount } from '../../packages/widget/src/i18n/en.account.js'
 import { en } from '../../packages/widget/src/i18n/en.js'
 import { enLater } from '../../packages/widget/src/i18n/en.later.js'
 import { setupSites } from '../support/sites.js'
@@ -18,7 +20,7 @@ const SIZES = [
   { width: 1366, height: 768 },
   { width: 375, height: 667 },
 ]
-const LOCALES = { en: { ...en, ...enLater }, ar: { ...ar, ...arLater } }
+const LOCALES = { en: { ...en, ...enLater, ...enAccount }, ar: { ...ar, ...arLater, ...arAccount } }
 
 /** The reset link sent to `to` (queued by the server just after it answered). */
 async function resetLink(to: string): Promise<string> {

@@ -1,4 +1,6 @@
 import { defineConfig, type Plugin } from 'vite'
+import { oneHash } from './one-hash.js'
+import { preactH } from './preact-h.js'
 
 /**
  * Vite wraps every dynamic import in its module-preload helper (~540 B brotli in the core chunk) even
@@ -15,13 +17,13 @@ const noPreloadHelper: Plugin = {
 /**
  * `dist/cdn/widget/`: what the loader fetches, fully bundled (Preact, signals, the client). The entry
  * keeps a stable name (`app.js`, served with a short cache) and only re-exports `boot` from the
- * content-hashed `core-*.js` (cached forever), which the lazy chunks import too. That is what lets the
+ * hashed `core-*.js` (cached forever), which the lazy chunks import too. That is what lets the
  * loader retry a failed load as `app.js?retry=N` (browsers remember a failed import by its URL):
  * were the code in `app.js` itself, the lazy chunks would import the failed `app.js` again.
  */
 export default defineConfig({
-  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  plugins: [noPreloadHelper],
+  oxc: preactH.oxc,
+  plugins: [noPreloadHelper, preactH.plugin, oneHash],
   build: {
     outDir: 'dist/cdn/widget',
     emptyOutDir: false,
@@ -33,7 +35,10 @@ export default defineConfig({
       output: {
         format: 'es',
         entryFileNames: '[name].js',
-        chunkFileNames: '[name]-[hash].js',
+        // Six characters (the fewest rolldown allows), then one hash for every chunk (see one-hash.ts):
+        // random characters do not compress, and the core names ~20 chunks. Every place that recognises
+        // a hashed name (the server's `immutable` caching, bench/payload.mjs) matches six or more.
+        chunkFileNames: '[name]-[hash:6].js',
         // Everything the widget needs to open, in one chunk; what loads later keeps its own chunks.
         manualChunks: (id) => (/node_modules|\/src\/auto\.ts$/.test(id) ? 'core' : undefined),
       },

@@ -1,8 +1,10 @@
 import { defineConfig } from 'vite'
+import { preactH } from './preact-h.js'
 
 /** The npm entries: `mount()` (pure) and `auto` (what the loader boots); dependencies stay external. */
 export default defineConfig({
-  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  oxc: preactH.oxc,
+  plugins: [preactH.plugin],
   build: {
     outDir: 'dist',
     emptyOutDir: false,

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs'
 import { request } from 'node:http'
 import { CLOSE_CODES } from '@suportra/client/protocol'
 import { api, DEMO, signIn, startTestServer, type TestServer } from '@suportra/server/testing'
@@ -211,5 +212,21 @@ describe('security headers on every response', () => {
     expect(mail.headers.get('content-security-policy')).toContain("style-src 'unsafe-inline'")
     expect(mail.headers.get('x-content-type-options')).toBe('nosniff')
     await mail.text()
+  })
+
+  test('the widget’s content-hashed chunks are cached for good; the loader and app.js for five minutes', async () => {
+    const built = readdirSync(new URL('../../widget/dist/cdn/widget/', import.meta.url))
+    const chunks = built.filter((file) => file !== 'app.js')
+    expect(chunks.some((file) => /^core-[\w-]+\.js$/.test(file))).toBe(true)
+    const cacheOf = async (path: string) => {
+      const response = await fetch(`${server.url}${path}`)
+      expect(response.status, path).toBe(200)
+      await response.arrayBuffer()
+      return response.headers.get('cache-control')
+    }
+    for (const file of chunks)
+      expect(await cacheOf(`/widget/${file}`), file).toBe('public, max-age=31536000, immutable')
+    for (const path of ['/widget.js', '/widget/app.js'])
+      expect(await cacheOf(path), path).toBe('public, max-age=300')
   })
 })

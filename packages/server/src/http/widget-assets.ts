@@ -18,7 +18,8 @@ function cdnDir(): string | undefined {
   }
 }
 
-const HASHED = /-[\w-]{8,}\.js$/
+/** A hashed chunk (`core-Bu2M6j.js`: six characters or more, see the widget's vite.cdn.config.ts). */
+const HASHED = /-[\w-]{6,}\.js$/
 
 /**
  * Serves the widget to host pages: `/widget.js` (the loader) and `/widget/*.js` (loaded on demand).

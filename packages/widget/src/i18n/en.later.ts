@@ -1,4 +1,7 @@
-/** English strings of the parts that load later (screens behind a click, the secret warning): their own chunk. */
+/**
+ * English strings of the parts that load later (screens behind a click, the secret warning): their own
+ * chunk. The account screens' are in `en.account.ts`.
+ */
 export const enLater = {
   stars: '{score} of 5',
   comment: 'Anything to add? (optional)',
@@ -15,11 +18,6 @@ export const enLater = {
   buy: 'Buy {credits} for {price}',
   paying: 'Finish paying in the new tab. Your balance updates by itself.',
   history: 'History',
-  exportData: 'Download my data',
-  deleteAccount: 'Delete my account',
-  deleteWarn:
-    'This deletes your account, transcripts and files. Billing records are kept without your name. It cannot be undone.',
-  confirmDelete: 'Yes, delete everything',
   tx_grant: 'Gift',
   tx_purchase: 'Purchase',
   tx_hold: 'Session',
@@ -32,26 +30,10 @@ export const enLater = {
   redactSend: 'Redact and send',
   sendAnyway: 'Send anyway',
   invalidEmail: 'Enter a valid email address.',
-  // accounts
-  name: 'Name',
-  ageConfirm: 'I am 16 or older',
-  emailTaken: 'An account already uses this email.',
-  sendLink: 'Email me a link',
-  linkSent: 'If an account uses {email}, a link is on its way. It works for 30 minutes.',
-  newPassword: 'Choose a new password',
-  savePassword: 'Save and sign in',
-  linkExpired: 'This link has expired or was already used.',
-  askAgain: 'Ask for a new link',
-  editAccount: 'Edit name and email',
-  currentPassword: 'Your current password',
-  save: 'Save',
-  saved: 'Saved.',
-  notYourPassword: 'That is not your current password.',
   videoConfirm: 'Start a video call with {name}? Cost: {cost} · Your credits: {balance}',
   videoStart: 'Start video call',
   notNow: 'Not now',
   videoNoCredits: 'Not enough credits: video costs {cost}, your balance is {balance}.',
-  forfeit: 'Your {count} credits are lost with the account and not refunded.',
   ongoingTitle: 'You have a session going',
   ongoingText: 'Your session “{topic}” is still open.',
   addToSession: 'Add to this session',

@@ -1,6 +1,6 @@
 /**
  * English, the default catalogue: the strings the widget shows when it opens; those of screens behind a click
- * are in `en.later.ts` (loaded with them). `{name}` is filled in.
+ * are in `en.later.ts` and, for the account screens, `en.account.ts` (loaded with them). `{name}` is filled in.
  */
 export const en = {
   launcher: 'Ask a human',
@@ -92,6 +92,8 @@ export const en = {
 
 /** The strings the widget needs as soon as it opens (each locale's main chunk). */
 export type Catalog = typeof en
-/** Every string: these and the ones that load later (`en.later.ts`). */
-export type Messages = Catalog & import('./en.later.js').LaterCatalog
+/** Every string: these and the ones that load later (`en.later.ts`, `en.account.ts`). */
+export type Messages = Catalog &
+  import('./en.later.js').LaterCatalog &
+  import('./en.account.js').AccountCatalog
 export type MessageKey = keyof Messages

@@ -117,7 +117,7 @@ test('the strings of screens behind a click are not loaded on open, and come wit
   const widget = offlineWidget({ locale: 'es' })
   await widget.i18n.ready
   expect(widget.i18n.complete()).toBe(false)
-  expect(widget.i18n.t('deleteWarn')).toBe('')
+  expect(widget.i18n.t('historyEmpty')).toBe('')
 
   renderWidget(widget)
   await openPanel(widget)
@@ -125,5 +125,26 @@ test('the strings of screens behind a click are not loaded on open, and come wit
   await act(() => widget.show({ name: 'audit' }))
 
   expect(await screen.findByRole('heading', { name: esLater.auditTitle })).toBeTruthy()
-  expect(widget.i18n.t('deleteWarn')).toBe(esLater.deleteWarn)
+  expect(widget.i18n.t('historyEmpty')).toBe(esLater.historyEmpty)
+})
+
+test("the account screens' strings come with them, not with the other screens behind a click", async () => {
+  const { esLater } = await import('./es.later.js')
+  const { esAccount } = await import('./es.account.js')
+  const widget = offlineWidget({ locale: 'es' })
+  renderWidget(widget)
+  await openPanel(widget)
+  await act(() => widget.show({ name: 'audit' }))
+  await screen.findByRole('heading', { name: esLater.auditTitle })
+  expect(widget.i18n.complete('account')).toBe(false)
+  expect(widget.i18n.t('deleteWarn')).toBe('')
+
+  await act(() => widget.show({ name: 'account', step: 'signUp' }))
+
+  expect(await screen.findByLabelText(esAccount.ageConfirm)).toBeTruthy()
+  expect(widget.i18n.t('deleteWarn')).toBe(esAccount.deleteWarn)
+  // What came before stays, and loading the other part again (as each send does) keeps these.
+  expect(widget.i18n.t('auditTitle')).toBe(esLater.auditTitle)
+  await act(() => widget.i18n.more())
+  expect(widget.i18n.t('deleteWarn')).toBe(esAccount.deleteWarn)
 })

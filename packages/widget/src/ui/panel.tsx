@@ -9,7 +9,8 @@ import { SignIn } from './screens/sign-in.js'
 import { useStore } from './use-store.js'
 
 // Screens used once in a while load on first use (their own chunks): opening the widget stays small.
-const Account = lazy(() => import('./screens/account.js').then((m) => m.Account))
+// The account screens' strings are a part of their own.
+const Account = lazy(() => import('./screens/account.js').then((m) => m.Account), 'account')
 const Audit = lazy(() => import('./screens/audit.js').then((m) => m.Audit))
 const Credits = lazy(() => import('./screens/credits.js').then((m) => m.Credits))
 const History = lazy(() => import('./screens/history.js').then((m) => m.History))
