@@ -89,8 +89,14 @@ export interface Config {
   emailFrom: string
   /** Serve /dev/mail (the local outbox) and /dev/checkout (the test checkout). Never in production. */
   devPages: boolean
-  /** Take the client IP from `X-Forwarded-For` (only behind a proxy you run). */
-  trustProxy: boolean
+  /**
+   * How many proxies of your own stand in front of the server (a load balancer: 1; a CDN and a load
+   * balancer: 2). The client's address is then read from `X-Forwarded-For`, that many entries from
+   * the right (the one the outermost proxy wrote), never from the left, which the client writes
+   * itself. `true` is 1; `false` or 0 (the default) takes the TCP peer and ignores the header.
+   * See `http/client-ip.ts`.
+   */
+  trustProxy: boolean | number
   tools: Tool[]
   rateLimits: RateLimits
 

@@ -4,11 +4,12 @@ import type { RawData, WebSocket } from 'ws'
 import { allows } from '../apps/apps.js'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
+import { socketIp } from '../http/client-ip.js'
 import { ApiError } from '../http/errors.js'
 import { isServerOrigin } from '../http/origin.js'
 import { toolsOf } from '../sessions/sessions.js'
 import type { BusMessage } from './bus.js'
-import { FrameMeter, IpCounts, socketIp } from './limits.js'
+import { FrameMeter, IpCounts } from './limits.js'
 import { replay } from './replay.js'
 
 /** An authenticated socket. */
