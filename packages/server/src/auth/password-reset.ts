@@ -12,12 +12,10 @@ import { type Env, readJson } from '../http/request.js'
 import { newId, newSecret, sha256 } from '../ids.js'
 import { findByLogin, findUser, toUser } from '../users/users.js'
 import { hashGate } from './hash-gate.js'
+import { identityOnly } from './methods.js'
 import { hashPassword } from './passwords.js'
 
 const LINK_TTL_MS = LIMITS.passwordResetMinutes * 60_000
-
-const identityOnly = () =>
-  forbidden('This app signs users in with a vendor identity token only: it has no passwords to reset')
 
 const badLink = () =>
   new ApiError(
