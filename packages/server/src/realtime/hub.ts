@@ -260,15 +260,27 @@ export class Hub {
       }
       return
     }
+    if (message.kind === 'personal') {
+      for (const { userId, event } of message.events) {
+        const conns = this.#byUser.get(userId)
+        if (!conns) continue
+        const data = JSON.stringify(event)
+        for (const conn of conns) this.#push(conn, event, data)
+      }
+      return
+    }
     const data = JSON.stringify(message.event)
     const targets = new Set<Connection>()
     for (const userId of message.users) for (const conn of this.#byUser.get(userId) ?? []) targets.add(conn)
     const tool = message.builders?.tool
     if (tool !== undefined) for (const conn of this.#builders) if (conn.tools.has(tool)) targets.add(conn)
-    for (const conn of targets) {
-      if (conn.pending) conn.pending.push({ event: message.event, data })
-      else if (!alreadyReplayed(conn, message.event)) this.#write(conn, data)
-    }
+    for (const conn of targets) this.#push(conn, message.event, data)
+  }
+
+  /** Sends a live event, or holds it until the socket's replay is done. */
+  #push(conn: Connection, event: RealtimeEvent, data: string) {
+    if (conn.pending) conn.pending.push({ event, data })
+    else if (!alreadyReplayed(conn, event)) this.#write(conn, data)
   }
 
   #send(conn: Connection, event: RealtimeEvent) {
