@@ -44,7 +44,7 @@ interface Peer {
 }
 
 /** Standard close codes the server uses besides the protocol's own (`CLOSE_CODES`). */
-export const WS_CLOSE = { unsupportedData: 1003, tooBig: 1009, serverError: 1011 } as const
+const WS_CLOSE = { unsupportedData: 1003, tooBig: 1009, serverError: 1011 } as const
 
 /** Sockets slower than this many buffered bytes are dropped; they resume on reconnect. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
