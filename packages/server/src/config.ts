@@ -115,10 +115,11 @@ export interface Config {
    */
   publicUrl: string | undefined
   /**
-   * Password hashes (scrypt, 128 × scryptCost × 8 bytes of memory each) allowed at once, in the whole
-   * process and per client IP. With every slot taken a request waits for one at most `waitMs` (64
-   * waiting at most), then gets 429 `rate_limited` (Retry-After: 1); an address with
-   * `concurrentPerIp` hashes running or waiting gets it at once. See `auth/hash-gate.ts`.
+   * Password hashes (scrypt, 128 × scryptCost × 8 bytes of memory each) allowed at once in the whole
+   * process, and password checks (failure counters and hash) at once per client IP. With every slot
+   * taken a hash waits for one at most `waitMs` (64 waiting at most), then gets 429 `rate_limited`
+   * (Retry-After: 1); an address with `concurrentPerIp` checks under way gets it at once. See
+   * `auth/hash-gate.ts`.
    */
   passwordHashing: { concurrent: number; concurrentPerIp: number; waitMs: number }
   /**

@@ -82,6 +82,20 @@ describe('HashGate', () => {
     await expect(waiting).resolves.toBe('second')
   })
 
+  test('an address holds its place from admit to the end of its check, before any hash', () => {
+    const gate = new HashGate({ concurrent: 4, concurrentPerIp: 2, waitMs: 0 })
+    const first = gate.admit('a')
+    gate.admit('a')
+    expect(() => gate.admit('a')).toThrow(expect.objectContaining(refusal))
+    // Another address is not affected, and an ended check frees its place (ending twice frees one).
+    gate.admit('b')
+    first()
+    first()
+    const again = gate.admit('a')
+    expect(() => gate.admit('a')).toThrow(expect.objectContaining(refusal))
+    again()
+  })
+
   test('at most 64 wait; the next is refused at once', async () => {
     const gate = new HashGate({ concurrent: 1, concurrentPerIp: 1, waitMs: 1_000 })
     const first = pending()

@@ -5,25 +5,29 @@ import { ApiError } from '../http/errors.js'
 const MAX_WAITING = 64
 
 interface Waiter {
-  ip: string
   admit: () => void
   timer: NodeJS.Timeout
 }
 
 /**
- * Caps the password hashes running at once, in the whole process and per client IP. scrypt is slow
- * and memory-hard on purpose (128 MiB per hash at the default cost); without a cap a flood of
- * sign-ins queues behind Node's four worker threads, and a real sign-in waits behind all of it.
+ * Caps the password hashes running at once in the whole process, and the password checks per client
+ * IP. scrypt is slow and memory-hard on purpose (128 MiB per hash at the default cost); without a
+ * cap a flood of sign-ins queues behind Node's four worker threads, and a real sign-in waits behind
+ * all of it.
  *
- * Only the hash itself holds a slot (`run` wraps `verifyPassword` / `hashPassword`, nothing else).
- * When every slot is taken, a request waits for one at most `waitMs` (first come, first served),
- * so a few real people arriving together are not refused while one hash finishes; past that wait,
- * or with `MAX_WAITING` already waiting, it is refused (`rate_limited`, retry in 1 s). An address
- * with `concurrentPerIp` hashes running or waiting is refused at once: one address cannot queue.
+ * - Per address (`admit`): a check holds its address's place from its first counter to the end of
+ *   its hash; an address with `concurrentPerIp` checks under way is refused at once, before it has
+ *   spent anything, so one address can neither queue nor run up its failure counters in parallel.
+ * - Per process (`hash`): only the hash itself holds one of the `concurrent` slots. With every slot
+ *   taken a hash waits for one at most `waitMs` (first come, first served; the slot passes straight
+ *   to the oldest waiter), so a few real people arriving while one hash finishes are not refused;
+ *   past that wait, or with `MAX_WAITING` already waiting, it is refused.
+ *
+ * A refusal is `rate_limited`, retry in 1 s.
  */
 export class HashGate {
   readonly #limits: Context['config']['passwordHashing']
-  /** Hashes running or waiting, per client IP. */
+  /** Checks under way per client IP. */
   readonly #byIp = new Map<string, number>()
   readonly #waiting: Waiter[] = []
   #running = 0
@@ -32,43 +36,52 @@ export class HashGate {
     this.#limits = limits
   }
 
-  /** Runs `fn` (one password hash) in a slot for `ip`, after waiting for one if need be; or throws `rate_limited`. */
-  async run<T>(ip: string, fn: () => Promise<T>): Promise<T> {
-    await this.#enter(ip)
+  /** Admits one password check from `ip`, or throws `rate_limited` at once; call the returned function when it is over. */
+  admit(ip: string): () => void {
+    const mine = this.#byIp.get(ip) ?? 0
+    if (mine >= this.#limits.concurrentPerIp) throw busy('sign-ins from this address')
+    this.#byIp.set(ip, mine + 1)
+    let left = false
+    return () => {
+      if (left) return
+      left = true
+      const now = (this.#byIp.get(ip) ?? 1) - 1
+      if (now <= 0) this.#byIp.delete(ip)
+      else this.#byIp.set(ip, now)
+    }
+  }
+
+  /** Runs `fn` (one password hash) in one of the process's slots, after waiting for one if need be; or throws `rate_limited`. */
+  async hash<T>(fn: () => Promise<T>): Promise<T> {
+    await this.#slot()
     try {
       return await fn()
     } finally {
-      this.#leave(ip)
+      this.#free()
     }
   }
 
-  /**
-   * Throws `rate_limited` now if `ip` already has all the hashes it may have running or waiting: a
-   * request that would be refused anyway is refused before any other work (database, counters).
-   * Holds nothing; `run` checks again.
-   */
-  checkAddress(ip: string): void {
-    if ((this.#byIp.get(ip) ?? 0) >= this.#limits.concurrentPerIp) throw busy('sign-ins from this address')
+  /** `admit` and `hash` together: a hash for `ip` (a new password at sign-up or reset). */
+  async run<T>(ip: string, fn: () => Promise<T>): Promise<T> {
+    const leave = this.admit(ip)
+    try {
+      return await this.hash(fn)
+    } finally {
+      leave()
+    }
   }
 
-  async #enter(ip: string): Promise<void> {
-    this.checkAddress(ip)
-    const mine = this.#byIp.get(ip) ?? 0
-    const free = this.#running < this.#limits.concurrent && this.#waiting.length === 0
-    if (!free && (this.#limits.waitMs <= 0 || this.#waiting.length >= MAX_WAITING))
-      throw busy('sign-ins on this server')
-    this.#byIp.set(ip, mine + 1)
-    if (free) {
+  async #slot(): Promise<void> {
+    if (this.#running < this.#limits.concurrent && this.#waiting.length === 0) {
       this.#running++
       return
     }
+    if (this.#limits.waitMs <= 0 || this.#waiting.length >= MAX_WAITING) throw busy('sign-ins on this server')
     await new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
-        ip,
         admit: resolve,
         timer: setTimeout(() => {
           this.#waiting.splice(this.#waiting.indexOf(waiter), 1)
-          this.#release(ip)
           reject(busy('sign-ins on this server'))
         }, this.#limits.waitMs),
       }
@@ -76,22 +89,15 @@ export class HashGate {
     })
   }
 
-  #leave(ip: string): void {
-    this.#release(ip)
+  #free(): void {
     const next = this.#waiting.shift()
     if (!next) {
       this.#running--
       return
     }
-    // The slot passes straight to the first waiter: nobody arriving meanwhile can take it.
+    // The slot passes straight to the oldest waiter: nobody arriving meanwhile can take it.
     clearTimeout(next.timer)
     next.admit()
-  }
-
-  #release(ip: string): void {
-    const now = (this.#byIp.get(ip) ?? 1) - 1
-    if (now <= 0) this.#byIp.delete(ip)
-    else this.#byIp.set(ip, now)
   }
 }
 

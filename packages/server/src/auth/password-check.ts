@@ -17,10 +17,12 @@ export interface FailureBudget {
 /**
  * Checks `password` against `stored` the one way sign-in and account changes do:
  *
- * 1. a point of every failure budget is spent **before** the hash, so parallel guesses are counted
+ * 1. the client's address is admitted by the hashing gate (`hash-gate.ts`), or refused at once
+ *    having spent nothing: an address has at most `concurrentPerIp` checks under way;
+ * 2. a point of every failure budget is spent **before** the hash, so parallel guesses are counted
  *    like sequential ones and a guesser out of budget is refused (429) before any hash;
- * 2. the hash runs in a slot of the hashing gate (`hash-gate.ts`), which holds nothing but the hash;
- * 3. a right password gives the points back (or clears the count); a refused or failed check (the
+ * 3. the hash runs in one of the process's hashing slots, which holds nothing but the hash;
+ * 4. a right password gives the points back (or clears the count); a refused or failed check (the
  *    gate was full, the database failed) gives them back too, so it costs the account nothing; a
  *    wrong password keeps them.
  *
@@ -33,22 +35,28 @@ export async function checkPassword(
   stored: string,
   budgets: FailureBudget[],
 ): Promise<boolean> {
+  const gate = hashGate(ctx)
+  const leave = gate.admit(ip)
   const spent: FailureBudget[] = []
-  let right: boolean
   try {
-    for (const budget of budgets) {
-      await consume(budget.limiter, budget.key, budget.what)
-      spent.push(budget)
+    let right: boolean
+    try {
+      for (const budget of budgets) {
+        await consume(budget.limiter, budget.key, budget.what)
+        spent.push(budget)
+      }
+      right = await gate.hash(() => verifyPassword(password, stored))
+    } catch (error) {
+      await giveBack(spent, false).catch((err: unknown) =>
+        ctx.log.warn({ err }, 'failure points not given back after a refused password check'),
+      )
+      throw error
     }
-    right = await hashGate(ctx).run(ip, () => verifyPassword(password, stored))
-  } catch (error) {
-    await giveBack(spent, false).catch((err: unknown) =>
-      ctx.log.warn({ err }, 'failure points not given back after a refused password check'),
-    )
-    throw error
+    if (right) await giveBack(spent, true)
+    return right
+  } finally {
+    leave()
   }
-  if (right) await giveBack(spent, true)
-  return right
 }
 
 async function giveBack(budgets: FailureBudget[], success: boolean): Promise<void> {

@@ -53,8 +53,6 @@ export const authRoutes = new Hono<Env>()
     const app = await requireApp(c)
     const ip = clientIp(c)
     await consume(ctx.limits.auth, ip, 'sign-in attempts')
-    // An address with its hashes running is refused before the body, the database or any counter.
-    hashGate(ctx).checkAddress(ip)
     const input = await readJson(c, SignInRequest)
     const user = await findByLogin(ctx.store, input.email)
     // An unknown email (or an account without a password) is checked against the decoy all the
