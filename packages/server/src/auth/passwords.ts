@@ -54,7 +54,8 @@ const decoys = new Map<number, Promise<string>>()
 export function decoyHash(cost: number): Promise<string> {
   let hash = decoys.get(cost)
   if (!hash) {
-    hash = hashPassword('decoy-password', cost)
+    // Of a random password nobody knows: no guess matches it, so an unknown email never "succeeds".
+    hash = hashPassword(randomBytes(32).toString('base64url'), cost)
     decoys.set(cost, hash)
     hash.catch(() => decoys.delete(cost))
   }
