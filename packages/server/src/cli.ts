@@ -18,7 +18,8 @@ Usage:
   suportra-server db copy --from ./suportra.db --to postgres://…   (into an empty database, server stopped)
 
 Environment: PORT, HOST, SUPORTRA_DB or DATABASE_URL, SUPORTRA_DATA_DIR, SUPORTRA_JWT_SECRET, SUPORTRA_LOG_LEVEL,
-             SUPORTRA_TRUST_PROXY=1 (client IP from X-Forwarded-For, behind your own load balancer),
+             SUPORTRA_TRUST_PROXY=N (N proxies of your own in front, e.g. 1 for a load balancer: the client IP
+               is the X-Forwarded-For entry the outermost one wrote, N from the right),
              SUPORTRA_SCRYPT_N (password hashing cost, default 131072),
              STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (payments), RESEND_API_KEY, SUPORTRA_EMAIL_FROM (email),
              SUPORTRA_DEV_PAGES=1 (test checkout and /dev/mail; on by default with --seed demo),
@@ -58,7 +59,7 @@ const common = {
   db,
   ...(dataDir && { dataDir }),
   ...(env.SUPORTRA_JWT_SECRET && { jwtSecret: env.SUPORTRA_JWT_SECRET }),
-  ...(env.SUPORTRA_TRUST_PROXY === '1' && { trustProxy: true }),
+  ...trustProxy(),
   ...(env.SUPORTRA_SCRYPT_N && { scryptCost: Number(env.SUPORTRA_SCRYPT_N) }),
   stripe: {
     secretKey: env.STRIPE_SECRET_KEY,
@@ -67,6 +68,18 @@ const common = {
   resend: { apiKey: env.RESEND_API_KEY },
   ...(env.SUPORTRA_EMAIL_FROM && { emailFrom: env.SUPORTRA_EMAIL_FROM }),
   ...hostileOptions(),
+}
+
+/** SUPORTRA_TRUST_PROXY: how many proxies of your own are in front (`1` for one load balancer). */
+function trustProxy() {
+  const raw = env.SUPORTRA_TRUST_PROXY
+  if (raw === undefined || raw === '') return {}
+  const hops = raw === 'true' ? 1 : raw === 'false' ? 0 : Number(raw)
+  if (Number.isSafeInteger(hops) && hops >= 0 && hops <= 10) return { trustProxy: hops }
+  console.error(
+    `suportra-server: SUPORTRA_TRUST_PROXY must be the number of proxies in front of the server (0–10), not "${raw}"`,
+  )
+  process.exit(2)
 }
 
 /** The public origin and the limits against hostile clients (docs/security.md), from flags and environment. */

@@ -9,6 +9,11 @@ export interface RateLimit {
 export interface RateLimits {
   /** Failed sign-ins per IP and email. */
   signInFailures: RateLimit
+  /**
+   * Failed sign-ins per email from any address: a ceiling for guessers who change address (IPv6
+   * gives one a whole /64), above `signInFailures` so one address alone never reaches it.
+   */
+  signInFailuresPerEmail: RateLimit
   /** Sign-in, sign-up, identify and refresh calls per IP. */
   auth: RateLimit
   /** Messages sent per user. */
@@ -27,6 +32,8 @@ export interface RateLimits {
   passwordResetConfirms: RateLimit
   /** Wrong current passwords given to change an account, per user. */
   accountPasswordFailures: RateLimit
+  /** Account changes (name, email) per user, right password or not: each costs a password hash. */
+  accountUpdates: RateLimit
 }
 
 export interface Config {
@@ -89,8 +96,14 @@ export interface Config {
   emailFrom: string
   /** Serve /dev/mail (the local outbox) and /dev/checkout (the test checkout). Never in production. */
   devPages: boolean
-  /** Take the client IP from `X-Forwarded-For` (only behind a proxy you run). */
-  trustProxy: boolean
+  /**
+   * How many proxies of your own stand in front of the server (a load balancer: 1; a CDN and a load
+   * balancer: 2). The client's address is then read from `X-Forwarded-For`, that many entries from
+   * the right (the one the outermost proxy wrote), never from the left, which the client writes
+   * itself. `true` is 1; `false` or 0 (the default) takes the TCP peer and ignores the header.
+   * See `http/client-ip.ts`.
+   */
+  trustProxy: boolean | number
   tools: Tool[]
   rateLimits: RateLimits
 
@@ -102,11 +115,13 @@ export interface Config {
    */
   publicUrl: string | undefined
   /**
-   * Password hashes (scrypt, 128 × scryptCost × 8 bytes of memory each) allowed at once, in the whole
-   * process and per client IP. Beyond either, sign-in and sign-up answer 429 `rate_limited` at once
-   * (Retry-After: 1) instead of queueing.
+   * Password hashes (scrypt, 128 × scryptCost × 8 bytes of memory each) allowed at once in the whole
+   * process, and password checks (failure counters and hash) at once per client IP. With every slot
+   * taken a hash waits for one at most `waitMs` (64 waiting at most), then gets 429 `rate_limited`
+   * (Retry-After: 1); an address with `concurrentPerIp` checks under way gets it at once. See
+   * `auth/hash-gate.ts`.
    */
-  passwordHashing: { concurrent: number; concurrentPerIp: number }
+  passwordHashing: { concurrent: number; concurrentPerIp: number; waitMs: number }
   /**
    * Files uploaded but not (yet) attached to a message, per user per hour: how many and how many bytes
    * (429 `rate_limited` beyond). Such uploads older than `unattachedTtlMinutes` are deleted by a sweep
@@ -163,6 +178,7 @@ export const DEFAULT_CONFIG: Config = {
   tools: DEFAULT_TOOLS,
   rateLimits: {
     signInFailures: { points: 10, duration: 15 * 60 },
+    signInFailuresPerEmail: { points: 50, duration: 60 * 60 },
     auth: { points: 120, duration: 60 },
     send: { points: 120, duration: 60 },
     typing: { points: 60, duration: 60 },
@@ -172,10 +188,11 @@ export const DEFAULT_CONFIG: Config = {
     passwordResetsPerEmail: { points: 3, duration: 60 * 60 },
     passwordResetConfirms: { points: 20, duration: 15 * 60 },
     accountPasswordFailures: { points: 10, duration: 15 * 60 },
+    accountUpdates: { points: 20, duration: 60 * 60 },
   },
 
   publicUrl: undefined,
-  passwordHashing: { concurrent: 4, concurrentPerIp: 2 },
+  passwordHashing: { concurrent: 4, concurrentPerIp: 2, waitMs: 250 },
   uploads: {
     unattachedPerHour: 60,
     unattachedBytesPerHour: 200 * 1024 * 1024,

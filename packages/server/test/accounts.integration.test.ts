@@ -9,6 +9,7 @@ import {
   type TestServer,
 } from '@suportra/server/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { scryptRuns } from '../src/auth/passwords.js'
 
 let server: TestServer
 beforeAll(async () => {
@@ -185,6 +186,25 @@ describe('changing the name and email', () => {
     expect(locked.headers.get('retry-after')).toMatch(/^\d+$/)
     const me = await api(server.url, 'GET', '/v1/me', { token: user.accessToken })
     expect(me.body.user.name).toBe('Test User')
+  })
+
+  test('changes with the right password are limited too (20 an hour per user): each costs a password hash', async () => {
+    const user = await createUser(server)
+    const limit = server.current.context.config.rateLimits.accountUpdates.points
+    for (let i = 0; i < limit; i++) {
+      const result = await update(user, { name: `Name ${i}`, password: DEMO.user.password })
+      expect(result.status).toBe(200)
+    }
+    const before = scryptRuns()
+    const refused = await update(user, { name: 'One too many', password: DEMO.user.password })
+    expect(refused.status).toBe(429)
+    expect(refused.body.error.code).toBe('rate_limited')
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/)
+    // Refused before the hash.
+    expect(scryptRuns()).toBe(before)
+    // Another user is not touched by it.
+    const other = await createUser(server)
+    expect((await update(other, { name: 'Still fine', password: DEMO.user.password })).status).toBe(200)
   })
 
   test('needs a sign-in', async () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { request } from 'node:http'
 import { type AuthResponse, CLOSE_CODES } from '@suportra/client/protocol'
 import {
   api,
@@ -49,6 +50,24 @@ async function resetEmails(to: string, count = 1, on = server) {
       .execute()
   await expect.poll(async () => (await rows()).length).toBe(count)
   return rows()
+}
+
+/** A JSON POST to the demo app with the `Host` header as given (fetch does not let a caller set it). */
+function forgedHost(path: string, host: string, body: string) {
+  const { hostname, port } = new URL(server.url)
+  const headers = { host, 'x-suportra-app': DEMO.appId, 'content-type': 'application/json' }
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request({ host: hostname, port, method: 'POST', path, headers }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => {
+        text += chunk
+      })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
 }
 
 /** The token in the newest reset email sent to `to`. */
@@ -137,6 +156,34 @@ describe('asking for a reset link', () => {
     const user = await createUser(server)
     expect((await ask(user.user.email as string, `${server.url}/console/`)).status).toBe(202)
     expect((await linkFor(user.user.email as string)).url).toMatch(new RegExp(`^${server.url}/console/#`))
+  })
+
+  test("a forged Host does not make its name the server's own: a link to it is refused (403) and nothing is sent", async () => {
+    // The attacker asks for a reset of the victim's account with `Host: evil.example` and a page on
+    // evil.example: had the Host been trusted as the server's origin, the victim would get a genuine
+    // email whose link hands the token to the attacker's page.
+    const victim = await createUser(server)
+    const email = victim.user.email as string
+    const result = await forgedHost(
+      '/v1/auth/password-reset',
+      'evil.example',
+      JSON.stringify({ email, url: 'http://evil.example/x' }),
+    )
+    expect(result.status).toBe(403)
+    expect(JSON.parse(result.body).error.message).toContain('http://evil.example')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(
+      await db().selectFrom('password_resets').select('id').where('user_id', '=', victim.user.id).execute(),
+    ).toEqual([])
+    expect(await db().selectFrom('emails').select('id').where('to_address', '=', email).execute()).toEqual([])
+    // The same Host with the server's real origin as the page is fine: only the page's origin counts.
+    const real = await forgedHost(
+      '/v1/auth/password-reset',
+      'evil.example',
+      JSON.stringify({ email, url: `${server.url}/console/` }),
+    )
+    expect(real.status).toBe(202)
+    expect((await linkFor(email)).url).toMatch(new RegExp(`^${server.url}/console/#`))
   })
 
   test('an identity-only app has no password accounts: asking and confirming get 403', async () => {

@@ -1,16 +1,23 @@
 import { parseRealtimeEvent, type RealtimeEvent } from '@suportra/client/protocol'
 import {
   api,
+  chargeObject,
+  checkoutSessionObject,
   createUser,
   DEMO,
+  deliverStripeWebhook,
   openSocket,
   signIn,
+  signStripePayload,
   startTestServer,
+  stripeEventPayload,
   type TestServer,
   type TestSocket,
   testDialect,
 } from '@suportra/server/testing'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { BusMessage, PersonalEvent } from '../src/realtime/bus.js'
 import { expireWaiting } from '../src/sessions/lifecycle.js'
 
 // A waiting user hears their own place in the queue whenever it moves (a session ahead is claimed,
@@ -54,6 +61,31 @@ function moved(user: Waiting, position: number) {
   return user.socket.next(
     (event) => isPosition(event) && event.sessionId === user.sessionId && event.queue.position === position,
   ) as Promise<Position>
+}
+
+/** The position events each `personal` bus message of `server` carried, one list per message, from now on. */
+function personalMessages(server: TestServer) {
+  const messages: PersonalEvent[][] = []
+  const stop = server.current.context.bus.subscribe((message: BusMessage) => {
+    if (message.kind === 'personal') messages.push(message.events)
+    // Position events one by one are what this replaced: none may remain.
+    if (message.kind === 'event' && message.event.type === 'position')
+      messages.push([{ userId: '?', event: message.event }])
+  })
+  return { messages, stop }
+}
+
+/** Where `user`'s session stands, as the API says. */
+async function positionOf(server: TestServer, user: Waiting): Promise<number> {
+  const { body } = await api(server.url, 'GET', `/v1/sessions/${user.sessionId}`, { token: user.token })
+  return body.session.queue.position
+}
+
+/** Waits until everything sent to `user`'s socket so far has arrived (a ping and its pong). */
+async function flushed(user: Waiting) {
+  const pongs = user.socket.events.filter((e) => e.type === 'pong').length
+  user.socket.ws.send(JSON.stringify({ type: 'ping' }))
+  await user.socket.next(() => user.socket.events.filter((e) => e.type === 'pong').length > pongs)
 }
 
 /** Nothing another user could be identified by (their session, topic, name, id, context) reached `user`. */
@@ -165,6 +197,97 @@ describe('one instance', () => {
   })
 })
 
+describe('only those whose place changed are told, in one bus message', () => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await startTestServer()
+  })
+  afterAll(() => server.close())
+
+  test('a session leaving tells those behind it, not those ahead; the last one leaving tells nobody', async () => {
+    const [ada, bea, cleo, dora] = [
+      await waitingUser('Ada', server),
+      await waitingUser('Bea', server),
+      await waitingUser('Cleo', server),
+      await waitingUser('Dora', server),
+    ] as [Waiting, Waiting, Waiting, Waiting]
+    const beaWas = await positionOf(server, bea)
+    const bus = personalMessages(server)
+    try {
+      // Bea leaves: Cleo and Dora move up, in one message; Ada, ahead of her, hears nothing.
+      await api(server.url, 'POST', `/v1/sessions/${bea.sessionId}/cancel`, { token: bea.token })
+      await Promise.all([moved(cleo, beaWas), moved(dora, beaWas + 1)])
+      await flushed(ada)
+      expect(ada.socket.events.filter(isPosition)).toEqual([])
+      expect(bus.messages).toHaveLength(1)
+      expect(bus.messages[0]?.map((e) => e.userId)).toEqual([cleo.userId, dora.userId])
+      // Dora, the last, leaves: nobody is behind her. Then Ada leaves: Cleo moves up once more.
+      await api(server.url, 'POST', `/v1/sessions/${dora.sessionId}/cancel`, { token: dora.token })
+      await api(server.url, 'POST', `/v1/sessions/${ada.sessionId}/cancel`, { token: ada.token })
+      await moved(cleo, beaWas - 1)
+      expect(bus.messages.map((events) => events.map((e) => e.userId))).toEqual([
+        [cleo.userId, dora.userId],
+        [cleo.userId],
+      ])
+    } finally {
+      bus.stop()
+    }
+    for (const user of [ada, bea, cleo, dora]) user.socket.close()
+  })
+
+  test('a refund that withdraws a waiting session moves the users behind it up', async () => {
+    // The payer buys a pack (test checkout + signed webhook), starts a session with it, and the
+    // payment is refunded: the refund withdraws the session (billing/reversal.ts).
+    const payer = await createUser(server, { name: 'Paula Example' })
+    const checkout = await api(server.url, 'POST', '/v1/credits/checkout', {
+      token: payer.accessToken,
+      body: {
+        packId: 'pack_3',
+        successUrl: 'http://localhost:5173/ok',
+        cancelUrl: 'http://localhost:5173/no',
+      },
+    })
+    expect(checkout.status).toBe(200)
+    const purchase = await server.current.context.store.db
+      .selectFrom('purchases')
+      .select('id')
+      .where('user_id', '=', payer.user.id)
+      .executeTakeFirstOrThrow()
+    const paymentIntent = `pi_queue_${Date.now().toString(36)}`
+    const deliver = (type: string, object: Record<string, unknown>) => {
+      const payload = stripeEventPayload(type, object)
+      const secret = server.current.context.config.stripe.webhookSecret
+      return deliverStripeWebhook(server.url, payload, signStripePayload(payload, secret))
+    }
+    expect(
+      (
+        await deliver(
+          'checkout.session.completed',
+          checkoutSessionObject({ purchaseId: purchase.id, paymentIntent }),
+        )
+      ).status,
+    ).toBe(200)
+    const started = await api(server.url, 'POST', '/v1/sessions', {
+      token: payer.accessToken,
+      body: { tool: 'cursor', topic: 'Paid with a pack that will be refunded' },
+    })
+    expect(started.status).toBe(201)
+    const behind = await waitingUser('Rafa', server)
+    const was = await positionOf(server, behind)
+
+    expect(
+      (await deliver('charge.refunded', chargeObject({ paymentIntent, amountRefunded: 2900 }))).status,
+    ).toBe(200)
+    const { body } = await api(server.url, 'GET', `/v1/sessions/${started.body.session.id}`, {
+      token: payer.accessToken,
+    })
+    expect(body.session.status).toBe('cancelled')
+    await moved(behind, was - 1)
+    expect(await positionOf(server, behind)).toBe(was - 1)
+    behind.socket.close()
+  })
+})
+
 describe.skipIf(testDialect() !== 'postgres')('two instances on one PostgreSQL database', () => {
   let a: TestServer
   let b: TestServer
@@ -190,5 +313,72 @@ describe.skipIf(testDialect() !== 'postgres')('two instances on one PostgreSQL d
     expectNothingAbout(second, [first, third])
     expectNothingAbout(third, [first, second])
     for (const user of [first, second, third]) user.socket.close()
+  })
+
+  test('a claim ahead of 150 waiting sessions costs a few NOTIFYs, not 150, and reaches the other instance', async () => {
+    const grace = await signIn(b.url, DEMO.builder.email)
+    const first = await waitingUser('Olga', a)
+    const was = await positionOf(a, first)
+    // 150 sessions behind Olga's, of one user whose socket is on A (rows written directly: only
+    // their place in the queue matters here).
+    const many = await createUser(a, { name: 'Many Example' })
+    const socket = await openSocket(a.url, many.accessToken)
+    const now = Date.now() + 1_000
+    const ids = Array.from(
+      { length: 150 },
+      (_, i) => `ses_many_${String(i).padStart(3, '0')}_${now.toString(36)}`,
+    )
+    await a.current.context.store.db
+      .insertInto('sessions')
+      .values(
+        ids.map((id, i) => ({
+          id,
+          user_id: many.user.id,
+          app_id: DEMO.appId,
+          tool: 'cursor',
+          topic: `Waiting ${i}`,
+          context: null,
+          kind: 'chat' as const,
+          status: 'waiting' as const,
+          builder_id: null,
+          cost: 1,
+          idempotency_key: null,
+          created_at: now + i,
+          assigned_at: null,
+          closed_at: null,
+          rating_score: null,
+          rating_comment: null,
+          transcript_deleted_at: null,
+        })),
+      )
+      .execute()
+    // Every notification on the instances' channel while the claim is told.
+    const listener = new pg.Client({ connectionString: a.db })
+    await listener.connect()
+    const payloads: string[] = []
+    listener.on('notification', (n) => payloads.push(n.payload ?? ''))
+    await listener.query('LISTEN suportra_realtime')
+    try {
+      await api(b.url, 'POST', `/v1/builder/sessions/${first.sessionId}/claim`, { token: grace.accessToken })
+      // The last one in the queue hears its new place on A.
+      await socket.next(
+        (e) => isPosition(e) && e.sessionId === ids[149] && e.queue.position === was + 149,
+        10_000,
+      )
+      const places = socket.events.filter(isPosition).map((e) => [e.sessionId, e.queue.position])
+      expect(places).toEqual(ids.map((id, i) => [id, was + i]))
+      const positions = payloads.filter((p) => p.includes('"personal"') || p.includes('"c":')).length
+      console.log(
+        `a claim ahead of 150 waiting sessions: ${payloads.length} notifications (${positions} carrying positions), ${payloads.reduce((n, p) => n + Buffer.byteLength(p), 0)} bytes`,
+      )
+      // The claim's own three (session, event message, builders' queue) and the positions in a few
+      // pieces of under 8000 bytes; one notification per waiting user before.
+      expect(payloads.length).toBeLessThanOrEqual(10)
+      for (const payload of payloads) expect(Buffer.byteLength(payload)).toBeLessThan(8_000)
+    } finally {
+      await listener.end()
+      socket.close()
+      first.socket.close()
+    }
   })
 })

@@ -1,7 +1,6 @@
 import type { UpdateAccountRequest } from '@suportra/client/protocol'
 import type * as z from 'zod/mini'
-import { hashGate } from '../auth/hash-gate.js'
-import { verifyPassword } from '../auth/passwords.js'
+import { checkPassword } from '../auth/password-check.js'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
 import { isUniqueViolation } from '../db/database.js'
@@ -16,7 +15,7 @@ const taken = () => conflict('An account with this email already exists')
 
 /**
  * Changes the caller's name and/or email (the right to correct), confirmed with their current
- * password. Accounts a vendor manages (signed in by identity token) have no password here and get
+ * password (`rateLimits.accountUpdates` per user, `accountPasswordFailures` wrong ones). Accounts a vendor manages (signed in by identity token) have no password here and get
  * their name and email from the vendor: they are refused, and told where to change them. A new
  * email must be free (409); the old address is told of the change, and reset links sent there stop
  * working.
@@ -27,6 +26,8 @@ export async function updateAccount(
   input: z.output<typeof UpdateAccountRequest>,
   ip: string,
 ): Promise<UserRow> {
+  // Every change costs a password hash, right password or not.
+  await consume(ctx.limits.accountUpdates, caller.userId, 'account changes')
   const user = await findUser(ctx.store, caller.userId)
   if (!user) throw unauthorized('Account no longer exists')
   if (!user.password_hash) {
@@ -36,19 +37,17 @@ export async function updateAccount(
       { details: { reason: 'managed' } },
     )
   }
-  const limit = ctx.limits.accountPasswordFailures
-  // As at sign-in: a hashing slot, then the failure point spent before the hash and given back on
-  // success, so parallel guesses are counted like sequential ones.
-  const leave = hashGate(ctx).enter(ip)
-  try {
-    await consume(limit, user.id, 'wrong passwords')
-    if (!(await verifyPassword(input.password, user.password_hash))) {
-      throw new ApiError('forbidden', 'The password is not right', { details: { reason: 'password' } })
-    }
-  } finally {
-    leave()
-  }
-  await limit.delete(user.id)
+  // As at sign-in: the failure point spent before the hash and given back on success.
+  const right = await checkPassword(ctx, ip, input.password, user.password_hash, [
+    {
+      limiter: ctx.limits.accountPasswordFailures,
+      key: user.id,
+      what: 'wrong passwords',
+      clearOnSuccess: true,
+    },
+  ])
+  if (!right)
+    throw new ApiError('forbidden', 'The password is not right', { details: { reason: 'password' } })
 
   const email = input.email !== undefined && input.email !== user.login_email ? input.email : undefined
   if (email !== undefined && (await findByLogin(ctx.store, email))) throw taken()

@@ -1,6 +1,11 @@
 import { Hono } from 'hono'
+import { type ApiError, forbidden } from '../http/errors.js'
 import { requireApp } from '../http/origin.js'
 import type { Env } from '../http/request.js'
+
+/** The answer to a password sign-in, sign-up or reset on an app that takes identity tokens only. */
+export const identityOnly = (): ApiError =>
+  forbidden('This app signs users in with a vendor identity token only: it has no password accounts')
 
 /**
  * `GET /v1/auth/methods`: how people sign in to the app named by `X-Suportra-App`, so a sign-in

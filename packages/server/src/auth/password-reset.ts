@@ -4,19 +4,18 @@ import { type App, allows } from '../apps/apps.js'
 import type { Context } from '../context.js'
 import { queueEmail } from '../email/outbox.js'
 import { passwordReset, RESET_FRAGMENT } from '../email/templates.js'
+import { clientIp } from '../http/client-ip.js'
 import { ApiError, forbidden } from '../http/errors.js'
-import { requireApp } from '../http/origin.js'
+import { isServerOrigin, requireApp } from '../http/origin.js'
 import { consume } from '../http/rate-limit.js'
-import { clientIp, type Env, readJson } from '../http/request.js'
+import { type Env, readJson } from '../http/request.js'
 import { newId, newSecret, sha256 } from '../ids.js'
 import { findByLogin, findUser, toUser } from '../users/users.js'
 import { hashGate } from './hash-gate.js'
+import { identityOnly } from './methods.js'
 import { hashPassword } from './passwords.js'
 
 const LINK_TTL_MS = LIMITS.passwordResetMinutes * 60_000
-
-const identityOnly = () =>
-  forbidden('This app signs users in with a vendor identity token only: it has no passwords to reset')
 
 const badLink = () =>
   new ApiError(
@@ -33,8 +32,9 @@ const badLink = () =>
  * `POST /` answers 202 at once, the same for every address: whether an account exists is looked up
  * after the answer has gone, so neither the answer nor its timing tells. For an account, a one-time
  * token (only its SHA-256 is stored) is emailed as `<url>#suportra-reset=<token>`, where `url` is the
- * page the request came from, on one of the app's allowed origins: the widget there finishes the
- * reset, and a fragment never reaches a server or its logs.
+ * page the request came from, on one of the app's allowed origins or the server's public origin (the
+ * builder console; never an origin taken from `Host`): the widget there finishes the reset, and a
+ * fragment never reaches a server or its logs.
  *
  * `POST /confirm` spends the token (exactly one of concurrent uses wins), sets the password, voids
  * the user's other links, revokes every other sign-in (their sockets close) and signs in here.
@@ -47,7 +47,9 @@ export const passwordResetRoutes = new Hono<Env>()
     if (app.identityRequired) throw identityOnly()
     const input = await readJson(c, PasswordResetRequest)
     const page = new URL(input.url)
-    if (!(allows(app, page.origin) || page.origin === new URL(c.req.url).origin))
+    // The server's own pages (the builder console) by its public origin, never by the Host header:
+    // a client sending `Host: evil.example` must not get a genuine reset email linking to evil.example.
+    if (!(allows(app, page.origin) || isServerOrigin(ctx.config, page.origin)))
       throw forbidden(
         `The reset link must open a page on one of the app's allowed origins, not ${page.origin}`,
       )

@@ -4,7 +4,18 @@ const KEY_LENGTH = 32
 const BLOCK_SIZE = 8
 const MAX_MEMORY = 512 * 1024 * 1024
 
+let derived = 0
+
+/**
+ * How many scrypt derivations this process has started (hashes and checks alike). Tests read it to
+ * see that a path hashes, without timing it: an unknown email at sign-in must cost a hash too.
+ */
+export function scryptRuns(): number {
+  return derived
+}
+
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  derived++
   return new Promise((resolve, reject) =>
     scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...options, maxmem: MAX_MEMORY }, (error, key) =>
       error ? reject(error) : resolve(key),
@@ -43,7 +54,8 @@ const decoys = new Map<number, Promise<string>>()
 export function decoyHash(cost: number): Promise<string> {
   let hash = decoys.get(cost)
   if (!hash) {
-    hash = hashPassword('decoy-password', cost)
+    // Of a random password nobody knows: no guess matches it, so an unknown email never "succeeds".
+    hash = hashPassword(randomBytes(32).toString('base64url'), cost)
     decoys.set(cost, hash)
     hash.catch(() => decoys.delete(cost))
   }

@@ -7,17 +7,18 @@ import {
 } from '@suportra/client/protocol'
 import { Hono } from 'hono'
 import type { UserRow } from '../db/schema.js'
-import { ApiError, forbidden, unauthorized } from '../http/errors.js'
+import { clientIp } from '../http/client-ip.js'
+import { ApiError, unauthorized } from '../http/errors.js'
 import { requireApp } from '../http/origin.js'
 import { consume } from '../http/rate-limit.js'
-import { type C, clientIp, type Env, readJson, requireCaller } from '../http/request.js'
+import { type C, type Env, readJson, requireCaller } from '../http/request.js'
 import { sha256 } from '../ids.js'
 import { createPasswordUser, findByLogin, findUser, toUser, upsertIdentifiedUser } from '../users/users.js'
 import { hashGate } from './hash-gate.js'
 import { verifyIdentityToken } from './identity.js'
-import { decoyHash, hashPassword, verifyPassword } from './passwords.js'
-
-const identityOnly = () => forbidden('This app signs users in with a vendor identity token only')
+import { identityOnly } from './methods.js'
+import { checkPassword } from './password-check.js'
+import { decoyHash, hashPassword } from './passwords.js'
 
 async function respond(c: C, user: UserRow, appId: string, status: 200 | 201 = 200) {
   const tokens = await c.get('ctx').tokens.signIn(user, appId)
@@ -53,23 +54,27 @@ export const authRoutes = new Hono<Env>()
     const ip = clientIp(c)
     await consume(ctx.limits.auth, ip, 'sign-in attempts')
     const input = await readJson(c, SignInRequest)
-    // A hashing slot first (refused at once when full, costing the account nothing), then the
-    // failure point, spent before the hash and given back on success: parallel guesses are counted
-    // like sequential ones, and a locked account is refused before any hash.
-    const leave = hashGate(ctx).enter(ip)
-    let user: UserRow | undefined
-    try {
-      const failureKey = `${ip}|${input.email}`
-      await consume(ctx.limits.signInFailures, failureKey, 'failed sign-ins')
-      user = await findByLogin(ctx.store, input.email)
-      const hash = user?.password_hash ?? (await decoyHash(ctx.config.scryptCost))
-      if (!user || !(await verifyPassword(input.password, hash))) {
-        ctx.log.info({ appId: app.id }, 'sign-in failed')
-        throw unauthorized('Email or password is incorrect')
-      }
-      await ctx.limits.signInFailures.delete(failureKey)
-    } finally {
-      leave()
+    const user = await findByLogin(ctx.store, input.email)
+    // An unknown email (or an account without a password) is checked against the decoy all the
+    // same: the answer costs one hash either way, so its timing does not tell which emails exist.
+    const stored = user?.password_hash ?? (await decoyHash(ctx.config.scryptCost))
+    const right = await checkPassword(ctx, ip, input.password, stored, [
+      {
+        limiter: ctx.limits.signInFailures,
+        key: `${ip}|${input.email}`,
+        what: 'failed sign-ins',
+        clearOnSuccess: true,
+      },
+      {
+        limiter: ctx.limits.signInFailuresPerEmail,
+        key: input.email,
+        what: 'failed sign-ins for this account',
+        clearOnSuccess: false,
+      },
+    ])
+    if (!user?.password_hash || !right) {
+      ctx.log.info({ appId: app.id }, 'sign-in failed')
+      throw unauthorized('Email or password is incorrect')
     }
     if (user.role === 'user' && app.identityRequired) throw identityOnly()
     ctx.log.info({ userId: user.id, appId: app.id }, 'user signed in')

@@ -3,6 +3,7 @@ import { allows } from '../apps/apps.js'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
 import { ApiError, forbidden, invalid } from '../http/errors.js'
+import { isServerOrigin } from '../http/origin.js'
 import { newId } from '../ids.js'
 import { findUser } from '../users/users.js'
 import { devCheckoutUrl } from './dev-pages.js'
@@ -25,7 +26,7 @@ export async function startCheckout(
   const app = await ctx.apps.get(caller.appId)
   for (const url of [input.successUrl, input.cancelUrl]) {
     const origin = new URL(url).origin
-    if (!app || !(allows(app, origin) || (serverOrigin !== undefined && origin === serverOrigin))) {
+    if (!app || !(allows(app, origin) || isServerOrigin(ctx.config, origin))) {
       throw forbidden(`Return URLs must be on one of the app's allowed origins, not ${origin}`)
     }
   }

@@ -3,15 +3,9 @@ import { charge, settleHold } from '../credits/ledger.js'
 import type { Tx } from '../db/database.js'
 import type { MessageRow } from '../db/schema.js'
 import { appendEvent } from '../messages/append.js'
-import { toMessage } from '../messages/messages.js'
-import {
-  notifyCredits,
-  notifyMessage,
-  notifyQueue,
-  notifySession,
-  participantsOf,
-} from '../realtime/notify.js'
-import { sessionQuery, toSession } from '../sessions/sessions.js'
+import { notifyCredits } from '../realtime/notify.js'
+import { announceCancelled } from '../sessions/lifecycle.js'
+import { type QueueKey, queueChanged } from '../sessions/queue-position.js'
 
 /**
  * Brings a payment's credits in line with what Stripe reported: when a full refund or a dispute is on
@@ -74,33 +68,31 @@ export async function reconcile(ctx: Context, paymentIntent: string): Promise<vo
     return cancelled
   })
   if (withdrawn === null) return
-  for (const event of withdrawn) await announceWithdrawal(ctx, event)
+  for (const event of withdrawn.events) await announceCancelled(ctx, event)
+  // Once for all of them: the users behind move up.
+  queueChanged(ctx, withdrawn.sessions)
   await notifyCredits(ctx, userId)
 }
 
-/** Cancels every waiting session of `userId` inside `tx`, releasing each hold once. */
-async function withdrawWaitingIn(tx: Tx, userId: string): Promise<MessageRow[]> {
+/**
+ * Cancels every waiting session of `userId` inside `tx`, releasing each hold once: returns their
+ * `cancelled` events and where they stood in the queue.
+ */
+async function withdrawWaitingIn(
+  tx: Tx,
+  userId: string,
+): Promise<{ events: MessageRow[]; sessions: QueueKey[] }> {
   const sessions = await tx
     .updateTable('sessions')
     .set({ status: 'cancelled', closed_at: Date.now() })
     .where('user_id', '=', userId)
     .where('status', '=', 'waiting')
-    .returning(['id', 'cost'])
+    .returning(['id', 'cost', 'created_at'])
     .execute()
   const events: MessageRow[] = []
   for (const session of sessions) {
     await settleHold(tx, userId, session.cost, session.id, 'release')
     events.push(await appendEvent(tx, session.id, 'cancelled'))
   }
-  return events
-}
-
-/** After the commit: the session, its `cancelled` event and the queue change reach whoever watches. */
-async function announceWithdrawal(ctx: Context, event: MessageRow): Promise<void> {
-  const record = await sessionQuery(ctx.store).where('s.id', '=', event.session_id).executeTakeFirst()
-  if (!record) return
-  const session = await toSession(ctx, record)
-  notifySession(ctx, session)
-  notifyMessage(ctx, participantsOf(record), toMessage(event, []))
-  notifyQueue(ctx, 'removed', session)
+  return { events, sessions }
 }

@@ -44,7 +44,7 @@ export interface StripeEvent {
   checkout: CheckoutSession | null
 }
 
-export const PAID = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded'])
+const PAID = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded'])
 
 /**
  * Checks the signature on the raw body (a changed byte, a missing header or a timestamp older than

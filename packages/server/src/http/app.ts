@@ -19,7 +19,7 @@ import {
 } from '../routes.js'
 import { sessionRoutes } from '../sessions/routes.js'
 import { ApiError } from './errors.js'
-import { isSameOrigin } from './origin.js'
+import { isServerOrigin } from './origin.js'
 import { type Env, limitBody } from './request.js'
 import { widgetAssets } from './widget-assets.js'
 
@@ -48,8 +48,8 @@ export function createApp(ctx: Context): Hono<Env> {
   app.use(
     '/v1/*',
     cors({
-      origin: async (origin, c) =>
-        isSameOrigin(c as never, origin) || (await ctx.apps.anyAllows(origin)) ? origin : null,
+      origin: async (origin) =>
+        isServerOrigin(ctx.config, origin) || (await ctx.apps.anyAllows(origin)) ? origin : null,
       allowMethods: ['GET', 'POST', 'DELETE'],
       allowHeaders: ['Authorization', 'Content-Type', 'X-Suportra-App', 'Idempotency-Key'],
       exposeHeaders: ['Retry-After'],

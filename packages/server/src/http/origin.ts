@@ -5,15 +5,12 @@ import { ApiError, forbidden, invalid, notFound } from './errors.js'
 import type { C } from './request.js'
 
 /**
- * A browser request from the server's own public origin (`publicUrl`: the builder console or demo
- * pages it serves) is always allowed. The `Host` header is not trusted for this: a DNS-rebinding
- * page sends its own name as both Host and Origin.
+ * Whether `origin` is the server's public origin (`publicUrl`, set by the time the server listens):
+ * browser requests from it (the builder console, the demo pages) are always allowed, and links may
+ * point to it (reset links, checkout return URLs). Never decided from the `Host` header or the
+ * request's URL (built from Host): a DNS-rebinding page sends its own name as Host and Origin, and
+ * any client can send any Host.
  */
-export function isSameOrigin(c: C, origin: string): boolean {
-  return isServerOrigin(c.get('ctx').config, origin)
-}
-
-/** Whether `origin` is the server's public origin (`publicUrl`, set by the time the server listens). */
 export function isServerOrigin(config: Config, origin: string): boolean {
   return config.publicUrl !== undefined && origin === config.publicUrl
 }
@@ -21,7 +18,7 @@ export function isServerOrigin(config: Config, origin: string): boolean {
 /** Refuses browser requests from origins the app has not allowed. Requests without Origin (Node) pass. */
 export function checkOrigin(c: C, app: App): void {
   const origin = c.req.header('origin')
-  if (origin && !isSameOrigin(c, origin) && !allows(app, origin)) {
+  if (origin && !isServerOrigin(c.get('ctx').config, origin) && !allows(app, origin)) {
     throw new ApiError('forbidden', `Origin ${origin} is not allowed for app ${app.id}`)
   }
 }

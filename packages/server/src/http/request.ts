@@ -1,4 +1,3 @@
-import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context as HonoContext } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type * as z from 'zod/mini'
@@ -107,16 +106,4 @@ export async function requireCustomer(c: C, what: string): Promise<Caller> {
   const caller = await requireCaller(c)
   if (caller.role !== 'user') throw new ApiError('forbidden', `Builders cannot ${what}; sign in as a user`)
   return caller
-}
-
-export function clientIp(c: C): string {
-  if (c.get('ctx').config.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
-    if (forwarded) return forwarded
-  }
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown'
-  } catch {
-    return 'unknown'
-  }
 }

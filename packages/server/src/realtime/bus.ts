@@ -1,13 +1,21 @@
 import type { RealtimeEvent } from '@suportra/client/protocol'
 
+/** An event for one user only. */
+export interface PersonalEvent {
+  userId: string
+  event: RealtimeEvent
+}
+
 /**
  * What crosses the bus: an event for some users (and/or the builders who cover `builders.tool`:
- * each instance filters its own sockets), or a revoked sign-in.
+ * each instance filters its own sockets), events each for one user, or a revoked sign-in.
  * `resync` never crosses: a bus raises it locally when it may have missed messages (its link to
  * the other instances broke), and every socket should resume from the database.
  */
 export type BusMessage =
   | { kind: 'event'; users: string[]; builders?: { tool: string }; event: RealtimeEvent }
+  /** Each user their own event (queue positions): one message however many users, not one each. */
+  | { kind: 'personal'; events: PersonalEvent[] }
   | { kind: 'revoke'; userId: string; familyIds: string[] }
   | { kind: 'resync' }
 

@@ -4,11 +4,12 @@ import type { RawData, WebSocket } from 'ws'
 import { allows } from '../apps/apps.js'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
+import { socketIp } from '../http/client-ip.js'
 import { ApiError } from '../http/errors.js'
 import { isServerOrigin } from '../http/origin.js'
 import { toolsOf } from '../sessions/sessions.js'
 import type { BusMessage } from './bus.js'
-import { FrameMeter, IpCounts, socketIp } from './limits.js'
+import { FrameMeter, IpCounts } from './limits.js'
 import { replay } from './replay.js'
 
 /** An authenticated socket. */
@@ -43,7 +44,7 @@ interface Peer {
 }
 
 /** Standard close codes the server uses besides the protocol's own (`CLOSE_CODES`). */
-export const WS_CLOSE = { unsupportedData: 1003, tooBig: 1009, serverError: 1011 } as const
+const WS_CLOSE = { unsupportedData: 1003, tooBig: 1009, serverError: 1011 } as const
 
 /** Sockets slower than this many buffered bytes are dropped; they resume on reconnect. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
@@ -259,15 +260,27 @@ export class Hub {
       }
       return
     }
+    if (message.kind === 'personal') {
+      for (const { userId, event } of message.events) {
+        const conns = this.#byUser.get(userId)
+        if (!conns) continue
+        const data = JSON.stringify(event)
+        for (const conn of conns) this.#push(conn, event, data)
+      }
+      return
+    }
     const data = JSON.stringify(message.event)
     const targets = new Set<Connection>()
     for (const userId of message.users) for (const conn of this.#byUser.get(userId) ?? []) targets.add(conn)
     const tool = message.builders?.tool
     if (tool !== undefined) for (const conn of this.#builders) if (conn.tools.has(tool)) targets.add(conn)
-    for (const conn of targets) {
-      if (conn.pending) conn.pending.push({ event: message.event, data })
-      else if (!alreadyReplayed(conn, message.event)) this.#write(conn, data)
-    }
+    for (const conn of targets) this.#push(conn, message.event, data)
+  }
+
+  /** Sends a live event, or holds it until the socket's replay is done. */
+  #push(conn: Connection, event: RealtimeEvent, data: string) {
+    if (conn.pending) conn.pending.push({ event, data })
+    else if (!alreadyReplayed(conn, event)) this.#write(conn, data)
   }
 
   #send(conn: Connection, event: RealtimeEvent) {

@@ -1,15 +1,4 @@
-import type { IncomingMessage } from 'node:http'
 import type { Config } from '../config.js'
-
-/** The client's IP: the TCP peer, or the first `X-Forwarded-For` hop behind a proxy you run (`trustProxy`). */
-export function socketIp(request: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const header = request.headers['x-forwarded-for']
-    const forwarded = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim()
-    if (forwarded) return forwarded
-  }
-  return request.socket.remoteAddress ?? 'unknown'
-}
 
 interface Count {
   open: number

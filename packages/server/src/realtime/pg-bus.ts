@@ -212,7 +212,8 @@ export class PgBus implements EventBus {
   }
 
   #emitRemote(message: BusMessage) {
-    if (message.kind === 'event' || message.kind === 'revoke') this.#emit(message)
+    if (message.kind === 'event' || message.kind === 'personal' || message.kind === 'revoke')
+      this.#emit(message)
   }
 
   #emit(message: BusMessage) {

@@ -2,8 +2,8 @@ import type { Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { type ServerOptions, WebSocketServer } from 'ws'
 import type { Context } from '../context.js'
+import { socketIp } from '../http/client-ip.js'
 import type { Hub } from './hub.js'
-import { socketIp } from './limits.js'
 
 /** How long a closing socket may take to answer the close frame before it is cut. */
 const CLOSE_TIMEOUT_MS = 3_000

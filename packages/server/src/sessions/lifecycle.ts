@@ -3,6 +3,7 @@ import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
 import { charge, settleHold } from '../credits/ledger.js'
 import type { Tx } from '../db/database.js'
+import type { MessageRow } from '../db/schema.js'
 import { queueEmail } from '../email/outbox.js'
 import { sessionStarted } from '../email/templates.js'
 import { ApiError, conflict, notFound } from '../http/errors.js'
@@ -34,11 +35,36 @@ async function transition(
   change: (tx: Tx) => Promise<SessionEvent>,
 ): Promise<{ session: Session; record: SessionRecord }> {
   const event = await ctx.store.transaction(async (tx) => appendEvent(tx, sessionId, await change(tx)))
-  const record = await sessionQuery(ctx.store).where('s.id', '=', sessionId).executeTakeFirstOrThrow()
+  const announced = await announce(ctx, event)
+  if (!announced) throw notFound('Session')
+  return announced
+}
+
+/**
+ * After a state change committed: the session as it is now and the change's event message reach its
+ * participants. Undefined if the session is gone meanwhile (its account was deleted).
+ */
+async function announce(
+  ctx: Context,
+  event: MessageRow,
+): Promise<{ session: Session; record: SessionRecord } | undefined> {
+  const record = await sessionQuery(ctx.store).where('s.id', '=', event.session_id).executeTakeFirst()
+  if (!record) return undefined
   const session = await toSession(ctx, record)
   notifySession(ctx, session)
   notifyMessage(ctx, participantsOf(record), toMessage(event, []))
   return { session, record }
+}
+
+/**
+ * After a waiting session was cancelled (by its user, by expiry or by a refund's withdrawal) and the
+ * change committed: its participants hear it and the builders' queue loses it. The caller then calls
+ * `queueChanged` once for all it cancelled, so the users behind move up.
+ */
+export async function announceCancelled(ctx: Context, event: MessageRow): Promise<Session | undefined> {
+  const announced = await announce(ctx, event)
+  if (announced) notifyQueue(ctx, 'removed', announced.session)
+  return announced?.session
 }
 
 /**
@@ -133,7 +159,7 @@ export async function claimSession(ctx: Context, caller: Caller, sessionId: stri
     return 'claimed'
   })
   notifyQueue(ctx, 'removed', session)
-  queueChanged(ctx)
+  queueChanged(ctx, [row])
   return session
 }
 
@@ -187,7 +213,7 @@ async function withdrawAll(ctx: Context, rows: SessionRecord[]): Promise<number>
 /** Cancels a waiting session and releases its hold, exactly once. */
 async function withdraw(ctx: Context, row: SessionRecord): Promise<Session> {
   const sessionId = row.id
-  const { session } = await transition(ctx, sessionId, async (tx) => {
+  const event = await ctx.store.transaction(async (tx) => {
     const done = await tx
       .updateTable('sessions')
       .set({ status: 'cancelled', closed_at: Date.now() })
@@ -196,11 +222,12 @@ async function withdraw(ctx: Context, row: SessionRecord): Promise<Session> {
       .executeTakeFirst()
     if (done.numUpdatedRows === 0n) throw conflict('A builder joined just now; close the session instead')
     await settleHold(tx, row.user_id, row.cost, sessionId, 'release')
-    return 'cancelled'
+    return appendEvent(tx, sessionId, 'cancelled')
   })
-  notifyQueue(ctx, 'removed', session)
-  queueChanged(ctx)
+  const session = await announceCancelled(ctx, event)
+  queueChanged(ctx, [row])
   await notifyCredits(ctx, row.user_id)
+  if (!session) throw notFound('Session')
   return session
 }
 

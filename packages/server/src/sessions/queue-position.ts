@@ -21,72 +21,96 @@ export async function expectedWait(store: Database): Promise<number | null> {
 
 /** Position among all waiting sessions (oldest first), and the expected wait. */
 export async function queueInfo(store: Database, row: SessionRow): Promise<QueueInfo> {
+  return { position: (await waitingAhead(store, row)) + 1, expectedWaitSeconds: await expectedWait(store) }
+}
+
+/** Waiting sessions before `key` in the queue. */
+async function waitingAhead(store: Database, key: QueueKey): Promise<number> {
   const ahead = await store.db
     .selectFrom('sessions')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('status', '=', 'waiting')
     .where((eb) =>
       eb.or([
-        eb('created_at', '<', row.created_at),
-        eb.and([eb('created_at', '=', row.created_at), eb('id', '<', row.id)]),
+        eb('created_at', '<', key.created_at),
+        eb.and([eb('created_at', '=', key.created_at), eb('id', '<', key.id)]),
       ]),
     )
     .executeTakeFirstOrThrow()
-  return { position: Number(ahead.n) + 1, expectedWaitSeconds: await expectedWait(store) }
+  return Number(ahead.n)
+}
+
+/** Where a session stands in the waiting order: oldest first, ties broken by id. */
+export interface QueueKey {
+  created_at: number
+  id: string
 }
 
 /**
- * Tells every waiting user their own place after the queue changed (a session was claimed or
- * withdrawn: everyone behind it moves up, and a claim changes the expected wait). Each user gets a
- * `position` event about their own session only — its id, position and expected wait, nothing about
- * the sessions ahead. A session that starts joins at the back, so it moves no one; its own place
- * comes with the answer to its start.
+ * Tells the waiting users whose place changed because sessions left the queue (`left`: claimed,
+ * cancelled, expired or withdrawn by a refund): those behind the first of them, each moving up.
+ * Those ahead keep their place and hear nothing (a claim's new expected wait reaches them at their
+ * next move or reload). Each user gets a `position` event about their own session only — its id,
+ * position and expected wait, nothing about the sessions ahead. A session that starts joins at the
+ * back, so it moves no one; its own place comes with the answer to its start.
  *
- * Runs after the change committed, off the request's path. Changes that come while a round runs
- * are folded into one more round, so a burst (expiry cancelling a hundred sessions) costs two
- * rounds, not a hundred. Events go through the bus: with several instances, the users connected to
- * any of them hear it.
+ * Runs after the change committed, off the request's path. Changes that come while a round runs are
+ * folded into one more round from the earliest place left, so a burst (expiry cancelling a hundred
+ * sessions) costs two rounds, not a hundred. A round is **one** bus message however many users it
+ * tells (`personal`): with several instances it is one NOTIFY (in pieces of under 8000 bytes when
+ * big, ~50 users each), not one per user, so a long queue cannot crowd other events out of the
+ * bus's bounded queue.
  */
-export function queueChanged(ctx: Context): void {
-  const state = rounds.get(ctx) ?? { running: false, again: false }
+export function queueChanged(ctx: Context, left: QueueKey[]): void {
+  const state = rounds.get(ctx) ?? { running: false, from: undefined }
   rounds.set(ctx, state)
-  if (state.running) {
-    state.again = true
-    return
-  }
+  for (const key of left) if (!state.from || before(key, state.from)) state.from = key
+  if (state.running || !state.from) return
   state.running = true
   void (async () => {
-    do {
-      state.again = false
+    for (let from = state.from; from; from = state.from) {
+      state.from = undefined
       try {
-        await tellPositions(ctx)
+        await tellPositions(ctx, from)
       } catch (error) {
         // The database went away (shutdown) or failed: positions refresh at the next change or reload.
         ctx.log.warn({ err: error }, 'queue positions not sent')
       }
-    } while (state.again)
+    }
     state.running = false
   })()
 }
 
-const rounds = new WeakMap<Context, { running: boolean; again: boolean }>()
+const rounds = new WeakMap<Context, { running: boolean; from: QueueKey | undefined }>()
 
-async function tellPositions(ctx: Context): Promise<void> {
-  const waiting = await ctx.store.db
+const before = (a: QueueKey, b: QueueKey) =>
+  a.created_at < b.created_at || (a.created_at === b.created_at && a.id < b.id)
+
+async function tellPositions(ctx: Context, from: QueueKey): Promise<void> {
+  const { db } = ctx.store
+  const behind = await db
     .selectFrom('sessions')
     .select(['id', 'user_id'])
     .where('status', '=', 'waiting')
+    .where((eb) =>
+      eb.or([
+        eb('created_at', '>', from.created_at),
+        eb.and([eb('created_at', '=', from.created_at), eb('id', '>', from.id)]),
+      ]),
+    )
     .orderBy('created_at', 'asc')
     .orderBy('id', 'asc')
     .limit(MAX_TOLD)
     .execute()
-  if (waiting.length === 0) return
+  if (behind.length === 0) return
+  // Everyone still waiting ahead of the place that was left keeps their place.
+  const start = (await waitingAhead(ctx.store, from)) + 1
   const expectedWaitSeconds = await expectedWait(ctx.store)
-  waiting.forEach((row, index) => {
-    ctx.bus.publish({
-      kind: 'event',
-      users: [row.user_id],
-      event: { type: 'position', sessionId: row.id, queue: { position: index + 1, expectedWaitSeconds } },
-    })
+  ctx.bus.publish({
+    kind: 'personal',
+    events: behind.map((row, index) => ({
+      userId: row.user_id,
+      event: { type: 'position', sessionId: row.id, queue: { position: start + index, expectedWaitSeconds } },
+    })),
   })
 }

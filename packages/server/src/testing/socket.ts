@@ -20,11 +20,18 @@ export interface TestSocket {
 export async function openSocket(
   url: string,
   token: string,
-  options: { resume?: Record<string, number>; waitReady?: boolean; origin?: string; autoPong?: boolean } = {},
+  options: {
+    resume?: Record<string, number>
+    waitReady?: boolean
+    origin?: string
+    autoPong?: boolean
+    /** More handshake headers (e.g. `x-forwarded-for`). */
+    headers?: Record<string, string>
+  } = {},
 ): Promise<TestSocket> {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/realtime`, {
     autoPong: options.autoPong ?? true,
-    ...(options.origin && { headers: { origin: options.origin } }),
+    headers: { ...options.headers, ...(options.origin && { origin: options.origin }) },
   })
   const events: RealtimeEvent[] = []
   const waiters = new Set<() => void>()
