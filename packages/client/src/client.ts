@@ -221,11 +221,16 @@ export function createClient(options: ClientOptions) {
       signIn: enter<{ email: string; password: string }>('sign-in'),
       /**
        * Emails a link to choose a new password; the answer is the same whether or not the address has an
-       * account. The link opens `url` (default: this page; on one of your app's origins) with the token
-       * in its fragment, where `resetPassword` takes it.
+       * account. The link opens `url` (on one of your app's origins) with the token in its fragment,
+       * where `resetPassword` takes it. Default: this page without its query and fragment (they may hold
+       * tokens or personal data, and the link goes into an email).
        */
       requestPasswordReset: (input: { email: string; url?: string }): Promise<{ ok: boolean }> =>
-        post('password-reset', { url: globalThis.location?.href, ...input }, OkResponse),
+        post(
+          'password-reset',
+          { url: globalThis.location?.href.replace(/[?#].*/, ''), ...input },
+          OkResponse,
+        ),
       /**
        * Sets a new password with the emailed token and signs in; every other sign-in is ended. The one
        * held here stays until it succeeds (a failed reset changes nothing); unsent messages of the same

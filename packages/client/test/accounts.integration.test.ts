@@ -184,7 +184,7 @@ describe('auth.requestPasswordReset and auth.resetPassword', () => {
     })
   })
 
-  test('in a browser the link opens the current page by default', async () => {
+  test('in a browser the link opens the current page by default, without its query (it may hold tokens or personal data)', async () => {
     const email = fresh()
     await makeClient(server.url).auth.signUp({
       name: 'Page',
@@ -192,7 +192,7 @@ describe('auth.requestPasswordReset and auth.resetPassword', () => {
       password: 'old-password',
       ageConfirmed: true,
     })
-    const location = { href: `${PAGE}?from=widget#old-fragment` }
+    const location = { href: `${PAGE}?from=widget&session=abc#old-fragment` }
     Object.defineProperty(globalThis, 'location', { value: location, configurable: true })
     try {
       await makeClient(server.url).auth.requestPasswordReset({ email })
@@ -202,7 +202,29 @@ describe('auth.requestPasswordReset and auth.resetPassword', () => {
     const token = await emailedToken(email)
     const { db } = server.current.context.store
     const [row] = await db.selectFrom('emails').select('body').where('to_address', '=', email).execute()
-    expect(row?.body).toContain(`${PAGE}?from=widget#suportra-reset=${token}`)
+    expect(row?.body).toContain(`${PAGE}#suportra-reset=${token}`)
+    expect(row?.body).not.toContain('session=abc')
+  })
+
+  test('a hash-routed page (/#/editor): the link opens the page, the token in the fragment', async () => {
+    const email = fresh()
+    await makeClient(server.url).auth.signUp({
+      name: 'Hash',
+      email,
+      password: 'old-password',
+      ageConfirmed: true,
+    })
+    const location = { href: 'http://localhost:5173/app/#/editor?tab=2' }
+    Object.defineProperty(globalThis, 'location', { value: location, configurable: true })
+    try {
+      await makeClient(server.url).auth.requestPasswordReset({ email })
+    } finally {
+      Reflect.deleteProperty(globalThis, 'location')
+    }
+    const token = await emailedToken(email)
+    const { db } = server.current.context.store
+    const [row] = await db.selectFrom('emails').select('body').where('to_address', '=', email).execute()
+    expect(row?.body).toContain(`http://localhost:5173/app/#suportra-reset=${token}`)
   })
 })
 
