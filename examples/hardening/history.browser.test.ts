@@ -1,6 +1,7 @@
 // Long transcripts: the chat opens on the newest page of a 130-message session; scrolling up loads the
 // older pages one by one (the top of the list says "Loading…" while older messages exist), the messages
-// on screen stay where they were, and the user reaches the first message and the session's start.
+// on screen stay where they were, and the user reaches the first message and the session's start, which
+// the top of the list then names. Pages that do not fill the list go on loading with nobody scrolling.
 import { createClient, memoryStorage, type SuportraClient } from '@suportra/client'
 import { DEMO, grantCredits, signIdentityToken } from '@suportra/server/testing'
 import type { Page } from 'playwright-core'
@@ -10,6 +11,7 @@ import { panelOf, type Stack, startStack } from './support/stack.js'
 
 let stack: Stack
 let user: SuportraClient | undefined
+let reader: SuportraClient | undefined
 const report: string[] = []
 
 beforeAll(async () => {
@@ -18,6 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const line of report) console.log(`[hardening] History ${line}`)
   user?.destroy()
+  reader?.destroy()
   await stack.close()
 })
 
@@ -107,10 +110,57 @@ test('scrolling up through a 130-message transcript loads every older page, keep
   await page.mouse.wheel(0, -20_000)
   await expect.poll(() => onScreen(page, 'Session started')).toBe(true)
   expect(await onScreen(page, 'Message 1')).toBe(true)
+  // The top of the list says this is the start.
+  await expect.poll(() => onScreen(page, 'Start of the conversation')).toBe(true)
+  expect(await panel.getByText('Loading…').count()).toBe(0)
   expect(await panel.locator('li.message').count()).toBe(130)
   report.push(
     `130 messages: opened on the newest ${50} lines, ${pages.length} older pages loaded by scrolling up (${kept.join('; ')}); the first message and "Session started" reached`,
   )
   expect(pages.length).toBe(2)
+  expect(problems.errors).toEqual([])
+})
+
+test('pages that do not fill the panel go on loading with nobody scrolling, up to the first message and the end-of-history line', async () => {
+  const token = await signIdentityToken({ sub: 'history-short-pages', name: 'Short pages' })
+  reader = createClient({ baseUrl: stack.server.url, appId: DEMO.appId, storage: memoryStorage(), WebSocket })
+  await reader.auth.identify({ token })
+  await grantCredits(stack.server, reader.$user.get()?.id ?? '', 1)
+  const topic = 'A session read in short pages'
+  await reader.sessions.start({ tool: 'cursor', topic })
+  const builder = await stack.claim(topic)
+  for (let i = 1; i <= 2; i++) await builder.send(`Line ${i}`)
+
+  const host = await stack.host()
+  const { page, problems } = await stack.open(host.url, { viewport: { width: 1366, height: 768 } })
+  // Pages of one message (a server may answer fewer than the client asks for): the newest page leaves
+  // most of the list empty, and so does each older one. (The whole transcript, five lines, fits too.)
+  const older: string[] = []
+  await page.route(/\/v1\/sessions\/[^/]+\/messages\?/, (route) => {
+    const url = new URL(route.request().url())
+    if (url.searchParams.has('after')) return route.continue()
+    if (url.searchParams.has('before')) older.push(url.searchParams.get('before') ?? '')
+    url.searchParams.set('limit', '1')
+    return route.continue({ url: url.href })
+  })
+  await page.evaluate((token) => {
+    const suportra = (window as unknown as { Suportra(...args: unknown[]): void }).Suportra
+    suportra('identify', { token })
+    suportra('open')
+  }, token)
+  const panel = panelOf(page)
+  await panel.getByText('Line 2').waitFor()
+  // No wheel, no touch, no keyboard: the older pages load by themselves until the first message, and
+  // the top of the list then says that this is the start.
+  await expect.poll(() => onScreen(page, 'Start of the conversation')).toBe(true)
+  expect((await topOfList(page)).text).toBe('Start of the conversation')
+  expect(await onScreen(page, 'Session started')).toBe(true)
+  expect(await onScreen(page, 'Line 1')).toBe(true)
+  expect(await panel.getByText('Loading…').count()).toBe(0)
+  // Messages 1–4 (two events, two lines) in pages of one: the newest, then three older ones.
+  expect(older).toEqual(['4', '3', '2'])
+  report.push(
+    `4 messages in pages of 1, nobody scrolling: ${older.length} older pages loaded by themselves (before seq ${older.join(', ')}), "Start of the conversation" on top`,
+  )
   expect(problems.errors).toEqual([])
 })

@@ -109,7 +109,8 @@ export function createClient(options: ClientOptions) {
       events.emit('connection', change)
       if (change.error) events.emit('error', change.error)
     },
-    onRevoked: () => tokens.clear(),
+    // Only the sign-in the socket used ends; one stored since (another tab, a reset) reconnects.
+    onRevoked: (token) => (tokens.get()?.accessToken !== token ? connection.start() : tokens.clear()),
     onError: (error) => events.emit('error', error),
   })
 
@@ -171,9 +172,11 @@ export function createClient(options: ClientOptions) {
     if (previous?.id === user?.id) return
     if (previous) {
       connection.disable()
+      // Unsent messages stay stored for their author (sent when they sign in again) unless they
+      // signed out; what was cached to show offline goes, so nothing of theirs shows to the next user.
       outbox.unload(!user)
-      sessions.reset(!user)
-      if (!user) toolsCache.set(undefined)
+      sessions.reset(true)
+      toolsCache.set(undefined)
       builder.$queue.set([])
       credits.$balance.set(undefined)
     }
@@ -187,17 +190,15 @@ export function createClient(options: ClientOptions) {
     events.emit('user', user)
   }
 
-  /** A call to `/v1/auth/<path>` that signs in. */
+  /** A call to `/v1/auth/<path>` that signs in (under the refresh lock: see `Tokens.signIn`). */
   const enter =
-    <I>(path: string, fresh?: boolean) =>
-    async (input: I): Promise<User> => {
-      if (fresh) tokens.clear()
-      return tokens.save(await post(path, input)).user
-    }
+    <I>(path: string) =>
+    async (input: I): Promise<User> =>
+      (await tokens.signIn(() => post(path, input))).user
 
   // Another tab signed in or out: follow it.
   const onStorage = (event: StorageEvent) => {
-    if (event.key === tokens.storageKey) setUser(tokens.get()?.user ?? null)
+    if (event.key === `${prefix}auth`) setUser(tokens.get()?.user ?? null)
   }
   globalThis.addEventListener?.('storage', onStorage as EventListener)
 
@@ -220,16 +221,22 @@ export function createClient(options: ClientOptions) {
       signIn: enter<{ email: string; password: string }>('sign-in'),
       /**
        * Emails a link to choose a new password; the answer is the same whether or not the address has an
-       * account. The link opens `url` (default: this page; on one of your app's origins) with the token
-       * in its fragment, where `resetPassword` takes it.
+       * account. The link opens `url` (on one of your app's origins) with the token in its fragment,
+       * where `resetPassword` takes it. Default: this page without its query and fragment (they may hold
+       * tokens or personal data, and the link goes into an email).
        */
       requestPasswordReset: (input: { email: string; url?: string }): Promise<{ ok: boolean }> =>
-        post('password-reset', { url: globalThis.location?.href, ...input }, OkResponse),
+        post(
+          'password-reset',
+          { url: globalThis.location?.href.replace(/[?#].*/, ''), ...input },
+          OkResponse,
+        ),
       /**
-       * Sets a new password with the emailed token and signs in; every other sign-in is ended. One held
-       * here is forgotten first: the reset revokes it, and its revocation must not end the new one.
+       * Sets a new password with the emailed token and signs in; every other sign-in is ended. The one
+       * held here stays until it succeeds (a failed reset changes nothing); unsent messages of the same
+       * person then go out under the new sign-in.
        */
-      resetPassword: enter<{ token: string; password: string }>('password-reset/confirm', true),
+      resetPassword: enter<{ token: string; password: string }>('password-reset/confirm'),
       /** Signs in with an identity token your backend signed (HS256, your app's identity secret). */
       identify: enter<{ token: string }>('identify'),
       /** Signs out here and on the server, and clears everything the client stored. */

@@ -60,21 +60,21 @@ export class Tokens {
     this.#onChange = onChange
   }
 
-  get storageKey(): string {
-    return this.#stored.key
-  }
-
   get(): StoredAuth | undefined {
     return this.#stored.get()
   }
 
-  save(auth: AuthResponse): StoredAuth {
-    return this.#put({
-      accessToken: auth.accessToken,
-      refreshToken: auth.refreshToken,
-      expiresAt: Date.now() + auth.expiresIn * 1000,
-      user: auth.user,
-    })
+  /**
+   * Stores the sign-in `request` answers, made under the refresh lock: a refresh of the sign-in held
+   * before cannot land after it and bring the old one back, and a socket or request refused meanwhile
+   * for the old one (a password reset revokes it) waits, then finds the new one instead of ending it.
+   */
+  signIn(request: () => Promise<AuthResponse>): Promise<StoredAuth> {
+    return withLock(this.#lockName, this.#storage, async () => this.#save(await request()))
+  }
+
+  #save({ expiresIn, ...auth }: AuthResponse): StoredAuth {
+    return this.#put({ ...auth, expiresAt: Date.now() + expiresIn * 1000 })
   }
 
   /** The same sign-in with the user's new details (after an account change). */
@@ -112,7 +112,7 @@ export class Tokens {
       const rotated = auth.refreshToken !== seen?.refreshToken || auth.accessToken !== stale
       if (rotated && auth.expiresAt > Date.now()) return auth.accessToken
       try {
-        return this.save(await this.#exchange(auth.refreshToken)).accessToken
+        return this.#save(await this.#exchange(auth.refreshToken)).accessToken
       } catch (error) {
         // Refused (not merely unreachable): this sign-in is over, unless another client renewed it meanwhile.
         if (

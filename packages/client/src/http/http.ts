@@ -108,11 +108,9 @@ export function createHttp(config: {
       return await once(path, schema, options, token)
     } catch (error) {
       // An access token can expire or be rotated by another tab between check and use: refresh once.
+      // Its sign-in revoked too: the one stored now may be newer (a password reset); if not, the
+      // refresh is refused and signs out.
       if (!SuportraError.isInstance(error) || error.code !== 'unauthorized') throw error
-      if (error.details?.reason === 'revoked') {
-        tokens.clear()
-        throw error
-      }
       return once(path, schema, options, await tokens.refresh(token))
     }
   }

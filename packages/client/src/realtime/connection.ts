@@ -37,8 +37,12 @@ export interface ConnectionDeps {
   resume(): Record<string, number>
   onEvent(event: RealtimeEvent): void
   onChange(change: ConnectionChange): void
-  /** The sign-in was revoked: stop for good. */
-  onRevoked(): void
+  /**
+   * The server refused `token`, the one the socket signed in with, as revoked, even after a refresh:
+   * the connection stopped for good. (A first refusal refreshes instead: another client sharing the
+   * storage may have replaced the sign-in, e.g. by a password reset, and the new one is used.)
+   */
+  onRevoked(token: string): void
   onError(error: SuportraError): void
   random?: () => number
 }
@@ -218,20 +222,21 @@ export class Connection {
     this.#ws = undefined
     clearTimeout(this.#timer)
     this.#hush()
-    if (code === REVOKED) {
-      this.disable()
-      return this.#deps.onRevoked()
-    }
     // Too many sockets or frames: no tight loop; every retry waits BACKOFF_MS's longest step (any
     // attempt past the end of the table does) until a connection succeeds.
     if (code === RATE_LIMITED) this.#attempt = 99
-    if (code !== UNAUTHORIZED || this.#refused) {
+    if ((code !== UNAUTHORIZED && code !== REVOKED) || this.#refused) {
+      if (code === REVOKED) {
+        this.disable()
+        return this.#deps.onRevoked(token)
+      }
       return this.#backoff(
         code === GOING_AWAY ? undefined : new SuportraError('network', `Realtime closed (${code})`),
       )
     }
     // The access token expired (while connecting, or on an open socket that did not answer
-    // `reauth` in time): refresh it and try again at once.
+    // `reauth` in time), or its sign-in was revoked (the stored one may be newer; if not, the
+    // refresh is refused and signs out): refresh it and try again at once.
     this.#refused = true
     this.#set('connecting')
     this.#deps.refresh(token).then(

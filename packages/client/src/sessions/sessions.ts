@@ -59,9 +59,13 @@ export class Sessions {
 
   /** Fetches the list again. */
   async list(): Promise<Session[]> {
+    const cache = this.#cache
     const { sessions } = await this.#http('/v1/sessions', SessionsResponse)
-    this.#keep(sessions)
-    for (const session of sessions) this.#handles.get(session.id)?.receiveSession(session)
+    // Asked for by someone who has signed out or been replaced since: not shown, not kept.
+    if (cache === this.#cache) {
+      this.#keep(sessions)
+      for (const session of sessions) this.#handles.get(session.id)?.receiveSession(session)
+    }
     return sessions
   }
 
@@ -103,7 +107,7 @@ export class Sessions {
     this.$list.set(cache.get() ?? [])
   }
 
-  /** Signed out (`erase`: the stored copy goes too) or destroyed: forget everything. */
+  /** Signed out or replaced (`erase`: the stored copy goes too) or destroyed: forget everything. */
   reset(erase?: boolean): void {
     if (erase) this.#cache?.set(undefined)
     this.#cache = undefined

@@ -6,6 +6,7 @@ export const arLater: LaterCatalog = {
   submit: 'إرسال',
   thanks: 'شكرًا لك!',
   historyEmpty: 'لا توجد جلسات سابقة بعد.',
+  historyStart: 'بداية المحادثة',
   auditTitle: 'تدقيق مجاني للأدوات',
   auditIntro: 'أخبرنا بما تبنيه؛ سيراجع خبير أدواتك ويراسلك. لا حاجة لتسجيل الدخول.',
   building: 'ماذا تبني؟',

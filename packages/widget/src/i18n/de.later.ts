@@ -6,6 +6,7 @@ export const deLater: LaterCatalog = {
   submit: 'Senden',
   thanks: 'Danke!',
   historyEmpty: 'Noch keine Sitzungen.',
+  historyStart: 'Anfang des Gesprächs',
   auditTitle: 'Kostenloser Stack-Check',
   auditIntro: 'Erzähl uns, was du baust; ein Builder prüft deinen Stack und schreibt dir. Ohne Anmeldung.',
   building: 'Was baust du?',

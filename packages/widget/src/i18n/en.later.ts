@@ -1,6 +1,6 @@
 /**
- * English strings of the parts that load later (screens behind a click, the secret warning): their own
- * chunk. The account screens' are in `en.account.ts`.
+ * English strings of the parts that load later (screens behind a click, the secret warning, the start of a
+ * chat's history once paged back to): their own chunk. The account screens' are in `en.account.ts`.
  */
 export const enLater = {
   stars: '{score} of 5',
@@ -8,6 +8,7 @@ export const enLater = {
   submit: 'Send',
   thanks: 'Thank you!',
   historyEmpty: 'No past sessions yet.',
+  historyStart: 'Start of the conversation',
   auditTitle: 'Free stack audit',
   auditIntro:
     'Tell us what you are building; a builder reviews your stack and emails you. No sign-in needed.',

@@ -6,6 +6,7 @@ export const esLater: LaterCatalog = {
   submit: 'Enviar',
   thanks: '¡Gracias!',
   historyEmpty: 'Aún no hay sesiones.',
+  historyStart: 'Inicio de la conversación',
   auditTitle: 'Auditoría gratuita',
   auditIntro: 'Cuéntanos qué construyes; un builder revisa tu stack y te escribe. Sin iniciar sesión.',
   building: '¿Qué estás construyendo?',

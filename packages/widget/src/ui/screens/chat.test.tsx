@@ -200,7 +200,7 @@ test("the session's topic and context take one line (topic, then tool · file ·
   expect(screen.queryByRole('group', { name: 'Shared with the builder' })).toBeNull()
 })
 
-test('scrolling to the top loads the older messages and says so while it does, up to the first line', async () => {
+test('scrolling to the top loads the older messages and says so while it does, up to the first line and a line that says it is the start', async () => {
   const { widget } = await openSignedIn(harness)
   const { handle } = await activeSession(harness, widget)
   for (let i = 1; i <= 60; i++) await handle.send(`Message ${i}`)
@@ -214,9 +214,9 @@ test('scrolling to the top loads the older messages and says so while it does, u
   // (happy-dom has no layout: every scroll is "at the top".)
   fireEvent.scroll(transcript())
   await within(transcript()).findByText('Message 1')
-  // The transcript's first line marks its start; nothing more to load.
-  await waitFor(() => expect(lines()[0]).toBe('Session started'))
+  // The top of the list says this is the start, above the transcript's first line; nothing more to load.
+  await waitFor(() => expect(lines().slice(0, 2)).toEqual(['Start of the conversation', 'Session started']))
   fireEvent.scroll(transcript())
-  expect(lines()[0]).toBe('Session started')
+  expect(lines().slice(0, 2)).toEqual(['Start of the conversation', 'Session started'])
   expect(lines().filter((line) => /Message \d+$/.test(line))).toHaveLength(60)
 })

@@ -26,6 +26,8 @@ export function Chat({ id }: { id: string }): JSX.Element {
   const copied = useSignal(false)
   /** An older page is on its way. */
   const loading = useRef(false)
+  /** Older pages were loaded here: reaching the start then says so. */
+  const paged = useRef(false)
   /** The transcript as Markdown, to paste the builder's advice back into the AI tool. */
   const copyTranscript = async () => {
     try {
@@ -44,15 +46,25 @@ export function Chat({ id }: { id: string }): JSX.Element {
     widget.seen()
     handle.markRead().catch(() => {})
   }, [messages.at(-1)?.key])
-  /** Near the top of the list: the page before it loads, the messages on screen staying where they are. */
-  const onScroll = () => {
+  /**
+   * Near the top of the list (within 200 px), the page before loads, the messages on screen staying
+   * where they are. Checked on scroll, and after each render that changed the oldest message or whether
+   * older ones exist: a first page that does not fill the list, or a short page that leaves the user at
+   * the top, goes on loading with no scroll to tell. The strings of the end-of-history line come along.
+   */
+  const older = () => {
     const el = list.current as HTMLDivElement
     if (loading.current || !hasOlder || el.scrollHeight - el.clientHeight - Math.abs(el.scrollTop) > 200)
       return
-    loading.current = true
+    loading.current = paged.current = true
     const done = () => (loading.current = false)
     handle.loadOlder().then(done, done)
+    widget.i18n.more().catch(() => {})
   }
+  // Not without layout (a hidden panel; happy-dom, where every list is "at the top").
+  useEffect(() => {
+    if (list.current?.clientHeight) older()
+  }, [hasOlder, messages[0]?.key])
 
   const open = session?.status === 'waiting' || session?.status === 'active'
   const builderName = session?.builder?.name ?? t('builder')
@@ -95,12 +107,16 @@ export function Chat({ id }: { id: string }): JSX.Element {
         aria-relevant="additions"
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable for keyboard users (axe: scrollable-region-focusable)
         tabIndex={0}
-        onScroll={onScroll}
+        onScroll={older}
       >
         <ol class="messages">
           {/* At the top while older messages exist: the user sees it as they reach it, and that loads them.
-              (The transcript's first line, "Session started", marks its start.) */}
-          {hasOlder && <li class="event">{t('loading')}</li>}
+              Once paging back reached the first message, the end of the history says so. */}
+          {hasOlder ? (
+            <li class="event">{t('loading')}</li>
+          ) : (
+            paged.current && <li class="event">{t('historyStart')}</li>
+          )}
           {messages.map((message) => (
             <MessageItem
               key={message.key}

@@ -3,9 +3,8 @@ import { SuportraError, type Tool } from '@suportra/client'
 import type { JSX } from 'preact'
 import { useEffect } from 'preact/hooks'
 import { useT, useWidget } from '../context.js'
-import { ContextCard } from '../context-card.js'
 import { Field, Form, Go } from '../form.js'
-import { loadGuard, type loadSecrets } from '../secret-guard.js'
+import { type Redact, useShare } from '../use-share.js'
 import { useStore } from '../use-store.js'
 
 /** Pick the tool, describe the blocker, see what is shared and what it costs, start. */
@@ -34,35 +33,27 @@ export function NewSession(): JSX.Element {
   }, [])
 
   const short = balance !== undefined && balance < cost
-  /** Secrets found in the topic or the context, and the dialog to ask with. */
-  const found = useSignal<{ kinds: string[]; guard: Awaited<ReturnType<typeof loadSecrets>> } | null>(null)
   /** `redact` applies to each string of the topic and the context (never to them as JSON text). */
-  const start = async (redact?: <T>(value: T) => T) => {
+  const start = async (redact?: Redact) => {
     const shared = redact && context ? redact(context) : context
     const session = await widget.client.sessions.start({
       tool,
       topic: redact ? redact(topic) : topic,
       ...(shared && { context: shared }),
     })
-    found.value = null
     widget.prefill.value = {}
     widget.started(session.$session.get() ?? (await session.refresh()))
     widget.show({ name: 'chat', id: session.id })
   }
   /** Secrets in the topic or the context are caught before anything is sent; the user decides. */
-  const check = async () => {
-    const guard = await loadGuard(widget.i18n).catch(() => undefined)
-    const kinds = guard?.detectSecretsIn([topic, context]) ?? []
-    if (guard && kinds.length > 0) found.value = { kinds, guard }
-    else await start()
-  }
+  const share = useShare(topic, start)
 
   return (
     <section>
       <h3>{t('newTitle')}</h3>
       <Form
         submit={t('start')}
-        action={check}
+        action={share.check}
         disabled={short}
         describe={(error) =>
           SuportraError.isInstance(error) && error.code === 'insufficient_credits'
@@ -91,15 +82,7 @@ export function NewSession(): JSX.Element {
           value={topic}
           onInput={(v) => set({ topic: v })}
         />
-        {context && Object.keys(context).length > 0 && (
-          <ContextCard
-            context={context}
-            onRemove={(part) => {
-              const { [part]: _removed, ...rest } = context
-              widget.context.value = rest
-            }}
-          />
-        )}
+        {share.card}
         {balance !== undefined && (
           <p class={short ? 'error' : 'hint'}>
             {short ? t('noCredits', { cost, balance }) : t('cost', { cost, balance })}
@@ -107,14 +90,7 @@ export function NewSession(): JSX.Element {
         )}
         {short && <Go to="credits" label="buyCredits" />}
       </Form>
-      {found.value && (
-        <found.value.guard.SecretWarning
-          kinds={found.value.kinds}
-          onRedact={() => start(found.value?.guard.redactSecretsIn)}
-          onSend={() => start()}
-          onCancel={() => (found.value = null)}
-        />
-      )}
+      {share.warning}
       <nav>
         <Go to="history" label="pastSessions" />
         <Go to="audit" label="audit" />

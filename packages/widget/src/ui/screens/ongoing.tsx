@@ -2,9 +2,8 @@ import { useSignal } from '@preact/signals'
 import { MAX_TEXT_LENGTH } from '@suportra/client/protocol'
 import type { JSX } from 'preact'
 import { useT, useWidget } from '../context.js'
-import { ContextCard } from '../context-card.js'
 import { errorKey, Form, Go } from '../form.js'
-import { loadGuard, type loadSecrets } from '../secret-guard.js'
+import { type Redact, useShare } from '../use-share.js'
 import { useStore } from '../use-store.js'
 
 /**
@@ -20,11 +19,10 @@ export function Ongoing({ id }: { id: string }): JSX.Element {
   const { topic = '' } = widget.prefill.value
   const context = widget.context.value
   const hasContext = Boolean(context && Object.keys(context)[0])
-  const found = useSignal<{ kinds: string[]; guard: Awaited<ReturnType<typeof loadSecrets>> } | null>(null)
   const error = useSignal('')
 
   /** The topic as the text, the context as JSON: a code block, or a file when it is longer than a message may be. */
-  const add = (redact: <T>(value: T) => T = (value) => value) => {
+  const add = (redact: Redact = (value) => value) => {
     const json = hasContext ? JSON.stringify(redact(context), null, 2) : ''
     const extra = !json
       ? {}
@@ -35,12 +33,8 @@ export function Ongoing({ id }: { id: string }): JSX.Element {
     widget.prefill.value = {}
     widget.show({ name: 'chat', id })
   }
-  const check = async () => {
-    const guard = await loadGuard(widget.i18n).catch(() => undefined)
-    const kinds = guard?.detectSecretsIn([topic, context]) ?? []
-    if (guard && kinds.length > 0) found.value = { kinds, guard }
-    else add()
-  }
+  /** Secrets in the topic or the context are caught before it is added; the user decides. */
+  const share = useShare(topic, add)
   /** Ends the session (withdraws it while nobody has joined); the new-session form then has the prefill. */
   const end = async () => {
     error.value = ''
@@ -56,26 +50,11 @@ export function Ongoing({ id }: { id: string }): JSX.Element {
     <section>
       <h3>{t('ongoingTitle')}</h3>
       <p class="hint">{t('ongoingText', { topic: session?.topic ?? '' })}</p>
-      <Form submit={t('addToSession')} action={check}>
+      <Form submit={t('addToSession')} action={share.check}>
         {topic && <p class="card">{topic}</p>}
-        {hasContext && context && (
-          <ContextCard
-            context={context}
-            onRemove={(part) => {
-              const { [part]: _removed, ...rest } = context
-              widget.context.value = rest
-            }}
-          />
-        )}
+        {share.card}
       </Form>
-      {found.value && (
-        <found.value.guard.SecretWarning
-          kinds={found.value.kinds}
-          onRedact={() => add(found.value?.guard.redactSecretsIn)}
-          onSend={() => add()}
-          onCancel={() => (found.value = null)}
-        />
-      )}
+      {share.warning}
       {error.value && (
         <p class="error" role="alert">
           {error.value}
