@@ -1,5 +1,6 @@
 import { useSignal } from '@preact/signals'
 import { SuportraError } from '@suportra/client'
+import { MIN_PASSWORD_LENGTH } from '@suportra/protocol/constants'
 import type { JSX } from 'preact'
 import { useT, useWidget } from '../context.js'
 import { Field, Form } from '../form.js'
@@ -51,7 +52,7 @@ export function SignUp(): JSX.Element {
           name="password"
           type="password"
           required
-          minLength={8}
+          minLength={MIN_PASSWORD_LENGTH}
           autocomplete="new-password"
           value={password.value}
           onInput={(v) => (password.value = v)}
