@@ -22,7 +22,7 @@ export default defineConfig({
       formats: ['es'],
     },
     rollupOptions: {
-      external: [/^preact/, /^@preact\//, /^@suportra\/client/],
+      external: [/^preact/, /^@preact\//, /^@suportra\/(client|protocol)/],
       output: { chunkFileNames: 'chunks/[name]-[hash].js' },
     },
   },

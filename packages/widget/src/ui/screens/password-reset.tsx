@@ -1,5 +1,6 @@
 import { useSignal } from '@preact/signals'
 import { SuportraError } from '@suportra/client'
+import { MIN_PASSWORD_LENGTH, PASSWORD_RESET_MINUTES } from '@suportra/protocol/constants'
 import type { JSX } from 'preact'
 import { useState } from 'preact/hooks'
 import { useT, useWidget } from '../context.js'
@@ -22,7 +23,7 @@ export function Forgot(): JSX.Element {
         <h3>{t('forgot')}</h3>
         <p class="note" role="status">
           {/* The address isolated (FSI … PDI), so right-to-left text does not reorder its parts. */}
-          {t('linkSent', { email: `\u2068${sent.value}\u2069` })}
+          {t('linkSent', { email: `\u2068${sent.value}\u2069`, minutes: PASSWORD_RESET_MINUTES })}
         </p>
       </section>
     )
@@ -104,7 +105,7 @@ export function ChooseNewPassword(): JSX.Element {
           label="password"
           type="password"
           required
-          minLength={8}
+          minLength={MIN_PASSWORD_LENGTH}
           autocomplete="new-password"
           bind={password}
         />

@@ -1,5 +1,6 @@
 import { useSignal } from '@preact/signals'
 import { SuportraError } from '@suportra/client'
+import { MIN_PASSWORD_LENGTH } from '@suportra/protocol/constants'
 import type { JSX } from 'preact'
 import { useT, useWidget } from '../context.js'
 import { Field } from '../field.js'
@@ -36,7 +37,7 @@ export function SignUp(): JSX.Element {
           label="password"
           type="password"
           required
-          minLength={8}
+          minLength={MIN_PASSWORD_LENGTH}
           autocomplete="new-password"
           bind={password}
         />
