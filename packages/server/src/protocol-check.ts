@@ -20,15 +20,37 @@ export interface Mismatch {
   issues: { path: string; message: string }[]
 }
 
-/** Checks `value` against `schema`; undefined when it matches. */
-export function mismatchOf(schema: z.ZodMiniType, value: unknown): Mismatch | undefined {
+/**
+ * Checks `value` against `schema`; undefined when it matches. Stricter than a client's parse: a field
+ * the schema does not declare is a mismatch too (clients ignore unknown fields so that older ones
+ * keep working; the server must not send one the protocol does not name, so that every field is
+ * added to the contract before it ships and no stray column can leave unnoticed). Loose objects
+ * (`JsonObject`: vendor context, export records) keep their keys and are not looked into. `declared`
+ * lists top-level keys the schema leaves out on purpose (a realtime event's `type`).
+ */
+export function mismatchOf(
+  schema: z.ZodMiniType,
+  value: unknown,
+  declared: readonly string[] = [],
+): Mismatch | undefined {
   const result = schema.safeParse(value)
-  if (result.success) return undefined
-  const issues = result.error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.message,
-  }))
-  return { summary: summarize(issues), issues }
+  const issues = result.success
+    ? undeclared(value, result.data)
+        .filter((path) => !declared.includes(path))
+        .map((path) => ({ path, message: 'not in the protocol (declare it in the schema)' }))
+    : result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
+  return issues.length === 0 ? undefined : { summary: summarize(issues), issues }
+}
+
+/** Paths of the keys in `value` that the schema's output `parsed` dropped (zod strips undeclared keys). */
+function undeclared(value: unknown, parsed: unknown, path = '', found: string[] = []): string[] {
+  if (typeof value !== 'object' || value === null || typeof parsed !== 'object' || parsed === null)
+    return found
+  for (const [key, item] of Object.entries(value)) {
+    if (!Object.hasOwn(parsed, key)) found.push(path + key)
+    else undeclared(item, (parsed as Record<string, unknown>)[key], `${path}${key}.`, found)
+  }
+  return found
 }
 
 /** A mismatch that is not about a field (not JSON, no schema for the route). */

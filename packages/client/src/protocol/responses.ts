@@ -69,7 +69,7 @@ export const CheckoutResponse = z.object({ url: z.string() })
  */
 export const AccountExportResponse = z.object({
   exportedAt: z.number(),
-  user: User,
+  user: z.extend(User, { ageConfirmedAt: z.nullable(z.number()) }),
   sessions: z.array(z.extend(Session, { messages: z.array(Message) })),
   attachments: z.array(Attachment),
   transactions: z.array(Transaction),

@@ -61,6 +61,27 @@ test('an unknown error code, a non-JSON error and a route without a schema are r
   ])
 })
 
+test('a field the protocol does not declare is refused, so a stray column cannot leave unnoticed', async () => {
+  const { app } = appWith((a) =>
+    a.get('/v1/credits/transactions', (c) =>
+      c.json({
+        transactions: [
+          { id: 'txn_1', kind: 'grant', amount: 1, reference: null, createdAt: 1 },
+          { id: 'txn_2', kind: 'grant', amount: 1, reference: null, createdAt: 2, user_id: 'usr_1' },
+        ],
+      }),
+    ),
+  )
+  const response = await app.request('/v1/credits/transactions')
+  expect([
+    response.status,
+    ((await response.json()) as { error: { message: string } }).error.message,
+  ]).toEqual([
+    500,
+    'Response does not match the protocol: GET /v1/credits/transactions: transactions.1.user_id: not in the protocol (declare it in the schema)',
+  ])
+})
+
 test('the log shows the shape of a wrong body, never its values', async () => {
   const secret = 'rt_very-secret-refresh-token'
   const { app, lines } = appWith((a) =>

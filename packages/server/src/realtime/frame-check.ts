@@ -31,7 +31,7 @@ function checkFrame(ctx: Context, data: string): string {
   const type = (value as { type?: unknown } | null)?.type
   const known = typeof type === 'string' && Object.hasOwn(REALTIME_EVENTS, type)
   if (!known) return refused(ctx, String(type), plainMismatch('unknown event type'), value)
-  const mismatch = mismatchOf(REALTIME_EVENTS[type as RealtimeEvent['type']], value)
+  const mismatch = mismatchOf(REALTIME_EVENTS[type as RealtimeEvent['type']], value, ['type'])
   return mismatch ? refused(ctx, type, mismatch, value) : data
 }
 
