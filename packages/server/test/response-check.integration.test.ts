@@ -1,7 +1,6 @@
-import type { RealtimeEvent } from '@suportra/client/protocol'
+import type { RealtimeEvent, Tool } from '@suportra/client/protocol'
 import { api, createUser, openSocket, startTestServer, type TestServer } from '@suportra/server/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Tool } from '../src/config.js'
 import { createLogger } from '../src/log.js'
 
 // Issue 19: in development and tests the server checks what it sends against the protocol, so a
