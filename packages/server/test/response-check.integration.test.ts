@@ -50,6 +50,31 @@ describe('in test mode (the default under Vitest)', () => {
     expect([nowhere.status, nowhere.body.error.code]).toEqual([404, 'not_found'])
   })
 
+  test('a file is not a protocol body: a JSON file a user uploaded downloads as it is', async () => {
+    const user = await createUser(server, { credits: 1 })
+    const started = await api(server.url, 'POST', '/v1/sessions', {
+      token: user.accessToken,
+      body: { tool: 'cursor', topic: 'A JSON file' },
+    })
+    expect(started.status).toBe(201)
+    const file = '{"tools":"not a list"}'
+    const uploaded = await api(
+      server.url,
+      'POST',
+      `/v1/sessions/${started.body.session.id}/attachments?name=data.json`,
+      { token: user.accessToken, raw: file, headers: { 'content-type': 'application/json' } },
+    )
+    expect(uploaded.status).toBe(201)
+    const download = await fetch(`${server.url}/v1/attachments/${uploaded.body.attachment.id}`, {
+      headers: { authorization: `Bearer ${user.accessToken}` },
+    })
+    expect([download.status, download.headers.get('content-type'), await download.text()]).toEqual([
+      200,
+      'application/json',
+      file,
+    ])
+  })
+
   test('a realtime frame of the wrong shape reaches the client as a server error instead', async () => {
     const user = await createUser(server)
     const socket = await openSocket(server.url, user.accessToken)
