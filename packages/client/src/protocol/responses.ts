@@ -3,7 +3,7 @@
  * every check costs bytes. Unknown fields are allowed so older clients keep working.
  */
 import * as z from 'zod/mini'
-import { Attachment, JsonObject, Message, Pack, Session, Tool, Transaction, User } from './models.js'
+import { Attachment, Message, Pack, Session, Tool, Transaction, User } from './models.js'
 
 export const AuthResponse = z.object({
   user: User,
@@ -61,21 +61,3 @@ export type PacksResponse = z.infer<typeof PacksResponse>
 
 /** Where to send the user to pay: Stripe Checkout, or the server's test checkout in development. */
 export const CheckoutResponse = z.object({ url: z.string() })
-
-/**
- * `GET /v1/account/export`: everything stored about the caller (the right of access). The records
- * that have no model of their own (sign-ins, audits, purchases, password resets, emails) are
- * checked as objects only.
- */
-export const AccountExportResponse = z.object({
-  exportedAt: z.number(),
-  user: z.extend(User, { ageConfirmedAt: z.nullable(z.number()) }),
-  sessions: z.array(z.extend(Session, { messages: z.array(Message) })),
-  attachments: z.array(Attachment),
-  transactions: z.array(Transaction),
-  signIns: z.array(JsonObject),
-  audits: z.array(JsonObject),
-  purchases: z.array(JsonObject),
-  passwordResets: z.array(JsonObject),
-  emails: z.array(JsonObject),
-})
