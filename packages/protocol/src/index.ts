@@ -4,6 +4,7 @@
  * `@suportra/protocol/constants`.
  */
 export * from './constants.js'
+export * from './account-export.js'
 export * from './context.js'
 export * from './errors.js'
 export * from './frames.js'

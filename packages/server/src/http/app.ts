@@ -21,6 +21,7 @@ import { sessionRoutes } from '../sessions/routes.js'
 import { ApiError } from './errors.js'
 import { isServerOrigin } from './origin.js'
 import { type Env, limitBody } from './request.js'
+import { responseCheck } from './response-check.js'
 import { widgetAssets } from './widget-assets.js'
 
 /** The HTTP API. Every failure leaves as `{ error: { code, message } }`; unknown errors as a logged 500. */
@@ -45,6 +46,7 @@ export function createApp(ctx: Context): Hono<Env> {
     )
   })
 
+  app.use(responseCheck(ctx))
   app.use(
     '/v1/*',
     cors({

@@ -9,6 +9,7 @@ import { ApiError } from '../http/errors.js'
 import { isServerOrigin } from '../http/origin.js'
 import { toolsOf } from '../sessions/sessions.js'
 import type { BusMessage } from './bus.js'
+import { frameCheck } from './frame-check.js'
 import { FrameMeter, IpCounts } from './limits.js'
 import { replay } from './replay.js'
 
@@ -67,10 +68,13 @@ export class Hub {
   readonly #heartbeat: NodeJS.Timeout
   readonly #sockets = new Set<WebSocket>()
   readonly #ips: IpCounts
+  /** Development and tests: every frame checked against the protocol before it is sent. */
+  readonly #checkFrame: (data: string) => string
 
   constructor(ctx: Context) {
     this.#ctx = ctx
     this.#ips = new IpCounts(ctx.config)
+    this.#checkFrame = frameCheck(ctx) ?? ((data) => data)
     this.#unsubscribe = ctx.bus.subscribe((message) => this.#deliver(message))
     this.#heartbeat = setInterval(() => this.#beat(), ctx.config.heartbeatMs)
     this.#heartbeat.unref()
@@ -293,7 +297,7 @@ export class Hub {
       conn.ws.terminate()
       return
     }
-    conn.ws.send(data)
+    conn.ws.send(this.#checkFrame(data))
   }
 
   #beat() {
