@@ -1,15 +1,14 @@
 import { LIMITS, PasswordResetConfirmRequest, PasswordResetRequest } from '@suportra/client/protocol'
 import { Hono } from 'hono'
 import { type App, allows } from '../apps/apps.js'
+import { isServerOrigin } from '../apps/origins.js'
 import type { Context } from '../context.js'
 import { queueEmail } from '../email/outbox.js'
 import { passwordReset, RESET_FRAGMENT } from '../email/templates.js'
-import { clientIp } from '../http/client-ip.js'
-import { ApiError, forbidden } from '../http/errors.js'
-import { isServerOrigin, requireApp } from '../http/origin.js'
-import { consume } from '../http/rate-limit.js'
-import { type Env, readJson } from '../http/request.js'
+import { DomainError, forbidden } from '../errors.js'
+import { clientIp, type Env, readJson, requireApp } from '../http/request.js'
 import { newId, newSecret, sha256 } from '../ids.js'
+import { consume } from '../rate-limit.js'
 import { findByLogin, findUser, toUser } from '../users/users.js'
 import { hashGate } from './hash-gate.js'
 import { identityOnly } from './methods.js'
@@ -18,7 +17,7 @@ import { hashPassword } from './passwords.js'
 const LINK_TTL_MS = LIMITS.passwordResetMinutes * 60_000
 
 const badLink = () =>
-  new ApiError(
+  new DomainError(
     'validation',
     'This password reset link is invalid, expired or already used: ask for a new one',
     {

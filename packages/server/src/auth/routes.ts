@@ -7,12 +7,10 @@ import {
 } from '@suportra/client/protocol'
 import { Hono } from 'hono'
 import type { UserRow } from '../db/schema.js'
-import { clientIp } from '../http/client-ip.js'
-import { ApiError, unauthorized } from '../http/errors.js'
-import { requireApp } from '../http/origin.js'
-import { consume } from '../http/rate-limit.js'
-import { type C, type Env, readJson, requireCaller } from '../http/request.js'
+import { DomainError, unauthorized } from '../errors.js'
+import { type C, clientIp, type Env, readJson, requireApp, requireCaller } from '../http/request.js'
 import { sha256 } from '../ids.js'
+import { consume } from '../rate-limit.js'
 import { createPasswordUser, findByLogin, findUser, toUser, upsertIdentifiedUser } from '../users/users.js'
 import { hashGate } from './hash-gate.js'
 import { verifyIdentityToken } from './identity.js'
@@ -34,7 +32,7 @@ export const authRoutes = new Hono<Env>()
     if (app.identityRequired) throw identityOnly()
     const input = await readJson(c, SignUpRequest)
     if (await findByLogin(ctx.store, input.email))
-      throw new ApiError('conflict', 'An account with this email already exists')
+      throw new DomainError('conflict', 'An account with this email already exists')
     const passwordHash = await hashGate(ctx).run(ip, () =>
       hashPassword(input.password, ctx.config.scryptCost),
     )

@@ -2,31 +2,25 @@ import type { Session, StartSessionRequest } from '@suportra/client/protocol'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
 import { charge, settleHold } from '../credits/ledger.js'
+import { notifyCredits } from '../credits/notify.js'
 import type { Tx } from '../db/database.js'
 import type { MessageRow } from '../db/schema.js'
 import { queueEmail } from '../email/outbox.js'
 import { sessionStarted } from '../email/templates.js'
-import { ApiError, conflict, notFound } from '../http/errors.js'
+import { conflict, DomainError, notFound } from '../errors.js'
 import { newId } from '../ids.js'
-import { appendEvent, type SessionEvent } from '../messages/append.js'
-import { toMessage } from '../messages/messages.js'
-import {
-  notifyCredits,
-  notifyMessage,
-  notifyQueue,
-  notifySession,
-  participantsOf,
-} from '../realtime/notify.js'
+import { toolsOf } from '../users/users.js'
+import { notifyMessage, notifyQueue, notifySession, participantsOf } from './notify.js'
 import { queueChanged } from './queue-position.js'
 import {
   checkStart,
+  describeSession,
   ensureOpen,
   loadSession,
   type SessionRecord,
   sessionQuery,
-  toolsOf,
-  toSession,
 } from './sessions.js'
+import { appendEvent, type SessionEvent, toMessage } from './transcript.js'
 
 /** Runs a state change and its event message in one transaction, then tells everyone concerned. */
 async function transition(
@@ -50,7 +44,7 @@ async function announce(
 ): Promise<{ session: Session; record: SessionRecord } | undefined> {
   const record = await sessionQuery(ctx.store).where('s.id', '=', event.session_id).executeTakeFirst()
   if (!record) return undefined
-  const session = await toSession(ctx, record)
+  const session = await describeSession(ctx, record)
   notifySession(ctx, session)
   notifyMessage(ctx, participantsOf(record), toMessage(event, []))
   return { session, record }
@@ -83,7 +77,7 @@ export async function startSession(
       .where('s.user_id', '=', caller.userId)
       .where('s.idempotency_key', '=', idempotencyKey)
       .executeTakeFirst()
-    if (existing) return { session: await toSession(ctx, existing), created: false }
+    if (existing) return { session: await describeSession(ctx, existing), created: false }
   }
   const id = newId('ses')
   const { conversationCost, videoCost } = ctx.config
@@ -204,7 +198,7 @@ async function withdrawAll(ctx: Context, rows: SessionRecord[]): Promise<number>
       withdrawn++
     } catch (error) {
       // Claimed or cancelled meanwhile: nothing to do.
-      if (!(error instanceof ApiError && error.code === 'conflict')) throw error
+      if (!(error instanceof DomainError && error.code === 'conflict')) throw error
     }
   }
   return withdrawn
@@ -255,7 +249,7 @@ export async function closeSession(ctx: Context, caller: Caller, sessionId: stri
  */
 export async function upgradeToVideo(ctx: Context, caller: Caller, sessionId: string): Promise<Session> {
   const { row } = await loadSession(ctx, caller, sessionId, ['owner'])
-  if (row.kind === 'video') return toSession(ctx, row)
+  if (row.kind === 'video') return describeSession(ctx, row)
   if (row.status !== 'active') throw conflict('Upgrade to video once a builder has joined')
   const { session } = await transition(ctx, sessionId, async (tx) => {
     const upgraded = await tx
@@ -276,7 +270,7 @@ export async function upgradeToVideo(ctx: Context, caller: Caller, sessionId: st
     // A concurrent upgrade (on this instance or another) committed first: answer as to a repeat.
     const { row: now } = await loadSession(ctx, caller, sessionId, ['owner'])
     if (now.kind !== 'video') throw error
-    return { session: await toSession(ctx, now) }
+    return { session: await describeSession(ctx, now) }
   })
   await notifyCredits(ctx, row.user_id)
   return session

@@ -1,10 +1,17 @@
-import { CONTEXT_LIMITS, type Session, type StartSessionRequest } from '@suportra/client/protocol'
+import {
+  CONTEXT_LIMITS,
+  type QueueInfo,
+  type Session,
+  type StartSessionRequest,
+} from '@suportra/client/protocol'
 import type { Caller } from '../auth/tokens.js'
+import type { Config } from '../config.js'
 import type { Context } from '../context.js'
 import type { Database } from '../db/database.js'
 import type { SessionRow } from '../db/schema.js'
-import { ApiError, conflict, forbidden, invalid, notFound } from '../http/errors.js'
-import { queueInfo } from './queue-position.js'
+import { conflict, forbidden, invalid, notFound, tooLarge } from '../errors.js'
+import { toolsOf } from '../users/users.js'
+import { queueInfos } from './queue-position.js'
 
 /** A session row with the names of the people in it. */
 export type SessionRecord = SessionRow & { user_name: string; builder_name: string | null }
@@ -40,16 +47,6 @@ export function accessOf(
   return null
 }
 
-/** The tools a builder covers (none for anyone else). */
-export async function toolsOf(store: Database, userId: string): Promise<string[]> {
-  const row = await store.db
-    .selectFrom('users')
-    .select(['role', 'tools'])
-    .where('id', '=', userId)
-    .executeTakeFirst()
-  return row?.role === 'builder' ? (JSON.parse(row.tools) as string[]) : []
-}
-
 /**
  * Loads a session the caller may see, or throws 404 (we do not reveal sessions that exist but are
  * not yours). `allowed` narrows which kinds of access the operation needs; others get 403.
@@ -74,7 +71,27 @@ export async function loadSession(
   return { row, access }
 }
 
-export async function toSession(ctx: Context, row: SessionRecord): Promise<Session> {
+/**
+ * The wire shape of sessions, oldest work first: their places in the queue (for the waiting ones)
+ * are read for all of them at once, so a page of sessions costs the same few queries as one.
+ */
+export async function describeSessions(ctx: Context, rows: SessionRecord[]): Promise<Session[]> {
+  const queue = await queueInfos(ctx.store, rows)
+  return rows.map((row) => toSession(ctx.config, row, queue.get(row.id) ?? null))
+}
+
+/** The wire shape of one session (see `describeSessions`). */
+export async function describeSession(ctx: Context, row: SessionRecord): Promise<Session> {
+  const [session] = await describeSessions(ctx, [row])
+  return session as Session
+}
+
+/** The wire shape of a session row, given its place in the queue when it waits. */
+export function toSession(
+  config: Pick<Config, 'videoUrlTemplate'>,
+  row: SessionRecord,
+  queue: QueueInfo | null,
+): Session {
   return {
     id: row.id,
     appId: row.app_id,
@@ -92,8 +109,8 @@ export async function toSession(ctx: Context, row: SessionRecord): Promise<Sessi
     rating: row.rating_score === null ? null : { score: row.rating_score, comment: row.rating_comment },
     lastSeq: row.last_seq,
     readSeq: { user: row.user_read_seq, builder: row.builder_read_seq },
-    queue: row.status === 'waiting' ? await queueInfo(ctx.store, row) : null,
-    meetingUrl: row.kind === 'video' ? ctx.config.videoUrlTemplate.replace('{session}', row.id) : null,
+    queue: row.status === 'waiting' ? queue : null,
+    meetingUrl: row.kind === 'video' ? config.videoUrlTemplate.replace('{session}', row.id) : null,
   }
 }
 
@@ -106,9 +123,7 @@ export function checkStart(ctx: Context, input: StartSessionRequest): void {
     throw invalid(`Context is nested more than ${MAX_CONTEXT_DEPTH} levels deep`)
   }
   if (input.context && Buffer.byteLength(JSON.stringify(input.context)) > CONTEXT_LIMITS.totalBytes) {
-    throw new ApiError('validation', `Context is larger than ${CONTEXT_LIMITS.totalBytes / 1024} KB`, {
-      status: 413,
-    })
+    throw tooLarge(`Context is larger than ${CONTEXT_LIMITS.totalBytes / 1024} KB`)
   }
 }
 
