@@ -9,7 +9,6 @@ import { Hono } from 'hono'
 import type { UserRow } from '../db/schema.js'
 import { DomainError, unauthorized } from '../errors.js'
 import { type C, clientIp, type Env, readJson, requireApp, requireCaller } from '../http/request.js'
-import { sha256 } from '../ids.js'
 import { consume } from '../rate-limit.js'
 import { createPasswordUser, findByLogin, findUser, toUser, upsertIdentifiedUser } from '../users/users.js'
 import { hashGate } from './hash-gate.js'
@@ -109,12 +108,7 @@ export const authRoutes = new Hono<Env>()
     const ctx = c.get('ctx')
     const { refreshToken } = c.req.header('content-type') ? await readJson(c, SignOutRequest) : {}
     if (refreshToken) {
-      const row = await ctx.store.db
-        .selectFrom('refresh_tokens')
-        .select('family_id')
-        .where('token_hash', '=', sha256(refreshToken))
-        .executeTakeFirst()
-      if (row) await ctx.tokens.revokeFamily(row.family_id, 'sign_out')
+      await ctx.tokens.revokeByRefreshToken(refreshToken, 'sign_out')
     } else {
       const caller = await requireCaller(c)
       await ctx.tokens.revokeFamily(caller.familyId, 'sign_out')

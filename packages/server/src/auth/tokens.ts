@@ -156,6 +156,16 @@ export class TokenService {
     if (family) this.#onRevoke([familyId], family.user_id)
   }
 
+  /** Ends the sign-in `refreshToken` belongs to; nothing if no sign-in has it. */
+  async revokeByRefreshToken(refreshToken: string, reason: string): Promise<void> {
+    const row = await this.#store.db
+      .selectFrom('refresh_tokens')
+      .select('family_id')
+      .where('token_hash', '=', sha256(refreshToken))
+      .executeTakeFirst()
+    if (row) await this.revokeFamily(row.family_id, reason)
+  }
+
   /** Signs the user out everywhere. */
   async revokeUser(userId: string, reason: string): Promise<void> {
     const families = await this.#store.db
