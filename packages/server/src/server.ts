@@ -22,7 +22,7 @@ import { Hub } from './realtime/hub.js'
 import { PgBus } from './realtime/pg-bus.js'
 import { serveRealtime } from './realtime/upgrade.js'
 import { seedDemo } from './seed.js'
-import { expireWaiting } from './sessions/lifecycle.js'
+import { expireWaiting } from './sessions/withdraw.js'
 
 export interface StartOptions extends ServerOptions {
   /** 0 picks a free port. */

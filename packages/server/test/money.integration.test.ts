@@ -12,7 +12,7 @@ import {
 } from '@suportra/server/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { addBuilder } from '../src/admin/commands.js'
-import { expireWaiting } from '../src/sessions/lifecycle.js'
+import { expireWaiting } from '../src/sessions/withdraw.js'
 
 /** Reproducible randomness: set MONEY_SEED to replay a failing run. */
 const SEED = Number(process.env.MONEY_SEED ?? Date.now() % 1_000_000)

@@ -3,7 +3,7 @@ import { charge, settleHold } from '../credits/ledger.js'
 import { notifyCredits } from '../credits/notify.js'
 import type { Tx } from '../db/database.js'
 import type { MessageRow } from '../db/schema.js'
-import { announceCancelled } from '../sessions/lifecycle.js'
+import { announceCancelled } from '../sessions/announce.js'
 import { type QueueKey, queueChanged } from '../sessions/queue-position.js'
 import { appendEvent } from '../sessions/transcript.js'
 

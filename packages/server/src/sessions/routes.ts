@@ -3,8 +3,9 @@ import { Hono } from 'hono'
 import { parse } from '../errors.js'
 import { type C, type Env, expectNoBody, readJson, requireCaller, requireCustomer } from '../http/request.js'
 import { listSessions, markRead, rateSession, sendTyping } from './activity.js'
-import { cancelSession, closeSession, startSession, upgradeToVideo } from './lifecycle.js'
+import { closeSession, startSession, upgradeToVideo } from './lifecycle.js'
 import { describeSession, loadSession } from './sessions.js'
+import { cancelSession } from './withdraw.js'
 
 const sessionIdOf = (c: C) => c.req.param('id') ?? ''
 
