@@ -1,6 +1,7 @@
 import type { Message, SendMessageRequest } from '@suportra/client/protocol'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
+import type { Database } from '../db/database.js'
 import type { MessageRow } from '../db/schema.js'
 import { conflict, invalid } from '../errors.js'
 import { notifyMessage, participantsOf } from '../sessions/notify.js'
@@ -25,6 +26,18 @@ export async function withAttachments(ctx: Context, rows: MessageRow[]): Promise
       files.filter((f) => f.message_id === row.id),
     ),
   )
+}
+
+/** Up to `limit` messages of a session after `seq`, in order (a reconnecting socket's replay). */
+export function messagesAfter(store: Database, sessionId: string, seq: number, limit: number) {
+  return store.db
+    .selectFrom('messages')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .where('seq', '>', seq)
+    .orderBy('seq', 'asc')
+    .limit(limit)
+    .execute()
 }
 
 async function findByClientId(ctx: Context, authorId: string, clientId: string) {

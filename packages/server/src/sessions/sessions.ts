@@ -31,6 +31,15 @@ export function sessionQuery(store: Database) {
     .select(['u.name as user_name', 'b.name as builder_name'])
 }
 
+/** What deciding access to a session and resuming it needs, without the names (a socket's replay). */
+export function findSessionState(store: Database, id: string) {
+  return store.db
+    .selectFrom('sessions')
+    .select(['user_id', 'builder_id', 'status', 'tool', 'last_seq'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
 /**
  * `tools`: the tools a builder caller covers; without it a builder gets no `preview` of a waiting
  * session (callers that never need one need not look them up).
