@@ -3,8 +3,9 @@
  * realtime event, which the client and the server both validate with, and the plain constants of
  * `@suportra/protocol/constants`.
  */
-export * from './constants.js'
+
 export * from './account-export.js'
+export * from './constants.js'
 export * from './context.js'
 export * from './errors.js'
 export * from './frames.js'

@@ -1,4 +1,4 @@
-import type { Pack, Tool } from '@suportra/client/protocol'
+import type { Pack, Tool } from '@suportra/protocol'
 
 /** A limit of `points` requests per `duration` seconds. */
 export interface RateLimit {

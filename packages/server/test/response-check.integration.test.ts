@@ -1,4 +1,4 @@
-import type { RealtimeEvent, Tool } from '@suportra/client/protocol'
+import type { RealtimeEvent, Tool } from '@suportra/protocol'
 import { api, createUser, openSocket, startTestServer, type TestServer } from '@suportra/server/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createLogger } from '../src/log.js'

@@ -1,11 +1,12 @@
-import { ErrorBody } from '@suportra/client/protocol'
+import { ErrorBody } from '@suportra/protocol'
 import type { MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
 import type * as z from 'zod/mini'
 import type { Context } from '../context.js'
+import { DomainError } from '../errors.js'
 import { checksResponses, type Mismatch, mismatchOf, plainMismatch, shapeOf } from '../protocol-check.js'
-import { ApiError } from './errors.js'
-import type { Env } from './request.js'
+import type { Env } from './env.js'
+import { errorBody } from './error-response.js'
 import { RESPONSE_SCHEMAS } from './response-schemas.js'
 
 /**
@@ -42,7 +43,7 @@ export function responseCheck(ctx: Context): MiddlewareHandler<Env> {
       'response does not match the protocol',
     )
     const message = `Response does not match the protocol: ${where}: ${mismatch.summary}`
-    c.res = c.json(new ApiError('server', message).toJSON(), 500)
+    c.res = c.json(errorBody(new DomainError('server', message)), 500)
     c.res.headers.delete('content-length')
   }
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { createApp } from '../app.js'
 import type { Context } from '../context.js'
 import { createContext } from '../server.js'
-import { createApp } from './app.js'
 import { RESPONSE_SCHEMAS } from './response-schemas.js'
 
 let ctx: Context

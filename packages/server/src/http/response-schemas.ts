@@ -16,7 +16,7 @@ import {
   ToolsResponse,
   TransactionsResponse,
   UserResponse,
-} from '@suportra/client/protocol'
+} from '@suportra/protocol'
 import * as z from 'zod/mini'
 
 /** A route whose successful answer is not a protocol JSON body, and why. Its JSON errors are still checked. */

@@ -1,4 +1,4 @@
-import { REALTIME_EVENTS, type RealtimeEvent } from '@suportra/client/protocol'
+import { REALTIME_EVENTS, type RealtimeEvent } from '@suportra/protocol'
 import type { Context } from '../context.js'
 import { checksResponses, type Mismatch, mismatchOf, plainMismatch, shapeOf } from '../protocol-check.js'
 
