@@ -1,6 +1,6 @@
 import { SuportraError } from '../core/errors.js'
+import { sleep } from '../core/retry.js'
 import { type StorageLike, storedValue } from '../core/storage.js'
-import { sleep } from '../http/http.js'
 import type { User } from '../protocol/models.js'
 import type { AuthResponse } from '../protocol/responses.js'
 

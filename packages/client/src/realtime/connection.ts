@@ -1,4 +1,5 @@
 import { SuportraError } from '../core/errors.js'
+import { retryDelay } from '../core/retry.js'
 import { parseRealtimeEvent, type RealtimeEvent } from '../protocol/realtime.js'
 
 /** The public connection status. */
@@ -53,8 +54,8 @@ export interface ConnectionDeps {
  */
 type State = 'idle' | 'connecting' | 'open' | 'backoff' | 'offline'
 
-/** Delays between attempts; a random 25% is taken off or added so clients do not reconnect in step. */
-export const BACKOFF_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 15_000]
+/** Waits between attempts: 125–250 ms, then doubling, up to 7.5–15 s (see retryDelay). */
+const FIRST_RETRY_MS = 250
 /** How long to wait for `ready` after connecting, or for any frame after a ping. */
 export const SILENCE_MS = 10_000
 const LINGER_MS = 1_000
@@ -222,8 +223,8 @@ export class Connection {
     this.#ws = undefined
     clearTimeout(this.#timer)
     this.#hush()
-    // Too many sockets or frames: no tight loop; every retry waits BACKOFF_MS's longest step (any
-    // attempt past the end of the table does) until a connection succeeds.
+    // Too many sockets or frames: no tight loop; every retry waits the policy's longest step (any
+    // attempt this far does) until a connection succeeds.
     if (code === RATE_LIMITED) this.#attempt = 99
     if ((code !== UNAUTHORIZED && code !== REVOKED) || this.#refused) {
       if (code === REVOKED) {
@@ -256,8 +257,7 @@ export class Connection {
 
   #backoff(error?: SuportraError) {
     if (this.#state !== 'connecting' && this.#state !== 'open') return
-    const base = BACKOFF_MS[Math.min(this.#attempt++, BACKOFF_MS.length - 1)] ?? 15_000
-    const retryIn = Math.round(base * (0.75 + (this.#deps.random ?? Math.random)() * 0.5))
+    const retryIn = retryDelay(this.#attempt++, FIRST_RETRY_MS, this.#deps.random)
     this.#set('backoff', error, retryIn)
     this.#timer = setTimeout(() => this.#connect(), retryIn)
   }

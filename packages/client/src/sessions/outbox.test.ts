@@ -92,6 +92,7 @@ beforeEach(() => {
 afterEach(() => {
   for (const outbox of outboxes.splice(0)) outbox.destroy()
   vi.useRealTimers()
+  vi.restoreAllMocks()
 })
 
 describe('sending', () => {
@@ -125,6 +126,8 @@ describe('sending', () => {
   })
 
   test('retries a network failure with the same id after a growing pause', async () => {
+    // The top of the jitter range: each pause is its whole step (500 ms, then 1 s).
+    vi.spyOn(Math, 'random').mockReturnValue(1)
     const t = setup()
     t.server.outcomes.push('network', 'server')
     const e = entry()

@@ -1,5 +1,6 @@
 import { atom } from 'nanostores'
 import { isRetryable, SuportraError } from '../core/errors.js'
+import { retryDelay } from '../core/retry.js'
 import { type StorageLike, storedValue } from '../core/storage.js'
 import type { Http } from '../http/http.js'
 import { MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH } from '../protocol/limits.js'
@@ -19,7 +20,8 @@ export type OutboxEntry = Omit<Message, 'seq'> & {
   uploaded: string[]
 }
 
-const RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000]
+/** Waits between sends of one message: 250–500 ms, then doubling, up to 7.5–15 s (see retryDelay). */
+const FIRST_RETRY_MS = 500
 
 /**
  * The persistent outbox. Each session's messages go out one at a time, in the order written (a
@@ -131,7 +133,7 @@ export class Outbox {
             this.#wakers.delete(wake)
             resolve()
           }
-          const timer = setTimeout(wake, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)])
+          const timer = setTimeout(wake, retryDelay(attempt, FIRST_RETRY_MS))
           this.#wakers.add(wake)
         })
       }
