@@ -4,6 +4,7 @@ import { Tokens } from './auth/tokens.js'
 import { Builder } from './builder/builder.js'
 import { createEmitter } from './core/emitter.js'
 import { SuportraError } from './core/errors.js'
+import { isWatched } from './core/live-store.js'
 import { resolveStorage, type StorageOption, storedValue } from './core/storage.js'
 import { Credits } from './credits/credits.js'
 import { createHttp } from './http/http.js'
@@ -161,9 +162,9 @@ export function createClient(options: ClientOptions) {
 
   function refreshLive() {
     const quiet = (promise: Promise<unknown>) => promise.catch((error) => events.emit('error', error))
-    if (sessions.$list.lc > 0) quiet(sessions.list())
-    if (credits.$balance.lc > 0) quiet(credits.refresh())
-    if (builder.$queue.lc > 0) quiet(builder.refresh())
+    if (isWatched(sessions.$list)) quiet(sessions.list())
+    if (isWatched(credits.$balance)) quiet(credits.refresh())
+    if (isWatched(builder.$queue)) quiet(builder.refresh())
   }
 
   function setUser(user: User | null) {

@@ -1,5 +1,5 @@
 import { atom } from 'nanostores'
-import { whileWatched } from '../core/watch.js'
+import { liveStore } from '../core/live-store.js'
 import type { Http } from '../http/http.js'
 import type { Session } from '../protocol/models.js'
 import { QueueResponse, SessionResponse } from '../protocol/responses.js'
@@ -16,7 +16,7 @@ export class Builder {
   constructor(http: Http, sessions: Sessions, retain: () => () => void) {
     this.#http = http
     this.#sessions = sessions
-    whileWatched(this.$queue, retain, () => this.refresh())
+    liveStore(this.$queue, { retain, load: () => this.refresh() })
   }
 
   async refresh(): Promise<Session[]> {

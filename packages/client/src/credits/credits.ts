@@ -1,5 +1,5 @@
 import { atom } from 'nanostores'
-import { whileWatched } from '../core/watch.js'
+import { liveStore } from '../core/live-store.js'
 import type { Http } from '../http/http.js'
 import type { Transaction } from '../protocol/models.js'
 import {
@@ -17,7 +17,7 @@ export class Credits {
 
   constructor(http: Http, retain: () => () => void) {
     this.#http = http
-    whileWatched(this.$balance, retain, () => this.refresh())
+    liveStore(this.$balance, { retain, load: () => this.refresh() })
   }
 
   async refresh(): Promise<number> {

@@ -1,7 +1,7 @@
 import { atom, type ReadableAtom } from 'nanostores'
 import { SuportraError } from '../core/errors.js'
 import { clientId } from '../core/ids.js'
-import { derive, whileWatched } from '../core/watch.js'
+import { derive, isWatched, liveStore } from '../core/live-store.js'
 import type { Http } from '../http/http.js'
 import type { CodeBlock, Message, Session } from '../protocol/models.js'
 import { MessagesResponse, OkResponse, SessionResponse } from '../protocol/responses.js'
@@ -80,8 +80,8 @@ export class SessionHandle {
       }
       return own[0] ? [...stored, ...own] : stored
     })
-    whileWatched(this.$messages, deps.retain, () => this.load())
-    whileWatched(this.$session, deps.retain, () => this.refresh())
+    liveStore(this.$messages, { retain: deps.retain, load: () => this.load() })
+    liveStore(this.$session, { retain: deps.retain, load: () => this.refresh() })
   }
 
   /** The last seq held without a gap; realtime resumes from here. 0 until loaded. */
@@ -284,7 +284,7 @@ export class SessionHandle {
   #catchUp(seq: number): void {
     if (this.#ready) {
       if (seq > this.#contiguous) this.#fillGap()
-    } else if (this.$messages.lc > 0) this.load().catch(() => {})
+    } else if (isWatched(this.$messages)) this.load().catch(() => {})
   }
 
   /** Fetches everything after the last contiguous seq (single-flight). */

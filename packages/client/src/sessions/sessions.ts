@@ -1,7 +1,7 @@
 import { atom } from 'nanostores'
 import { clientId } from '../core/ids.js'
+import { liveStore } from '../core/live-store.js'
 import type { storedValue } from '../core/storage.js'
-import { whileWatched } from '../core/watch.js'
 import type { Http } from '../http/http.js'
 import type { SessionContext } from '../protocol/context.js'
 import type { Session, SessionKind } from '../protocol/models.js'
@@ -39,7 +39,7 @@ export class Sessions {
   constructor(http: Http, deps: Deps) {
     this.#http = http
     this.#deps = deps
-    whileWatched(this.$list, deps.retain, () => this.list())
+    liveStore(this.$list, { retain: deps.retain, load: () => this.list() })
   }
 
   /**
