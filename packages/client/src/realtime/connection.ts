@@ -1,6 +1,7 @@
 import { SuportraError } from '../core/errors.js'
 import { retryDelay } from '../core/retry.js'
 import { parseRealtimeEvent, type RealtimeEvent } from '../protocol/realtime.js'
+import { type Event, next, type State } from './transitions.js'
 
 /** The public connection status. */
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'offline'
@@ -48,12 +49,6 @@ export interface ConnectionDeps {
   random?: () => number
 }
 
-/**
- * Private states. `connecting` covers fetching a token, opening the socket and waiting for
- * `ready`; `backoff` waits before the next attempt; `offline` waits for the `online` event.
- */
-type State = 'idle' | 'connecting' | 'open' | 'backoff' | 'offline'
-
 /** Waits between attempts: 125–250 ms, then doubling, up to 7.5–15 s (see retryDelay). */
 const FIRST_RETRY_MS = 250
 /** How long to wait for `ready` after connecting, or for any frame after a ping. */
@@ -69,10 +64,10 @@ export const REVOKED = 4003
 export const RATE_LIMITED = 4029
 
 /**
- * One realtime socket per client, as an explicit state machine: it connects while someone needs
- * realtime and a user is signed in, authenticates with its first frame, resumes from the last
- * `seq`, pings to find dead sockets, backs off with jitter, and follows online/offline and page
- * visibility.
+ * One realtime socket per client, as an explicit state machine (transitions.ts): it connects while
+ * someone needs realtime and a user is signed in, authenticates with its first frame, resumes from
+ * the last `seq`, pings to find dead sockets, backs off with jitter, and follows online/offline and
+ * page visibility.
  */
 export class Connection {
   readonly #deps: ConnectionDeps
@@ -85,10 +80,11 @@ export class Connection {
   #refused = false
   #users = 0
   #enabled = true
-  /** Next attempt (backoff), next ping (open), or release after the last user left. */
+  /** The state's timer: the next attempt (backoff) or the next ping (open). */
   #timer: ReturnType<typeof setTimeout> | undefined
-  /** Closes the socket when the server stays silent too long. */
+  /** Closes the socket when the server stays silent too long (connecting, open). */
   #silence: ReturnType<typeof setTimeout> | undefined
+  /** Stops a second after the last user left. */
   #linger: ReturnType<typeof setTimeout> | undefined
   /** Aborted on destroy: removes the window listeners. */
   readonly #listening = new AbortController()
@@ -97,10 +93,10 @@ export class Connection {
     this.#deps = deps
     const win = globalThis.window as Window | undefined
     if (win?.addEventListener) {
-      const wake = () => this.#wake()
+      const wake = () => this.#fire('wake') && this.#state === 'open' && this.#ping()
       const options = { signal: this.#listening.signal }
       win.addEventListener('online', wake, options)
-      win.addEventListener('offline', () => this.#state !== 'idle' && this.#close('offline'), options)
+      win.addEventListener('offline', () => this.#fire('offline'), options)
       win.document.addEventListener(
         'visibilitychange',
         () => win.document.visibilityState === 'visible' && wake(),
@@ -117,10 +113,10 @@ export class Connection {
   retain(): () => void {
     this.#users++
     clearTimeout(this.#linger)
-    if (this.#state === 'idle') this.#connect()
+    this.#fire('retain')
     let held = true
     return () => {
-      if (held && --this.#users === 0) this.#linger = setTimeout(() => this.#close('idle'), LINGER_MS)
+      if (held && --this.#users === 0) this.#linger = setTimeout(() => this.#fire('stop'), LINGER_MS)
       held = false
     }
   }
@@ -128,13 +124,13 @@ export class Connection {
   /** Allows connecting (signed in) and connects now if anyone needs realtime. */
   start(): void {
     this.#enabled = true
-    if (this.#state === 'idle' || this.#state === 'backoff') this.#connect()
+    this.#fire('start')
   }
 
   /** Closes the socket and stays closed until `start()` (signed out, revoked). */
   disable(): void {
     this.#enabled = false
-    this.#close('idle')
+    this.#fire('stop')
   }
 
   destroy(): void {
@@ -143,11 +139,53 @@ export class Connection {
     this.#listening.abort()
   }
 
+  /**
+   * Feeds `event` to the state machine, the one place the state changes; false when the current
+   * state ignores it. Leaving a state ends its timers; entering one does its work.
+   */
+  #fire(event: Event, error?: SuportraError): boolean {
+    const from = this.#state
+    const to = next(from, event)
+    if (!to) return false
+    const attempt = to === 'connecting' && event !== 'refused'
+    // An attempt needs someone to serve while signed in, and a network.
+    if (attempt && (!this.#enabled || !this.#users)) return this.#fire('stop')
+    if (attempt && (globalThis.navigator as Navigator | undefined)?.onLine === false)
+      return this.#fire('unreachable')
+    if (to !== from) {
+      clearTimeout(this.#timer)
+      this.#hush()
+    }
+    // Back online or visible again: retry at once, from the shortest wait.
+    if (event === 'wake' || to === 'idle') this.#attempt = 0
+    let retryIn: number | undefined
+    if (to === 'backoff') {
+      retryIn = retryDelay(this.#attempt++, FIRST_RETRY_MS, this.#deps.random)
+      this.#timer = setTimeout(() => this.#fire('retry'), retryIn)
+    }
+    if (to === 'idle' || to === 'offline') {
+      const ws = this.#ws
+      this.#ws = undefined
+      ws?.close(1000, to)
+    }
+    this.#state = to
+    const current: ConnectionStatus =
+      to === 'backoff' || to === 'connecting' ? (this.#everOpen ? 'reconnecting' : 'connecting') : to
+    const previous = this.#status
+    this.#status = current
+    if (current !== previous || retryIn !== undefined) {
+      this.#deps.onChange({
+        current,
+        previous,
+        ...(error && { error }),
+        ...(retryIn !== undefined && { retryIn }),
+      })
+    }
+    if (attempt) this.#connect()
+    return true
+  }
+
   async #connect() {
-    clearTimeout(this.#timer)
-    if (!this.#enabled || this.#users === 0) return this.#set('idle')
-    if ((globalThis.navigator as Navigator | undefined)?.onLine === false) return this.#set('offline')
-    this.#set('connecting')
     let token: string
     let ws: WebSocketLike
     try {
@@ -177,13 +215,14 @@ export class Connection {
       this.#attempt = 0
       this.#refused = false
       this.#everOpen = true
-      this.#set('open')
-      const interval = event.heartbeatMs
-      const beat = () => {
-        this.#ping()
+      if (this.#fire('ready')) {
+        const interval = event.heartbeatMs
+        const beat = () => {
+          this.#ping()
+          this.#timer = setTimeout(beat, interval)
+        }
         this.#timer = setTimeout(beat, interval)
       }
-      this.#timer = setTimeout(beat, interval)
     }
     // The token this socket signed in with expired: send a fresh one on the open socket. If none
     // comes (offline, refused), the server closes the socket with 4001 and #closed takes over.
@@ -208,9 +247,8 @@ export class Connection {
       const ws = this.#ws
       this.#ws = undefined
       ws?.close(4000)
-      clearTimeout(this.#timer)
       this.#silence = undefined
-      this.#backoff(new SuportraError('network', 'Realtime connection timed out'))
+      this.#fire('failed', new SuportraError('network', 'Realtime connection timed out'))
     }, SILENCE_MS)
   }
 
@@ -221,7 +259,6 @@ export class Connection {
 
   #closed(code: number, token: string) {
     this.#ws = undefined
-    clearTimeout(this.#timer)
     this.#hush()
     // Too many sockets or frames: no tight loop; every retry waits the policy's longest step (any
     // attempt this far does) until a connection succeeds.
@@ -231,7 +268,8 @@ export class Connection {
         this.disable()
         return this.#deps.onRevoked(token)
       }
-      return this.#backoff(
+      return this.#fire(
+        'failed',
         code === GOING_AWAY ? undefined : new SuportraError('network', `Realtime closed (${code})`),
       )
     }
@@ -239,61 +277,18 @@ export class Connection {
     // `reauth` in time), or its sign-in was revoked (the stored one may be newer; if not, the
     // refresh is refused and signs out): refresh it and try again at once.
     this.#refused = true
-    this.#set('connecting')
+    this.#fire('refused')
     this.#deps.refresh(token).then(
-      () => {
-        if (this.#state === 'connecting') this.#connect()
-      },
+      () => this.#fire('refreshed'),
       (error) => this.#failed(error),
     )
   }
 
   #failed(error: unknown) {
     if (SuportraError.isInstance(error) && error.code === 'unauthorized') return this.disable()
-    this.#backoff(
+    this.#fire(
+      'failed',
       SuportraError.isInstance(error) ? error : new SuportraError('network', undefined, { cause: error }),
     )
-  }
-
-  #backoff(error?: SuportraError) {
-    if (this.#state !== 'connecting' && this.#state !== 'open') return
-    const retryIn = retryDelay(this.#attempt++, FIRST_RETRY_MS, this.#deps.random)
-    this.#set('backoff', error, retryIn)
-    this.#timer = setTimeout(() => this.#connect(), retryIn)
-  }
-
-  /** Back online or visible again: retry at once instead of waiting out the backoff, or check the socket. */
-  #wake() {
-    if (this.#state === 'open') return this.#ping()
-    if (this.#state === 'offline' || this.#state === 'backoff') {
-      this.#attempt = 0
-      this.#connect()
-    }
-  }
-
-  #close(state: 'idle' | 'offline') {
-    clearTimeout(this.#timer)
-    this.#hush()
-    const ws = this.#ws
-    this.#ws = undefined
-    ws?.close(1000, state)
-    if (state === 'idle') this.#attempt = 0
-    this.#set(state)
-  }
-
-  #set(state: State, error?: SuportraError, retryIn?: number) {
-    this.#state = state
-    const current: ConnectionStatus =
-      state === 'backoff' || state === 'connecting' ? (this.#everOpen ? 'reconnecting' : 'connecting') : state
-    const previous = this.#status
-    this.#status = current
-    if (current !== previous || retryIn !== undefined) {
-      this.#deps.onChange({
-        current,
-        previous,
-        ...(error && { error }),
-        ...(retryIn !== undefined && { retryIn }),
-      })
-    }
   }
 }
