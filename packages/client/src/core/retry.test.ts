@@ -1,5 +1,5 @@
 import { afterEach, expect, test, vi } from 'vitest'
-import { MAX_RETRY_MS, retryDelay } from './retry.js'
+import { MAX_RETRY_MS, retryDelay, sleep } from './retry.js'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -35,4 +35,28 @@ test('is jittered by Math.random() by default: clients that failed together do n
   }
   vi.spyOn(Math, 'random').mockReturnValue(0.5)
   expect(retryDelay(0, 1_000)).toBe(750)
+})
+
+test('sleep() ends after its time, or at once when woken, and leaves no timer or waker behind', async () => {
+  vi.useFakeTimers()
+  try {
+    const wakers = new Set<() => void>()
+    let done = false
+    sleep(1_000, wakers).then(() => (done = true))
+    await vi.advanceTimersByTimeAsync(999)
+    expect(done).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(done).toBe(true)
+    expect(wakers.size).toBe(0)
+
+    done = false
+    sleep(60_000, wakers).then(() => (done = true))
+    for (const wake of wakers) wake()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(done).toBe(true)
+    expect(wakers.size).toBe(0)
+    expect(vi.getTimerCount()).toBe(0)
+  } finally {
+    vi.useRealTimers()
+  }
 })

@@ -12,4 +12,14 @@ export const retryDelay = (attempt: number, first: number, random = Math.random)
   return Math.round((step * (1 + random())) / 2)
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+/** Resolves after `ms`, or sooner when one of `wakers` (the wake function it adds there) is called. */
+export const sleep = (ms: number, wakers?: Set<() => void>) =>
+  new Promise<void>((resolve) => {
+    const wake = () => {
+      clearTimeout(timer)
+      wakers?.delete(wake)
+      resolve()
+    }
+    const timer = setTimeout(wake, ms)
+    wakers?.add(wake)
+  })

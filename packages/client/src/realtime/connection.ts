@@ -1,7 +1,7 @@
 import { SuportraError } from '../core/errors.js'
 import { retryDelay } from '../core/retry.js'
 import { parseRealtimeEvent, type RealtimeEvent } from '../protocol/realtime.js'
-import { type Event, next, type State } from './transitions.js'
+import { type Event, type State, TRANSITIONS } from './transitions.js'
 
 /** The public connection status. */
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'offline'
@@ -145,7 +145,7 @@ export class Connection {
    */
   #fire(event: Event, error?: SuportraError): boolean {
     const from = this.#state
-    const to = next(from, event)
+    const to = (TRANSITIONS[from] as { [E in Event]?: State })[event]
     if (!to) return false
     const attempt = to === 'connecting' && event !== 'refused'
     // An attempt needs someone to serve while signed in, and a network.

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { type Event, type Ignored, next, type State, TRANSITIONS } from './transitions.js'
+import { type Event, type Ignored, type State, TRANSITIONS } from './transitions.js'
 
 const STATES = ['idle', 'connecting', 'open', 'backoff', 'offline'] as const satisfies readonly State[]
 const EVENTS = [
@@ -20,6 +20,9 @@ const everyState: Exclude<State, (typeof STATES)[number]> extends never ? true :
 const everyEvent: Exclude<Event, (typeof EVENTS)[number]> extends never ? true : never = true
 
 /** The `Ignored` type, as values (the type checks this copy: a pair missing here or extra does not compile). */
+/** The state after `event` in `state`, or undefined where the state ignores it. */
+const next = (state: State, event: Event) => (TRANSITIONS[state] as { [E in Event]?: State })[event]
+
 const IGNORED: { [S in State]: readonly Ignored[S][] } = {
   idle: ['wake', 'retry', 'ready', 'refused', 'refreshed', 'failed', 'offline'],
   connecting: ['retain', 'start', 'wake', 'retry'],

@@ -76,7 +76,3 @@ export const TRANSITIONS: Table = {
   },
   offline: { wake: 'connecting', unreachable: 'offline', stop: 'idle' },
 }
-
-/** The state after `event` in `state`, or undefined where the state ignores it. */
-export const next = (state: State, event: Event): State | undefined =>
-  (TRANSITIONS[state] as { readonly [E in Event]?: State })[event]

@@ -1,6 +1,6 @@
 import { atom } from 'nanostores'
 import { isRetryable, SuportraError } from '../core/errors.js'
-import { retryDelay } from '../core/retry.js'
+import { retryDelay, sleep } from '../core/retry.js'
 import { type StorageLike, storedValue } from '../core/storage.js'
 import type { Http } from '../http/http.js'
 import { MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH } from '../protocol/limits.js'
@@ -127,15 +127,7 @@ export class Outbox {
         return message
       } catch (error) {
         if (!isRetryable(error)) return this.#fail(entry, error)
-        await new Promise<void>((resolve) => {
-          const wake = () => {
-            clearTimeout(timer)
-            this.#wakers.delete(wake)
-            resolve()
-          }
-          const timer = setTimeout(wake, retryDelay(attempt, FIRST_RETRY_MS))
-          this.#wakers.add(wake)
-        })
+        await sleep(retryDelay(attempt, FIRST_RETRY_MS), this.#wakers)
       }
     }
   }
