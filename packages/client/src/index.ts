@@ -2,6 +2,7 @@
 
 export type { Builder } from './builder/builder.js'
 export { type ClientEvents, type ClientOptions, createClient, type SuportraClient } from './client.js'
+export { createEmitter, type Emitter } from './core/emitter.js'
 export { SuportraError } from './core/errors.js'
 export { memoryStorage, type StorageLike, type StorageOption } from './core/storage.js'
 export type { Credits } from './credits/credits.js'

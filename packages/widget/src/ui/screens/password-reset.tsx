@@ -3,7 +3,8 @@ import { SuportraError } from '@suportra/client'
 import type { JSX } from 'preact'
 import { useState } from 'preact/hooks'
 import { useT, useWidget } from '../context.js'
-import { Field, Form } from '../form.js'
+import { Field } from '../field.js'
+import { Form } from '../form.js'
 
 /**
  * Asks for a reset link. The link opens this page again (the server only sends it to a page on the
@@ -36,15 +37,7 @@ export function Forgot(): JSX.Element {
           sent.value = email.value
         }}
       >
-        <Field
-          label={t('email')}
-          name="email"
-          type="email"
-          required
-          autocomplete="email"
-          value={email.value}
-          onInput={(v) => (email.value = v)}
-        />
+        <Field label="email" type="email" required autocomplete="email" bind={email} />
       </Form>
     </section>
   )
@@ -108,14 +101,12 @@ export function ChooseNewPassword(): JSX.Element {
         describe={(error) => (isStale(error) ? t('linkExpired') : undefined)}
       >
         <Field
-          label={t('password')}
-          name="password"
+          label="password"
           type="password"
           required
           minLength={8}
           autocomplete="new-password"
-          value={password.value}
-          onInput={(v) => (password.value = v)}
+          bind={password}
         />
       </Form>
       {askAgain}
