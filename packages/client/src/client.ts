@@ -19,9 +19,9 @@ import {
   UserResponse,
 } from './protocol/responses.js'
 import {
-  Connection,
   type ConnectionChange,
   type ConnectionStatus,
+  createConnection,
   type WebSocketFactory,
 } from './realtime/connection.js'
 import { Outbox } from './sessions/outbox.js'
@@ -93,7 +93,7 @@ export function createClient(options: ClientOptions) {
   const credits = new Credits(http, retain)
   const builder = new Builder(http, sessions, retain)
 
-  const connection = new Connection({
+  const connection = createConnection({
     url: `${options.baseUrl.replace(/^http/, 'ws').replace(/\/$/, '')}/v1/realtime`,
     WebSocket: options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketFactory),
     token: () => tokens.access(),

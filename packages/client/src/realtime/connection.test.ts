@@ -3,9 +3,10 @@ import { FakeWebSocket, fakePage } from '../../test/fakes.js'
 import { SuportraError } from '../core/errors.js'
 import { CLOSE_CODES } from '../protocol/realtime.js'
 import {
-  Connection,
+  type Connection,
   type ConnectionChange,
   type ConnectionDeps,
+  createConnection,
   GOING_AWAY,
   RATE_LIMITED,
   REVOKED,
@@ -43,7 +44,7 @@ function setup(overrides: Partial<ConnectionDeps> = {}) {
     random: () => 1,
     ...overrides,
   }
-  const connection = new Connection(deps)
+  const connection = createConnection(deps)
   connections.push(connection)
   const last = () => sockets.at(-1) as FakeWebSocket
   /** Retains the connection and lets it fetch a token and create a socket. */

@@ -4,7 +4,7 @@ import { memoryStorage } from '../core/storage.js'
 import type { Http, RequestOptions } from '../http/http.js'
 import type { Message, Session } from '../protocol/models.js'
 import { Outbox } from './outbox.js'
-import { type ChatMessage, SessionHandle } from './session-handle.js'
+import { type ChatMessage, createSessionHandle, type SessionHandle } from './session-handle.js'
 
 const ID = 'ses_1'
 
@@ -111,7 +111,7 @@ async function setup(count: number, { watching = true } = {}) {
   const outbox = new Outbox(memoryStorage(), 'test:', server.http, (m) => handle.receive(m))
   outbox.load('usr_me')
   let retained = 0
-  const handle: SessionHandle = new SessionHandle(ID, {
+  const handle: SessionHandle = createSessionHandle(ID, {
     http: server.http,
     outbox,
     retain: () => {
@@ -281,7 +281,7 @@ describe('the transcript', () => {
     const http = ((path: string, schema: z.ZodMiniType, options?: RequestOptions) =>
       down ? Promise.reject(new Error('server down')) : server.http(path, schema, options)) as Http
     const outbox = new Outbox(memoryStorage(), 'test:', http, (m) => handle.receive(m))
-    const handle: SessionHandle = new SessionHandle(ID, {
+    const handle: SessionHandle = createSessionHandle(ID, {
       http,
       outbox,
       retain: () => () => {},

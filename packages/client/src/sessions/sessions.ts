@@ -7,7 +7,7 @@ import type { SessionContext } from '../protocol/context.js'
 import type { Session, SessionKind } from '../protocol/models.js'
 import { SessionResponse, SessionsResponse } from '../protocol/responses.js'
 import type { Outbox } from './outbox.js'
-import { SessionHandle } from './session-handle.js'
+import { createSessionHandle, type SessionHandle } from './session-handle.js'
 
 export interface StartInput {
   /** A tool id from `client.tools()`. */
@@ -73,7 +73,7 @@ export class Sessions {
   get(id: string): SessionHandle {
     let handle = this.#handles.get(id)
     if (!handle) {
-      handle = new SessionHandle(id, {
+      handle = createSessionHandle(id, {
         ...this.#deps,
         http: this.#http,
         onSession: (session) => this.receive(session),
