@@ -24,7 +24,7 @@ import {
   createConnection,
   type WebSocketFactory,
 } from './realtime/connection.js'
-import { Outbox } from './sessions/outbox.js'
+import { createOutbox } from './sessions/outbox.js'
 import { Sessions } from './sessions/sessions.js'
 
 export interface ClientOptions {
@@ -85,7 +85,7 @@ export function createClient(options: ClientOptions) {
   )
   const me = () => $user.get()?.id
   const retain = () => connection.retain()
-  const outbox = new Outbox(storage, prefix, http, (message) =>
+  const outbox = createOutbox(storage, prefix, http, (message) =>
     sessions.get(message.sessionId).receive(message),
   )
   const toolsCache = storedValue<Tool[]>(storage, `${prefix}tools`)

@@ -6,7 +6,7 @@ import type { Http, RequestOptions } from '../http/http.js'
 import type { ErrorCode } from '../protocol/errors.js'
 import { MAX_ATTACHMENT_BYTES } from '../protocol/limits.js'
 import type { Message } from '../protocol/models.js'
-import { Outbox, type OutboxEntry } from './outbox.js'
+import { createOutbox, type Outbox, type OutboxEntry } from './outbox.js'
 
 interface Call {
   path: string
@@ -78,7 +78,7 @@ const outboxes: Outbox[] = []
 function setup(storage = memoryStorage()) {
   const server = fakeServer(storage)
   const onSent = vi.fn()
-  const outbox = new Outbox(storage, 'test:', server.http, onSent)
+  const outbox = createOutbox(storage, 'test:', server.http, onSent)
   outboxes.push(outbox)
   outbox.load('usr_me')
   const stored = (): OutboxEntry[] | null => JSON.parse(storage.getItem(KEY) ?? 'null')
