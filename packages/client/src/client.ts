@@ -1,6 +1,6 @@
 import { atom, type ReadableAtom } from 'nanostores'
 import * as z from 'zod/mini'
-import { Tokens } from './auth/tokens.js'
+import { createTokens } from './auth/tokens.js'
 import { Builder } from './builder/builder.js'
 import { createEmitter } from './core/emitter.js'
 import { SuportraError } from './core/errors.js'
@@ -77,7 +77,7 @@ export function createClient(options: ClientOptions) {
   /** A POST to `/v1/auth/<path>`, made without an access token. */
   const post = <S extends z.ZodMiniType = typeof AuthResponse>(path: string, body: unknown, schema?: S) =>
     http(`/v1/auth/${path}`, schema ?? (AuthResponse as unknown as S), { method: 'POST', body, auth: false })
-  const tokens = new Tokens(
+  const tokens = createTokens(
     storage,
     prefix,
     (refreshToken) => post('refresh', { refreshToken }),
