@@ -25,7 +25,7 @@ import {
   type WebSocketFactory,
 } from './realtime/connection.js'
 import { createOutbox } from './sessions/outbox.js'
-import { Sessions } from './sessions/sessions.js'
+import { createSessions } from './sessions/sessions.js'
 
 export interface ClientOptions {
   /** Where the Suportra API lives, e.g. `https://api.suportra.com`. */
@@ -89,7 +89,7 @@ export function createClient(options: ClientOptions) {
     sessions.get(message.sessionId).receive(message),
   )
   const toolsCache = storedValue<Tool[]>(storage, `${prefix}tools`)
-  const sessions = new Sessions(http, { outbox, retain, me })
+  const sessions = createSessions(http, { outbox, retain, me })
   const credits = new Credits(http, retain)
   const builder = new Builder(http, sessions, retain)
 
