@@ -1,12 +1,12 @@
 import { atom, type ReadableAtom } from 'nanostores'
 import * as z from 'zod/mini'
 import { createTokens } from './auth/tokens.js'
-import { Builder } from './builder/builder.js'
+import { createBuilder } from './builder/builder.js'
 import { createEmitter } from './core/emitter.js'
 import { SuportraError } from './core/errors.js'
 import { isWatched } from './core/live-store.js'
 import { resolveStorage, type StorageOption, storedValue } from './core/storage.js'
-import { Credits } from './credits/credits.js'
+import { createCredits } from './credits/credits.js'
 import { createHttp } from './http/http.js'
 import { JsonObject, type Session, type Tool, type User } from './protocol/models.js'
 import type { RealtimeEvent } from './protocol/realtime.js'
@@ -90,8 +90,8 @@ export function createClient(options: ClientOptions) {
   )
   const toolsCache = storedValue<Tool[]>(storage, `${prefix}tools`)
   const sessions = createSessions(http, { outbox, retain, me })
-  const credits = new Credits(http, retain)
-  const builder = new Builder(http, sessions, retain)
+  const credits = createCredits(http, retain)
+  const builder = createBuilder(http, sessions, retain)
 
   const connection = createConnection({
     url: `${options.baseUrl.replace(/^http/, 'ws').replace(/\/$/, '')}/v1/realtime`,
