@@ -98,12 +98,8 @@ export function createClient(options: ClientOptions) {
     WebSocket: options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketFactory),
     token: () => tokens.access(),
     refresh: (stale) => tokens.refresh(stale),
-    resume: () => {
-      // A handle not loaded yet has no resume point: undefined, which JSON leaves out of the frame.
-      const resume: Record<string, number> = {}
-      for (const handle of sessions.handles()) resume[handle.id] = handle.resumeFrom as number
-      return resume
-    },
+    // A handle not loaded yet has no resume point: undefined, which JSON leaves out of the frame.
+    resume: () => Object.fromEntries([...sessions.handles()].map((h) => [h.id, h.resumeFrom as number])),
     onEvent,
     onChange(change) {
       $connection.set(change.current)
