@@ -122,7 +122,7 @@ export function createTokens(
     },
 
     refresh,
-  }
+  } as const
 }
 
 export type Tokens = ReturnType<typeof createTokens>

@@ -47,7 +47,7 @@ export function createBuilder(http: Http, sessions: Sessions, retain: () => () =
     },
 
     remove,
-  }
+  } as const
 }
 
 export type Builder = ReturnType<typeof createBuilder>

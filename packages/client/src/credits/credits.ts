@@ -40,7 +40,7 @@ export function createCredits(http: Http, retain: () => () => void) {
     async transactions(): Promise<Transaction[]> {
       return (await http('/v1/credits/transactions', TransactionsResponse)).transactions
     },
-  }
+  } as const
 }
 
 export type Credits = ReturnType<typeof createCredits>

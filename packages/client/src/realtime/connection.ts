@@ -290,7 +290,7 @@ export function createConnection(deps: ConnectionDeps) {
       clearTimeout(linger)
       listening.abort()
     },
-  }
+  } as const
 }
 
 export type Connection = ReturnType<typeof createConnection>

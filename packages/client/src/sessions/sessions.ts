@@ -120,7 +120,7 @@ export function createSessions(http: Http, deps: Deps) {
       handles.clear()
       $list.set([])
     },
-  }
+  } as const
 }
 
 export type Sessions = ReturnType<typeof createSessions>
