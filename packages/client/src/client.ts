@@ -68,12 +68,7 @@ export function createClient(options: ClientOptions) {
   const $user = atom<User | null>(null)
   const $connection = atom<ConnectionStatus>('idle')
   const fetchFn: typeof fetch = options.fetch ?? ((...args) => globalThis.fetch(...args))
-  const http = createHttp({
-    baseUrl: options.baseUrl,
-    appId: options.appId,
-    fetch: fetchFn,
-    tokens: () => tokens,
-  })
+  const http = createHttp({ ...options, fetch: fetchFn, tokens: () => tokens })
   /** A POST to `/v1/auth/<path>`, made without an access token. */
   const post = <S extends z.ZodMiniType = typeof AuthResponse>(path: string, body: unknown, schema?: S) =>
     http(`/v1/auth/${path}`, schema ?? (AuthResponse as unknown as S), { method: 'POST', body, auth: false })
