@@ -13,21 +13,22 @@ import {
 } from '@suportra/protocol'
 import { atom, type ReadableAtom } from 'nanostores'
 import * as z from 'zod/mini'
-import { Tokens } from './auth/tokens.js'
-import { Builder } from './builder/builder.js'
+import { createTokens } from './auth/tokens.js'
+import { createBuilder } from './builder/builder.js'
 import { createEmitter } from './core/emitter.js'
 import { SuportraError } from './core/errors.js'
+import { isWatched } from './core/live-store.js'
 import { resolveStorage, type StorageOption, storedValue } from './core/storage.js'
-import { Credits } from './credits/credits.js'
+import { createCredits } from './credits/credits.js'
 import { createHttp } from './http/http.js'
 import {
-  Connection,
   type ConnectionChange,
   type ConnectionStatus,
+  createConnection,
   type WebSocketFactory,
 } from './realtime/connection.js'
-import { Outbox } from './sessions/outbox.js'
-import { Sessions } from './sessions/sessions.js'
+import { createOutbox } from './sessions/outbox.js'
+import { createSessions } from './sessions/sessions.js'
 
 export interface ClientOptions {
   /** Where the Suportra API lives, e.g. `https://api.suportra.com`. */
@@ -70,16 +71,11 @@ export function createClient(options: ClientOptions) {
   const $user = atom<User | null>(null)
   const $connection = atom<ConnectionStatus>('idle')
   const fetchFn: typeof fetch = options.fetch ?? ((...args) => globalThis.fetch(...args))
-  const http = createHttp({
-    baseUrl: options.baseUrl,
-    appId: options.appId,
-    fetch: fetchFn,
-    tokens: () => tokens,
-  })
+  const http = createHttp({ ...options, fetch: fetchFn, tokens: () => tokens })
   /** A POST to `/v1/auth/<path>`, made without an access token. */
   const post = <S extends z.ZodMiniType = typeof AuthResponse>(path: string, body: unknown, schema?: S) =>
     http(`/v1/auth/${path}`, schema ?? (AuthResponse as unknown as S), { method: 'POST', body, auth: false })
-  const tokens = new Tokens(
+  const tokens = createTokens(
     storage,
     prefix,
     (refreshToken) => post('refresh', { refreshToken }),
@@ -87,25 +83,21 @@ export function createClient(options: ClientOptions) {
   )
   const me = () => $user.get()?.id
   const retain = () => connection.retain()
-  const outbox = new Outbox(storage, prefix, http, (message) =>
+  const outbox = createOutbox(storage, prefix, http, (message) =>
     sessions.get(message.sessionId).receive(message),
   )
   const toolsCache = storedValue<Tool[]>(storage, `${prefix}tools`)
-  const sessions = new Sessions(http, { outbox, retain, me })
-  const credits = new Credits(http, retain)
-  const builder = new Builder(http, sessions, retain)
+  const sessions = createSessions(http, { outbox, retain, me })
+  const credits = createCredits(http, retain)
+  const builder = createBuilder(http, sessions, retain)
 
-  const connection = new Connection({
+  const connection = createConnection({
     url: `${options.baseUrl.replace(/^http/, 'ws').replace(/\/$/, '')}/v1/realtime`,
     WebSocket: options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketFactory),
     token: () => tokens.access(),
     refresh: (stale) => tokens.refresh(stale),
-    resume: () => {
-      // A handle not loaded yet has no resume point: undefined, which JSON leaves out of the frame.
-      const resume: Record<string, number> = {}
-      for (const handle of sessions.handles()) resume[handle.id] = handle.resumeFrom as number
-      return resume
-    },
+    // A handle not loaded yet has no resume point: undefined, which JSON leaves out of the frame.
+    resume: () => Object.fromEntries([...sessions.handles()].map((h) => [h.id, h.resumeFrom as number])),
     onEvent,
     onChange(change) {
       $connection.set(change.current)
@@ -164,9 +156,9 @@ export function createClient(options: ClientOptions) {
 
   function refreshLive() {
     const quiet = (promise: Promise<unknown>) => promise.catch((error) => events.emit('error', error))
-    if (sessions.$list.lc > 0) quiet(sessions.list())
-    if (credits.$balance.lc > 0) quiet(credits.refresh())
-    if (builder.$queue.lc > 0) quiet(builder.refresh())
+    if (isWatched(sessions.$list)) quiet(sessions.list())
+    if (isWatched(credits.$balance)) quiet(credits.refresh())
+    if (isWatched(builder.$queue)) quiet(builder.refresh())
   }
 
   function setUser(user: User | null) {

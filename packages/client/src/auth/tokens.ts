@@ -1,7 +1,7 @@
 import type { AuthResponse, User } from '@suportra/protocol'
 import { SuportraError } from '../core/errors.js'
+import { sleep } from '../core/retry.js'
 import { type StorageLike, storedValue } from '../core/storage.js'
-import { sleep } from '../http/http.js'
 
 /** What a sign-in leaves in storage. Nothing is written before a sign-in. */
 export interface StoredAuth {
@@ -38,94 +38,90 @@ function withLock<T>(name: string, storage: StorageLike, fn: () => Promise<T>): 
   return run
 }
 
-export class Tokens {
-  readonly #stored: ReturnType<typeof storedValue<StoredAuth>>
-  readonly #storage: StorageLike
-  readonly #lockName: string
-  readonly #exchange: (refreshToken: string) => Promise<AuthResponse>
-  readonly #onChange: (auth: StoredAuth | undefined) => void
-  #inflight: Promise<string> | undefined
+/** The stored sign-in: read, replaced, refreshed. (A closure rather than a class: `this.#` on every field costs the bundle bytes.) */
+export function createTokens(
+  storage: StorageLike,
+  prefix: string,
+  exchange: (refreshToken: string) => Promise<AuthResponse>,
+  onChange: (auth: StoredAuth | undefined) => void,
+) {
+  const stored = storedValue<StoredAuth>(storage, `${prefix}auth`)
+  const lockName = `${prefix}refresh`
+  let inflight: Promise<string> | undefined
 
-  constructor(
-    storage: StorageLike,
-    prefix: string,
-    exchange: (refreshToken: string) => Promise<AuthResponse>,
-    onChange: (auth: StoredAuth | undefined) => void,
-  ) {
-    this.#storage = storage
-    this.#stored = storedValue<StoredAuth>(storage, `${prefix}auth`)
-    this.#lockName = `${prefix}refresh`
-    this.#exchange = exchange
-    this.#onChange = onChange
-  }
+  const get = (): StoredAuth | undefined => stored.get()
 
-  get(): StoredAuth | undefined {
-    return this.#stored.get()
-  }
-
-  /**
-   * Stores the sign-in `request` answers, made under the refresh lock: a refresh of the sign-in held
-   * before cannot land after it and bring the old one back, and a socket or request refused meanwhile
-   * for the old one (a password reset revokes it) waits, then finds the new one instead of ending it.
-   */
-  signIn(request: () => Promise<AuthResponse>): Promise<StoredAuth> {
-    return withLock(this.#lockName, this.#storage, async () => this.#save(await request()))
-  }
-
-  #save({ expiresIn, ...auth }: AuthResponse): StoredAuth {
-    return this.#put({ ...auth, expiresAt: Date.now() + expiresIn * 1000 })
-  }
-
-  /** The same sign-in with the user's new details (after an account change). */
-  update(user: User): void {
-    const auth = this.get()
-    if (auth) this.#put({ ...auth, user })
-  }
-
-  clear(): void {
-    this.#put(undefined)
-  }
-
-  #put<T extends StoredAuth | undefined>(auth: T): T {
-    this.#stored.set(auth)
-    this.#onChange(auth)
+  const put = <T extends StoredAuth | undefined>(auth: T): T => {
+    stored.set(auth)
+    onChange(auth)
     return auth
   }
 
-  /** A usable access token, refreshed first when it is about to expire. */
-  async access(): Promise<string> {
-    const auth = this.get()
-    if (!auth) throw new SuportraError('unauthorized', 'Not signed in')
-    return auth.expiresAt - EARLY_MS > Date.now() ? auth.accessToken : this.refresh(auth.accessToken)
+  const save = ({ expiresIn, ...auth }: AuthResponse): StoredAuth =>
+    put({ ...auth, expiresAt: Date.now() + expiresIn * 1000 })
+
+  const clear = (): void => {
+    put(undefined)
   }
 
   /**
    * Replaces `stale` with a fresh access token. If another client sharing the storage rotated the
    * sign-in meanwhile (its refresh token changed), its token is used and no request is made.
    */
-  refresh(stale: string): Promise<string> {
-    const seen = this.get()
-    this.#inflight ??= withLock(this.#lockName, this.#storage, async () => {
-      const auth = this.get()
+  const refresh = (stale: string): Promise<string> => {
+    const seen = get()
+    inflight ??= withLock(lockName, storage, async () => {
+      const auth = get()
       if (!auth) throw new SuportraError('unauthorized', 'Not signed in')
       const rotated = auth.refreshToken !== seen?.refreshToken || auth.accessToken !== stale
       if (rotated && auth.expiresAt > Date.now()) return auth.accessToken
       try {
-        return this.#save(await this.#exchange(auth.refreshToken)).accessToken
+        return save(await exchange(auth.refreshToken)).accessToken
       } catch (error) {
         // Refused (not merely unreachable): this sign-in is over, unless another client renewed it meanwhile.
         if (
           SuportraError.isInstance(error) &&
           error.code === 'unauthorized' &&
-          this.get()?.refreshToken === auth.refreshToken
+          get()?.refreshToken === auth.refreshToken
         ) {
-          this.clear()
+          clear()
         }
         throw error
       }
     }).finally(() => {
-      this.#inflight = undefined
+      inflight = undefined
     })
-    return this.#inflight
+    return inflight
   }
+
+  return {
+    get,
+
+    /**
+     * Stores the sign-in `request` answers, made under the refresh lock: a refresh of the sign-in held
+     * before cannot land after it and bring the old one back, and a socket or request refused meanwhile
+     * for the old one (a password reset revokes it) waits, then finds the new one instead of ending it.
+     */
+    signIn: (request: () => Promise<AuthResponse>): Promise<StoredAuth> =>
+      withLock(lockName, storage, async () => save(await request())),
+
+    /** The same sign-in with the user's new details (after an account change). */
+    update(user: User): void {
+      const auth = get()
+      if (auth) put({ ...auth, user })
+    },
+
+    clear,
+
+    /** A usable access token, refreshed first when it is about to expire. */
+    async access(): Promise<string> {
+      const auth = get()
+      if (!auth) throw new SuportraError('unauthorized', 'Not signed in')
+      return auth.expiresAt - EARLY_MS > Date.now() ? auth.accessToken : refresh(auth.accessToken)
+    },
+
+    refresh,
+  } as const
 }
+
+export type Tokens = ReturnType<typeof createTokens>

@@ -32,7 +32,6 @@ export function storedValue<T>(storage: StorageLike, key: string) {
   let raw: string | null = null
   let parsed: T | undefined
   return {
-    key,
     get(): T | undefined {
       const now = storage.getItem(key)
       if (now !== raw) {

@@ -2,6 +2,7 @@ import { ErrorBody } from '@suportra/protocol'
 import type * as z from 'zod/mini'
 import type { Tokens } from '../auth/tokens.js'
 import { isRetryable, SuportraError } from '../core/errors.js'
+import { retryDelay, sleep } from '../core/retry.js'
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'DELETE'
@@ -23,15 +24,15 @@ export type Http = <S extends z.ZodMiniType>(
   options?: RequestOptions,
 ) => Promise<z.infer<S>>
 
-const RETRY_DELAYS = [300, 1_000, 3_000]
+/** Retries of a request safe to repeat: three, after 375–750 ms, 0.75–1.5 s and 1.5–3 s (see retryDelay). */
+const RETRIES = 3
+const FIRST_RETRY_MS = 750
 /**
  * A request whose answer has not started after this long fails as `network` (and is retried where
  * that is safe): a connection can die without a close (a machine waking on another network), and
  * the runtime's own timeout is 5 minutes in Node and absent in browsers. File uploads may take longer.
  */
 export const ANSWER_TIMEOUT_MS = 30_000
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /**
  * The one place the client talks HTTP: adds the app id and access token, refreshes an expired
@@ -121,10 +122,9 @@ export function createHttp(config: {
       try {
         return await authorized(path, schema, options)
       } catch (error) {
-        const delay = RETRY_DELAYS[attempt]
-        if (!retry || delay === undefined || !isRetryable(error)) throw error
+        if (!retry || attempt >= RETRIES || !isRetryable(error)) throw error
         const retryAfter = Number((error as SuportraError).details?.retryAfter)
-        await sleep(retryAfter > 0 ? retryAfter * 1000 : delay)
+        await sleep(retryAfter > 0 ? retryAfter * 1000 : retryDelay(attempt, FIRST_RETRY_MS))
       }
     }
   }

@@ -3,10 +3,10 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { FakeWebSocket, fakePage } from '../../test/fakes.js'
 import { SuportraError } from '../core/errors.js'
 import {
-  BACKOFF_MS,
-  Connection,
+  type Connection,
   type ConnectionChange,
   type ConnectionDeps,
+  createConnection,
   GOING_AWAY,
   RATE_LIMITED,
   REVOKED,
@@ -14,6 +14,8 @@ import {
   UNAUTHORIZED,
 } from './connection.js'
 
+/** The waits between attempts at the top of their jitter (random() = 1), as before the shared policy. */
+const BACKOFF_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 15_000]
 const FIRST = BACKOFF_MS[0] as number
 const flush = () => vi.advanceTimersByTimeAsync(0)
 const wait = (ms: number) => vi.advanceTimersByTimeAsync(ms)
@@ -38,10 +40,11 @@ function setup(overrides: Partial<ConnectionDeps> = {}) {
     onChange: (change: ConnectionChange) => void changes.push(change),
     onRevoked: vi.fn(),
     onError: vi.fn(),
-    random: () => 0.5,
+    // The top of the jitter range: each wait is its whole step.
+    random: () => 1,
     ...overrides,
   }
-  const connection = new Connection(deps)
+  const connection = createConnection(deps)
   connections.push(connection)
   const last = () => sockets.at(-1) as FakeWebSocket
   /** Retains the connection and lets it fetch a token and create a socket. */
@@ -68,6 +71,7 @@ afterEach(() => {
   for (const connection of connections.splice(0)) connection.destroy()
   vi.useRealTimers()
   vi.unstubAllGlobals()
+  vi.restoreAllMocks()
 })
 
 describe('connecting', () => {
@@ -136,14 +140,26 @@ describe('backoff', () => {
   })
 
   test.each([0, 0.5, 0.99])(
-    'spreads retries by up to a quarter either way (random() = %s)',
+    'spreads retries over the upper half of each step (random() = %s)',
     async (random) => {
       const t = setup({ random: () => random })
       await t.connect()
       t.last().closed(1006)
-      expect(t.retryIn()).toBe(Math.round(FIRST * (0.75 + random * 0.5)))
+      expect(t.retryIn()).toBe(Math.round(FIRST * (0.5 + random * 0.5)))
+      await wait(t.retryIn())
+      t.last().closed(4029)
+      expect(t.retryIn()).toBe(Math.round(15_000 * (0.5 + random * 0.5)))
     },
   )
+
+  test('draws its jitter from Math.random() unless given a source', async () => {
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.5)
+    const t = setup({ random: undefined })
+    await t.connect()
+    t.last().closed(1006)
+    expect(random).toHaveBeenCalled()
+    expect(t.retryIn()).toBe(Math.round(FIRST * 0.75))
+  })
 
   test('starts again from the shortest delay after a successful connection', async () => {
     const t = setup()

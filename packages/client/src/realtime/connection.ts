@@ -1,5 +1,7 @@
 import { parseRealtimeEvent, type RealtimeEvent } from '@suportra/protocol'
 import { SuportraError } from '../core/errors.js'
+import { retryDelay } from '../core/retry.js'
+import { type Event, type State, TRANSITIONS } from './transitions.js'
 
 /** The public connection status. */
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'offline'
@@ -47,14 +49,8 @@ export interface ConnectionDeps {
   random?: () => number
 }
 
-/**
- * Private states. `connecting` covers fetching a token, opening the socket and waiting for
- * `ready`; `backoff` waits before the next attempt; `offline` waits for the `online` event.
- */
-type State = 'idle' | 'connecting' | 'open' | 'backoff' | 'offline'
-
-/** Delays between attempts; a random 25% is taken off or added so clients do not reconnect in step. */
-export const BACKOFF_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 15_000]
+/** Waits between attempts: 125–250 ms, then doubling, up to 7.5–15 s (see retryDelay). */
+const FIRST_RETRY_MS = 250
 /** How long to wait for `ready` after connecting, or for any frame after a ping. */
 export const SILENCE_MS = 10_000
 const LINGER_MS = 1_000
@@ -68,232 +64,233 @@ export const REVOKED = 4003
 export const RATE_LIMITED = 4029
 
 /**
- * One realtime socket per client, as an explicit state machine: it connects while someone needs
- * realtime and a user is signed in, authenticates with its first frame, resumes from the last
- * `seq`, pings to find dead sockets, backs off with jitter, and follows online/offline and page
- * visibility.
+ * One realtime socket per client, as an explicit state machine (transitions.ts): it connects while
+ * someone needs realtime and a user is signed in, authenticates with its first frame, resumes from
+ * the last `seq`, pings to find dead sockets, backs off with jitter, and follows online/offline and
+ * page visibility. (A closure rather than a class: `this.#` on every field costs the bundle bytes.)
  */
-export class Connection {
-  readonly #deps: ConnectionDeps
-  #state: State = 'idle'
-  #status: ConnectionStatus = 'idle'
-  #ws: WebSocketLike | undefined
-  #attempt = 0
-  #everOpen = false
+export function createConnection(deps: ConnectionDeps) {
+  let state: State = 'idle'
+  let status: ConnectionStatus = 'idle'
+  let socket: WebSocketLike | undefined
+  let attempt = 0
+  let everOpen = false
   /** The server refused a token since the last `ready`: a second refusal backs off instead of retrying at once. */
-  #refused = false
-  #users = 0
-  #enabled = true
-  /** Next attempt (backoff), next ping (open), or release after the last user left. */
-  #timer: ReturnType<typeof setTimeout> | undefined
-  /** Closes the socket when the server stays silent too long. */
-  #silence: ReturnType<typeof setTimeout> | undefined
-  #linger: ReturnType<typeof setTimeout> | undefined
+  let refused = false
+  let users = 0
+  let enabled = true
+  /** The state's timer: the next attempt (backoff) or the next ping (open). */
+  let timer: ReturnType<typeof setTimeout> | undefined
+  /** Closes the socket when the server stays silent too long (connecting, open). */
+  let silence: ReturnType<typeof setTimeout> | undefined
+  /** Stops a second after the last user left. */
+  let linger: ReturnType<typeof setTimeout> | undefined
   /** Aborted on destroy: removes the window listeners. */
-  readonly #listening = new AbortController()
+  const listening = new AbortController()
 
-  constructor(deps: ConnectionDeps) {
-    this.#deps = deps
-    const win = globalThis.window as Window | undefined
-    if (win?.addEventListener) {
-      const wake = () => this.#wake()
-      const options = { signal: this.#listening.signal }
-      win.addEventListener('online', wake, options)
-      win.addEventListener('offline', () => this.#state !== 'idle' && this.#close('offline'), options)
-      win.document.addEventListener(
-        'visibilitychange',
-        () => win.document.visibilityState === 'visible' && wake(),
-        options,
-      )
+  /**
+   * Feeds `event` to the state machine, the one place the state changes; false when the current
+   * state ignores it. Leaving a state ends its timers; entering one does its work.
+   */
+  const fire = (event: Event, error?: SuportraError): boolean => {
+    const from = state
+    const to = (TRANSITIONS[from] as { [E in Event]?: State })[event]
+    if (!to) return false
+    const starts = to === 'connecting' && event !== 'refused'
+    // An attempt needs someone to serve while signed in, and a network.
+    if (starts && (!enabled || !users)) return fire('stop')
+    if (starts && (globalThis.navigator as Navigator | undefined)?.onLine === false)
+      return fire('unreachable')
+    if (to !== from) {
+      clearTimeout(timer)
+      hush()
     }
-  }
-
-  get status(): ConnectionStatus {
-    return this.#status
-  }
-
-  /** Declares a need for realtime; the socket stays open while anyone holds one. */
-  retain(): () => void {
-    this.#users++
-    clearTimeout(this.#linger)
-    if (this.#state === 'idle') this.#connect()
-    let held = true
-    return () => {
-      if (held && --this.#users === 0) this.#linger = setTimeout(() => this.#close('idle'), LINGER_MS)
-      held = false
+    // Back online or visible again: retry at once, from the shortest wait.
+    if (event === 'wake' || to === 'idle') attempt = 0
+    let retryIn: number | undefined
+    if (to === 'backoff') {
+      retryIn = retryDelay(attempt++, FIRST_RETRY_MS, deps.random)
+      timer = setTimeout(() => fire('retry'), retryIn)
     }
-  }
-
-  /** Allows connecting (signed in) and connects now if anyone needs realtime. */
-  start(): void {
-    this.#enabled = true
-    if (this.#state === 'idle' || this.#state === 'backoff') this.#connect()
-  }
-
-  /** Closes the socket and stays closed until `start()` (signed out, revoked). */
-  disable(): void {
-    this.#enabled = false
-    this.#close('idle')
-  }
-
-  destroy(): void {
-    this.disable()
-    clearTimeout(this.#linger)
-    this.#listening.abort()
-  }
-
-  async #connect() {
-    clearTimeout(this.#timer)
-    if (!this.#enabled || this.#users === 0) return this.#set('idle')
-    if ((globalThis.navigator as Navigator | undefined)?.onLine === false) return this.#set('offline')
-    this.#set('connecting')
-    let token: string
-    let ws: WebSocketLike
-    try {
-      token = await this.#deps.token()
-      if (this.#state !== 'connecting' || this.#ws) return
-      // Throws when the page's CSP forbids the URL, or in Node 20 without a WebSocket given.
-      ws = new this.#deps.WebSocket(this.#deps.url)
-    } catch (error) {
-      return this.#failed(error)
+    if (to === 'idle' || to === 'offline') {
+      const ws = socket
+      socket = undefined
+      ws?.close(1000, to)
     }
-    this.#ws = ws
-    this.#expectFrame()
-    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token, resume: this.#deps.resume() }))
-    ws.onmessage = ({ data }: { data: unknown }) => ws === this.#ws && this.#receive(data)
-    ws.onclose = ({ code }: { code: number }) => ws === this.#ws && this.#closed(code, token)
-    ws.onerror = () => {}
-  }
-
-  #receive(data: unknown) {
-    this.#hush()
-    let event: RealtimeEvent | undefined
-    try {
-      event = parseRealtimeEvent(JSON.parse(String(data)))
-    } catch {}
-    if (!event) return this.#deps.onError(new SuportraError('protocol', 'Unexpected realtime frame'))
-    if (event.type === 'ready') {
-      this.#attempt = 0
-      this.#refused = false
-      this.#everOpen = true
-      this.#set('open')
-      const interval = event.heartbeatMs
-      const beat = () => {
-        this.#ping()
-        this.#timer = setTimeout(beat, interval)
-      }
-      this.#timer = setTimeout(beat, interval)
-    }
-    // The token this socket signed in with expired: send a fresh one on the open socket. If none
-    // comes (offline, refused), the server closes the socket with 4001 and #closed takes over.
-    if (event.type === 'reauth')
-      this.#deps.token().then(
-        (token) => this.#state === 'open' && this.#ws?.send(JSON.stringify({ type: 'auth', token })),
-        () => {},
-      )
-    this.#deps.onEvent(event)
-  }
-
-  /** Sends a ping; silence afterwards means the socket is dead. */
-  #ping() {
-    if (this.#state !== 'open' || this.#silence) return
-    this.#ws?.send(JSON.stringify({ type: 'ping' }))
-    this.#expectFrame()
-  }
-
-  /** No frame within SILENCE_MS (no `ready`, no pong): the socket is dead; do not wait for its close. */
-  #expectFrame() {
-    this.#silence = setTimeout(() => {
-      const ws = this.#ws
-      this.#ws = undefined
-      ws?.close(4000)
-      clearTimeout(this.#timer)
-      this.#silence = undefined
-      this.#backoff(new SuportraError('network', 'Realtime connection timed out'))
-    }, SILENCE_MS)
-  }
-
-  #hush() {
-    clearTimeout(this.#silence)
-    this.#silence = undefined
-  }
-
-  #closed(code: number, token: string) {
-    this.#ws = undefined
-    clearTimeout(this.#timer)
-    this.#hush()
-    // Too many sockets or frames: no tight loop; every retry waits BACKOFF_MS's longest step (any
-    // attempt past the end of the table does) until a connection succeeds.
-    if (code === RATE_LIMITED) this.#attempt = 99
-    if ((code !== UNAUTHORIZED && code !== REVOKED) || this.#refused) {
-      if (code === REVOKED) {
-        this.disable()
-        return this.#deps.onRevoked(token)
-      }
-      return this.#backoff(
-        code === GOING_AWAY ? undefined : new SuportraError('network', `Realtime closed (${code})`),
-      )
-    }
-    // The access token expired (while connecting, or on an open socket that did not answer
-    // `reauth` in time), or its sign-in was revoked (the stored one may be newer; if not, the
-    // refresh is refused and signs out): refresh it and try again at once.
-    this.#refused = true
-    this.#set('connecting')
-    this.#deps.refresh(token).then(
-      () => {
-        if (this.#state === 'connecting') this.#connect()
-      },
-      (error) => this.#failed(error),
-    )
-  }
-
-  #failed(error: unknown) {
-    if (SuportraError.isInstance(error) && error.code === 'unauthorized') return this.disable()
-    this.#backoff(
-      SuportraError.isInstance(error) ? error : new SuportraError('network', undefined, { cause: error }),
-    )
-  }
-
-  #backoff(error?: SuportraError) {
-    if (this.#state !== 'connecting' && this.#state !== 'open') return
-    const base = BACKOFF_MS[Math.min(this.#attempt++, BACKOFF_MS.length - 1)] ?? 15_000
-    const retryIn = Math.round(base * (0.75 + (this.#deps.random ?? Math.random)() * 0.5))
-    this.#set('backoff', error, retryIn)
-    this.#timer = setTimeout(() => this.#connect(), retryIn)
-  }
-
-  /** Back online or visible again: retry at once instead of waiting out the backoff, or check the socket. */
-  #wake() {
-    if (this.#state === 'open') return this.#ping()
-    if (this.#state === 'offline' || this.#state === 'backoff') {
-      this.#attempt = 0
-      this.#connect()
-    }
-  }
-
-  #close(state: 'idle' | 'offline') {
-    clearTimeout(this.#timer)
-    this.#hush()
-    const ws = this.#ws
-    this.#ws = undefined
-    ws?.close(1000, state)
-    if (state === 'idle') this.#attempt = 0
-    this.#set(state)
-  }
-
-  #set(state: State, error?: SuportraError, retryIn?: number) {
-    this.#state = state
+    state = to
     const current: ConnectionStatus =
-      state === 'backoff' || state === 'connecting' ? (this.#everOpen ? 'reconnecting' : 'connecting') : state
-    const previous = this.#status
-    this.#status = current
+      to === 'backoff' || to === 'connecting' ? (everOpen ? 'reconnecting' : 'connecting') : to
+    const previous = status
+    status = current
     if (current !== previous || retryIn !== undefined) {
-      this.#deps.onChange({
+      deps.onChange({
         current,
         previous,
         ...(error && { error }),
         ...(retryIn !== undefined && { retryIn }),
       })
     }
+    if (starts) connect()
+    return true
   }
+
+  const connect = async () => {
+    let token: string
+    let ws: WebSocketLike
+    try {
+      token = await deps.token()
+      if (state !== 'connecting' || socket) return
+      // Throws when the page's CSP forbids the URL, or in Node 20 without a WebSocket given.
+      ws = new deps.WebSocket(deps.url)
+    } catch (error) {
+      return failed(error)
+    }
+    socket = ws
+    expectFrame()
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token, resume: deps.resume() }))
+    ws.onmessage = ({ data }: { data: unknown }) => ws === socket && receive(data)
+    ws.onclose = ({ code }: { code: number }) => ws === socket && closed(code, token)
+    ws.onerror = () => {}
+  }
+
+  const receive = (data: unknown) => {
+    hush()
+    let event: RealtimeEvent | undefined
+    try {
+      event = parseRealtimeEvent(JSON.parse(String(data)))
+    } catch {}
+    if (!event) return deps.onError(new SuportraError('protocol', 'Unexpected realtime frame'))
+    if (event.type === 'ready') {
+      attempt = 0
+      refused = false
+      everOpen = true
+      if (fire('ready')) {
+        const interval = event.heartbeatMs
+        const beat = () => {
+          ping()
+          timer = setTimeout(beat, interval)
+        }
+        timer = setTimeout(beat, interval)
+      }
+    }
+    // The token this socket signed in with expired: send a fresh one on the open socket. If none
+    // comes (offline, refused), the server closes the socket with 4001 and closed() takes over.
+    if (event.type === 'reauth')
+      deps.token().then(
+        (token) => state === 'open' && socket?.send(JSON.stringify({ type: 'auth', token })),
+        () => {},
+      )
+    deps.onEvent(event)
+  }
+
+  /** Sends a ping; silence afterwards means the socket is dead. */
+  const ping = () => {
+    if (state !== 'open' || silence) return
+    socket?.send(JSON.stringify({ type: 'ping' }))
+    expectFrame()
+  }
+
+  /** No frame within SILENCE_MS (no `ready`, no pong): the socket is dead; do not wait for its close. */
+  const expectFrame = () => {
+    silence = setTimeout(() => {
+      const ws = socket
+      socket = undefined
+      ws?.close(4000)
+      silence = undefined
+      fire('failed', new SuportraError('network', 'Realtime connection timed out'))
+    }, SILENCE_MS)
+  }
+
+  const hush = () => {
+    clearTimeout(silence)
+    silence = undefined
+  }
+
+  const closed = (code: number, token: string) => {
+    socket = undefined
+    hush()
+    // Too many sockets or frames: no tight loop; every retry waits the policy's longest step (any
+    // attempt this far does) until a connection succeeds.
+    if (code === RATE_LIMITED) attempt = 99
+    if ((code !== UNAUTHORIZED && code !== REVOKED) || refused) {
+      if (code === REVOKED) {
+        disable()
+        return deps.onRevoked(token)
+      }
+      return fire(
+        'failed',
+        code === GOING_AWAY ? undefined : new SuportraError('network', `Realtime closed (${code})`),
+      )
+    }
+    // The access token expired (while connecting, or on an open socket that did not answer
+    // `reauth` in time), or its sign-in was revoked (the stored one may be newer; if not, the
+    // refresh is refused and signs out): refresh it and try again at once.
+    refused = true
+    fire('refused')
+    deps.refresh(token).then(
+      () => fire('refreshed'),
+      (error) => failed(error),
+    )
+  }
+
+  const failed = (error: unknown) => {
+    if (SuportraError.isInstance(error) && error.code === 'unauthorized') return disable()
+    fire(
+      'failed',
+      SuportraError.isInstance(error) ? error : new SuportraError('network', undefined, { cause: error }),
+    )
+  }
+
+  /** Closes the socket and stays closed until `start()` (signed out, revoked). */
+  const disable = (): void => {
+    enabled = false
+    fire('stop')
+  }
+
+  const win = globalThis.window as Window | undefined
+  if (win?.addEventListener) {
+    const wake = () => fire('wake') && state === 'open' && ping()
+    const options = { signal: listening.signal }
+    win.addEventListener('online', wake, options)
+    win.addEventListener('offline', () => fire('offline'), options)
+    win.document.addEventListener(
+      'visibilitychange',
+      () => win.document.visibilityState === 'visible' && wake(),
+      options,
+    )
+  }
+
+  return {
+    get status(): ConnectionStatus {
+      return status
+    },
+
+    /** Declares a need for realtime; the socket stays open while anyone holds one. */
+    retain(): () => void {
+      users++
+      clearTimeout(linger)
+      fire('retain')
+      let held = true
+      return () => {
+        if (held && --users === 0) linger = setTimeout(() => fire('stop'), LINGER_MS)
+        held = false
+      }
+    },
+
+    /** Allows connecting (signed in) and connects now if anyone needs realtime. */
+    start(): void {
+      enabled = true
+      fire('start')
+    },
+
+    disable,
+
+    destroy(): void {
+      disable()
+      clearTimeout(linger)
+      listening.abort()
+    },
+  } as const
 }
+
+export type Connection = ReturnType<typeof createConnection>

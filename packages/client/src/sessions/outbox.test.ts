@@ -4,7 +4,7 @@ import * as z from 'zod/mini'
 import { SuportraError } from '../core/errors.js'
 import { memoryStorage, type StorageLike } from '../core/storage.js'
 import type { Http, RequestOptions } from '../http/http.js'
-import { Outbox, type OutboxEntry } from './outbox.js'
+import { createOutbox, type Outbox, type OutboxEntry } from './outbox.js'
 
 interface Call {
   path: string
@@ -76,7 +76,7 @@ const outboxes: Outbox[] = []
 function setup(storage = memoryStorage()) {
   const server = fakeServer(storage)
   const onSent = vi.fn()
-  const outbox = new Outbox(storage, 'test:', server.http, onSent)
+  const outbox = createOutbox(storage, 'test:', server.http, onSent)
   outboxes.push(outbox)
   outbox.load('usr_me')
   const stored = (): OutboxEntry[] | null => JSON.parse(storage.getItem(KEY) ?? 'null')
@@ -90,6 +90,7 @@ beforeEach(() => {
 afterEach(() => {
   for (const outbox of outboxes.splice(0)) outbox.destroy()
   vi.useRealTimers()
+  vi.restoreAllMocks()
 })
 
 describe('sending', () => {
@@ -123,6 +124,8 @@ describe('sending', () => {
   })
 
   test('retries a network failure with the same id after a growing pause', async () => {
+    // The top of the jitter range: each pause is its whole step (500 ms, then 1 s).
+    vi.spyOn(Math, 'random').mockReturnValue(1)
     const t = setup()
     t.server.outcomes.push('network', 'server')
     const e = entry()

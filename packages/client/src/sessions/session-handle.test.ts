@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import * as z from 'zod/mini'
 import { memoryStorage } from '../core/storage.js'
 import type { Http, RequestOptions } from '../http/http.js'
-import { Outbox } from './outbox.js'
-import { type ChatMessage, SessionHandle } from './session-handle.js'
+import { createOutbox } from './outbox.js'
+import { type ChatMessage, createSessionHandle, type SessionHandle } from './session-handle.js'
 
 const ID = 'ses_1'
 
@@ -108,10 +108,10 @@ const watch = (store: { listen(fn: () => void): () => void }) =>
 /** A handle over a server holding `count` messages, with a real outbox that feeds sent messages back. */
 async function setup(count: number, { watching = true } = {}) {
   const server = fakeServer(count)
-  const outbox = new Outbox(memoryStorage(), 'test:', server.http, (m) => handle.receive(m))
+  const outbox = createOutbox(memoryStorage(), 'test:', server.http, (m) => handle.receive(m))
   outbox.load('usr_me')
   let retained = 0
-  const handle: SessionHandle = new SessionHandle(ID, {
+  const handle: SessionHandle = createSessionHandle(ID, {
     http: server.http,
     outbox,
     retain: () => {
@@ -280,8 +280,8 @@ describe('the transcript', () => {
     let down = true
     const http = ((path: string, schema: z.ZodMiniType, options?: RequestOptions) =>
       down ? Promise.reject(new Error('server down')) : server.http(path, schema, options)) as Http
-    const outbox = new Outbox(memoryStorage(), 'test:', http, (m) => handle.receive(m))
-    const handle: SessionHandle = new SessionHandle(ID, {
+    const outbox = createOutbox(memoryStorage(), 'test:', http, (m) => handle.receive(m))
+    const handle: SessionHandle = createSessionHandle(ID, {
       http,
       outbox,
       retain: () => () => {},
