@@ -58,8 +58,8 @@ export type ClientEvents = {
   error: SuportraError
 }
 
-/** Events that arrive over realtime: listening to them keeps the connection open. */
-const REALTIME_EVENTS = /^(message|session|typing|read|queue|credits)$/
+/** The client's own events; the others arrive over realtime, and listening to them keeps the connection open. */
+const LOCAL_EVENTS = /^(connection|user|error)$/
 
 /** Creates a Suportra client. Nothing is stored and no connection opens until someone signs in and listens. */
 export function createClient(options: ClientOptions) {
@@ -304,7 +304,7 @@ export function createClient(options: ClientOptions) {
       listener: (payload: ClientEvents[K]) => void,
     ): () => void {
       const off = events.on(name, listener)
-      const release = REALTIME_EVENTS.test(name) ? connection.retain() : undefined
+      const release = LOCAL_EVENTS.test(name) ? undefined : connection.retain()
       return () => {
         off()
         release?.()

@@ -49,7 +49,7 @@ export function createTokens(
   const lockName = `${prefix}refresh`
   let inflight: Promise<string> | undefined
 
-  const get = (): StoredAuth | undefined => stored.get()
+  const { get } = stored
 
   const put = <T extends StoredAuth | undefined>(auth: T): T => {
     stored.set(auth)

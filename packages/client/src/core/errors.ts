@@ -19,8 +19,8 @@ export class SuportraError extends Error {
     super(message, { cause: options.cause })
     this.name = 'SuportraError'
     this.code = code
-    this.status = options.status
-    this.details = options.details
+    // status and details (cause is set by Error itself, to the same value).
+    Object.assign(this, options)
   }
 
   /** True for a SuportraError from any copy of this package. */

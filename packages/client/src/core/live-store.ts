@@ -1,7 +1,7 @@
-import { atom, onStart, onStop, type ReadableAtom, STORE_UNMOUNT_DELAY } from 'nanostores'
+import { atom, type ReadableAtom } from 'nanostores'
 
 /** Stores given to `liveStore` or made by `derive` that have a listener now. */
-const listened = new WeakSet<ReadableAtom<unknown>>()
+const listened = new Set<ReadableAtom<unknown>>()
 
 /** Whether anyone listens to `store` now (for stores given to `liveStore` or made by `derive`). */
 export const isWatched = (store: ReadableAtom<unknown>): boolean => listened.has(store)
@@ -9,18 +9,25 @@ export const isWatched = (store: ReadableAtom<unknown>): boolean => listened.has
 /**
  * Calls `watched` each time `store` gets a first listener, and `unwatched` a second after the last
  * one left unless one came back meanwhile, as nanostores' `onMount` waits (a quick remount does not
- * reconnect or reload). Built on nanostores' `onStart`/`onStop`: `onMount` also mounts for a bare
- * `get()`, and mounts only once within that second.
+ * reconnect or reload). It wraps the store's `listen` and `off` (an atom calls `off()` when its last
+ * listener leaves) as nanostores' own `onStart`/`onStop` do: those cost the client 185 bytes more
+ * (their event machinery), past its 12 kB budget. This is the one place that knows how.
  */
 function onWatch(store: ReadableAtom<unknown>, watched: () => void, unwatched: () => void): void {
-  onStart(store, () => {
+  const { listen, off } = store
+  store.listen = (listener) => {
+    if (!isWatched(store)) watched()
+    const unbind = listen(listener)
+    // Marked after `listen`: a store both derived and live is wrapped twice, and the inner wrapper
+    // must see its first listener too.
     listened.add(store)
-    watched()
-  })
-  onStop(store, () => {
+    return unbind
+  }
+  store.off = () => {
     listened.delete(store)
-    setTimeout(() => isWatched(store) || unwatched(), STORE_UNMOUNT_DELAY)
-  })
+    off()
+    setTimeout(() => isWatched(store) || unwatched(), 1_000)
+  }
 }
 
 /**
