@@ -54,6 +54,7 @@ export default defineConfig({
   test: {
     projects: [
       project('server', 'packages/server'),
+      project('protocol', 'packages/protocol'),
       project('client', 'packages/client'),
       project('widget', 'packages/widget', 'dom', 'preact', ['test/setup.ts']),
       project('react', 'packages/react', 'dom', 'react'),

@@ -1,3 +1,16 @@
+import {
+  AuditResponse,
+  AuthMethodsResponse,
+  AuthResponse,
+  JsonObject,
+  OkResponse,
+  type RealtimeEvent,
+  type Session,
+  type Tool,
+  ToolsResponse,
+  type User,
+  UserResponse,
+} from '@suportra/protocol'
 import { atom, type ReadableAtom } from 'nanostores'
 import * as z from 'zod/mini'
 import { Tokens } from './auth/tokens.js'
@@ -7,16 +20,6 @@ import { SuportraError } from './core/errors.js'
 import { resolveStorage, type StorageOption, storedValue } from './core/storage.js'
 import { Credits } from './credits/credits.js'
 import { createHttp } from './http/http.js'
-import { JsonObject, type Session, type Tool, type User } from './protocol/models.js'
-import type { RealtimeEvent } from './protocol/realtime.js'
-import {
-  AuditResponse,
-  AuthMethodsResponse,
-  AuthResponse,
-  OkResponse,
-  ToolsResponse,
-  UserResponse,
-} from './protocol/responses.js'
 import {
   Connection,
   type ConnectionChange,

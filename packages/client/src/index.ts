@@ -1,24 +1,25 @@
 /** @suportra/client: the headless Suportra client for browsers and Node 20+. */
 
-export type { Builder } from './builder/builder.js'
-export { type ClientEvents, type ClientOptions, createClient, type SuportraClient } from './client.js'
-export { SuportraError } from './core/errors.js'
-export { memoryStorage, type StorageLike, type StorageOption } from './core/storage.js'
-export type { Credits } from './credits/credits.js'
-export type { SessionContext } from './protocol/context.js'
-export type { ErrorCode } from './protocol/errors.js'
 export type {
   Attachment,
   CodeBlock,
+  ErrorCode,
   Message,
   Pack,
+  PacksResponse,
   Session,
+  SessionContext,
   SessionStatus,
   Tool,
   Transaction,
   User,
-} from './protocol/models.js'
-export type { PacksResponse } from './protocol/responses.js'
+} from '@suportra/protocol'
+export type { Builder } from './builder/builder.js'
+export { type ClientEvents, type ClientOptions, createClient, type SuportraClient } from './client.js'
+export { createEmitter, type Emitter } from './core/emitter.js'
+export { SuportraError } from './core/errors.js'
+export { memoryStorage, type StorageLike, type StorageOption } from './core/storage.js'
+export type { Credits } from './credits/credits.js'
 export type {
   ConnectionChange,
   ConnectionStatus,

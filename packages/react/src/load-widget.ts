@@ -1,10 +1,9 @@
-/** Loads the widget's code (its own chunk) once; after a failed load the next call tries again. */
-let loading: Promise<typeof import('@suportra/widget')> | undefined
+import { loadOnce } from '@suportra/widget/load-once'
 
-export function loadWidget(): Promise<typeof import('@suportra/widget')> {
-  loading ??= import('@suportra/widget').catch((error: unknown) => {
-    loading = undefined
-    throw error
-  })
-  return loading
-}
+/**
+ * Loads the widget's code (its own chunk) once; after a failed load the next call tries again. Marked
+ * pure so that an app using only the hooks keeps neither this nor the widget's chunk.
+ */
+export const loadWidget: () => Promise<typeof import('@suportra/widget')> = /* @__PURE__ */ loadOnce(
+  () => import('@suportra/widget'),
+)

@@ -1,4 +1,4 @@
-import type { Pack, Tool } from '@suportra/client/protocol'
+import type { Pack, Tool } from '@suportra/protocol'
 
 /** A limit of `points` requests per `duration` seconds. */
 export interface RateLimit {
@@ -128,6 +128,12 @@ export interface Config {
    * that also removes files without a database row.
    */
   uploads: { unattachedPerHour: number; unattachedBytesPerHour: number; unattachedTtlMinutes: number }
+  /**
+   * Check every response and realtime frame the server sends against the protocol's schemas; one that
+   * does not match is logged and answered as a 500 (see `protocol-check.ts`). Unset: on when
+   * NODE_ENV is `development` or `test` or under Vitest, off otherwise (it parses every body again).
+   */
+  checkResponses: boolean | undefined
 }
 
 export const DEFAULT_TOOLS: Tool[] = [
@@ -198,6 +204,7 @@ export const DEFAULT_CONFIG: Config = {
     unattachedBytesPerHour: 200 * 1024 * 1024,
     unattachedTtlMinutes: 24 * 60,
   },
+  checkResponses: undefined,
 }
 
 export type ServerOptions = Partial<Omit<Config, 'rateLimits' | 'stripe' | 'resend' | HostileKeys>> & {

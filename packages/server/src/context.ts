@@ -2,8 +2,8 @@ import type { Apps } from './apps/apps.js'
 import type { TokenService } from './auth/tokens.js'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
-import type { RateLimiters } from './http/rate-limit.js'
 import type { Logger } from './log.js'
+import type { RateLimiters } from './rate-limit.js'
 import type { EventBus } from './realtime/bus.js'
 
 /** Everything a request handler may use; built once per server. */

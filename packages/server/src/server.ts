@@ -4,24 +4,25 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createAdaptorServer } from '@hono/node-server'
+import type { KyselyPlugin } from 'kysely'
 import * as z from 'zod/mini'
+import { createApp } from './app.js'
 import { Apps } from './apps/apps.js'
 import { TokenService } from './auth/tokens.js'
 import { DEFAULT_CONFIG, resolveConfig, type ServerOptions } from './config.js'
 import type { Context } from './context.js'
 import { type Database, isPostgresUrl, openDatabase } from './db/database.js'
 import { Mailer } from './email/outbox.js'
-import { createApp } from './http/app.js'
-import { openRateLimiters } from './http/rate-limit.js'
 import { newSecret } from './ids.js'
 import { createLogger, type Logger } from './log.js'
 import { sweepUploads } from './messages/upload-sweep.js'
+import { openRateLimiters } from './rate-limit.js'
 import { type EventBus, LocalBus } from './realtime/bus.js'
 import { Hub } from './realtime/hub.js'
 import { PgBus } from './realtime/pg-bus.js'
 import { serveRealtime } from './realtime/upgrade.js'
 import { seedDemo } from './seed.js'
-import { expireWaiting } from './sessions/lifecycle.js'
+import { expireWaiting } from './sessions/withdraw.js'
 
 export interface StartOptions extends ServerOptions {
   /** 0 picks a free port. */
@@ -29,6 +30,11 @@ export interface StartOptions extends ServerOptions {
   host?: string
   seed?: 'demo'
   logger?: Logger
+  /**
+   * Kysely plugins added to the database connection, for instrumentation (the tests count the
+   * statements a request issues with one). Not for changing queries.
+   */
+  queryPlugins?: KyselyPlugin[]
 }
 
 export interface SuportraServer {
@@ -46,7 +52,9 @@ export interface SuportraServer {
 }
 
 /** Builds the shared context: database (migrated), secrets, token service, bus. */
-export async function createContext(options: ServerOptions & { logger?: Logger } = {}): Promise<Context> {
+export async function createContext(
+  options: ServerOptions & { logger?: Logger; queryPlugins?: KyselyPlugin[] } = {},
+): Promise<Context> {
   // Validation errors go back to people: English messages, not zod/mini's bare "Invalid input".
   z.config(z.locales.en())
   const config = resolveConfig(options)
@@ -54,7 +62,7 @@ export async function createContext(options: ServerOptions & { logger?: Logger }
     // The development secret is in the source: with real payments it would let anyone sign a webhook.
     throw new Error('Set STRIPE_WEBHOOK_SECRET (stripe.webhookSecret) when STRIPE_SECRET_KEY is set')
   }
-  const store = await openDatabase(config.db)
+  const store = await openDatabase(config.db, { plugins: options.queryPlugins ?? [] })
   const log = options.logger ?? createLogger()
   // Several instances share one PostgreSQL database; their realtime events cross through it.
   const bus: EventBus = store.dialect === 'postgres' ? await PgBus.connect(config.db, log) : new LocalBus()

@@ -1,4 +1,4 @@
-import type { AuthResponse } from '@suportra/client/protocol'
+import type { AuthResponse } from '@suportra/protocol'
 import {
   api,
   createUser,

@@ -1,4 +1,4 @@
-import { CLOSE_CODES, ERROR_STATUS, type RealtimeEvent } from '@suportra/client/protocol'
+import { CLOSE_CODES, ERROR_STATUS, type RealtimeEvent } from '@suportra/protocol'
 import {
   type ApiResult,
   api,

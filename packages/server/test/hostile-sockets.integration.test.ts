@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { CLOSE_CODES, type RealtimeEvent } from '@suportra/client/protocol'
+import { CLOSE_CODES, type RealtimeEvent } from '@suportra/protocol'
 import {
   api,
   createUser,

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { CONTEXT_LIMITS, ERROR_CODES, ERROR_STATUS, LIMITS } from '@suportra/client/protocol'
+import { CONTEXT_LIMITS, ERROR_CODES, ERROR_STATUS, LIMITS } from '@suportra/protocol'
 
 /** Codes the server may send (`network` and `protocol` are the client's own). */
 const SERVER_ERROR_CODES = ERROR_CODES.filter((code) => code !== 'network' && code !== 'protocol')

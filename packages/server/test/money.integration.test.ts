@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http'
-import type { AuthResponse } from '@suportra/client/protocol'
+import type { AuthResponse } from '@suportra/protocol'
 import {
   type ApiResult,
   api,
@@ -12,7 +12,7 @@ import {
 } from '@suportra/server/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { addBuilder } from '../src/admin/commands.js'
-import { expireWaiting } from '../src/sessions/lifecycle.js'
+import { expireWaiting } from '../src/sessions/withdraw.js'
 
 /** Reproducible randomness: set MONEY_SEED to replay a failing run. */
 const SEED = Number(process.env.MONEY_SEED ?? Date.now() % 1_000_000)

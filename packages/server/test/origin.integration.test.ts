@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs'
 import { request } from 'node:http'
-import { CLOSE_CODES } from '@suportra/client/protocol'
+import { CLOSE_CODES } from '@suportra/protocol'
 import { api, DEMO, signIn, startTestServer, type TestServer } from '@suportra/server/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import WebSocket from 'ws'

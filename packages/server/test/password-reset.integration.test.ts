@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { request } from 'node:http'
-import { type AuthResponse, CLOSE_CODES } from '@suportra/client/protocol'
+import { type AuthResponse, CLOSE_CODES } from '@suportra/protocol'
 import {
   api,
   createUser,

@@ -1,4 +1,4 @@
-import { parseRealtimeEvent, type RealtimeEvent } from '@suportra/client/protocol'
+import { parseRealtimeEvent, type RealtimeEvent } from '@suportra/protocol'
 import {
   api,
   chargeObject,
@@ -18,7 +18,7 @@ import {
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { BusMessage, PersonalEvent } from '../src/realtime/bus.js'
-import { expireWaiting } from '../src/sessions/lifecycle.js'
+import { expireWaiting } from '../src/sessions/withdraw.js'
 
 // A waiting user hears their own place in the queue whenever it moves (a session ahead is claimed,
 // cancelled or expires), and nothing about anyone else's session.

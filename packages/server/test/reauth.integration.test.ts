@@ -1,4 +1,4 @@
-import { CLOSE_CODES, type RealtimeEvent } from '@suportra/client/protocol'
+import { CLOSE_CODES, type RealtimeEvent } from '@suportra/protocol'
 import {
   api,
   createUser,

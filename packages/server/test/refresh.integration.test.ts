@@ -1,4 +1,4 @@
-import { CLOSE_CODES } from '@suportra/client/protocol'
+import { CLOSE_CODES } from '@suportra/protocol'
 import {
   api,
   createUser,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { type AuthResponse, CLOSE_CODES, ERROR_STATUS } from '@suportra/client/protocol'
+import { type AuthResponse, CLOSE_CODES, ERROR_STATUS } from '@suportra/protocol'
 import {
   type ApiResult,
   api,

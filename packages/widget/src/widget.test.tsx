@@ -1,7 +1,7 @@
 import type { SuportraError } from '@suportra/client'
 import { signIdentityToken } from '@suportra/server/testing'
 import { act, fireEvent, screen, waitFor } from '@testing-library/preact'
-import { expect, test } from 'vitest'
+import { expect, test, vi } from 'vitest'
 import {
   activeSession,
   connected,
@@ -54,10 +54,32 @@ test('on() returns a function that stops listening; off() does the same', async 
 
   stop()
   widget.off('close', onClose)
+  // Never added: off() leaves it out.
+  widget.off('open', () => opens++)
   widget.open()
   widget.close()
 
   expect([opens, closes]).toEqual([0, 0])
+})
+
+test('a listener that throws does not keep the event from the others, and its error still surfaces', async () => {
+  const widget = harness.widget()
+  const bug = new Error('a bug in the page')
+  const heard: string[] = []
+  widget.on('open', () => heard.push('first'))
+  widget.on('open', () => {
+    throw bug
+  })
+  widget.on('open', () => heard.push('last'))
+  vi.useFakeTimers({ toFake: ['setTimeout'] })
+  try {
+    expect(() => widget.open()).not.toThrow()
+    expect(heard).toEqual(['first', 'last'])
+    // Reported as an uncaught error a moment later (the page's error tracking sees it).
+    expect(() => vi.runOnlyPendingTimers()).toThrow(bug)
+  } finally {
+    vi.useRealTimers()
+  }
 })
 
 test("'session-started' carries the new session", async () => {

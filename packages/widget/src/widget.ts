@@ -1,6 +1,7 @@
 import { batch, effect, signal } from '@preact/signals'
 import {
   createClient,
+  createEmitter,
   type PacksResponse,
   type Session,
   type SessionContext,
@@ -55,7 +56,8 @@ export interface OpenOptions {
   context?: SessionContext
 }
 
-export interface WidgetEvents {
+/** Events from `widget.on(name, listener)`. A type, as the client's `ClientEvents` (its emitter takes a record). */
+export type WidgetEvents = {
   ready: undefined
   open: undefined
   close: undefined
@@ -107,7 +109,8 @@ export function createWidget(options: MountOptions) {
   /** Packs, costs and the low-balance threshold, loaded the first time something needs them. */
   const pricing = signal<PacksResponse | undefined>(undefined)
   let pricingLoad: Promise<unknown> | undefined
-  const listeners = new Map<WidgetEventName, Set<(payload: never) => void>>()
+  const events = createEmitter<WidgetEvents>()
+  const { emit } = events
   /** Set once the user or the vendor acted: only then may the widget go online. */
   const engaged = signal(false)
   const cleanups: (() => void)[] = []
@@ -123,9 +126,6 @@ export function createWidget(options: MountOptions) {
     }),
   )
 
-  function emit<K extends WidgetEventName>(name: K, payload: WidgetEvents[K]) {
-    for (const listener of listeners.get(name) ?? []) (listener as (p: WidgetEvents[K]) => void)(payload)
-  }
   cleanups.push(client.on('error', (error) => emit('error', error)))
 
   // Follow the ongoing session once engaged: unread count, session events.
@@ -246,19 +246,17 @@ export function createWidget(options: MountOptions) {
     started(session: Session) {
       emit('session-started', { session })
     },
-    on<K extends WidgetEventName>(name: K, listener: (payload: WidgetEvents[K]) => void): () => void {
-      const set = listeners.get(name) ?? new Set()
-      listeners.set(name, set)
-      set.add(listener as (payload: never) => void)
-      return () => widget.off(name, listener)
-    },
+    /** Listens to a widget event; a listener that throws does not keep it from the others. */
+    on: events.on,
     off<K extends WidgetEventName>(name: K, listener: (payload: WidgetEvents[K]) => void): void {
-      listeners.get(name)?.delete(listener as (payload: never) => void)
+      // The emitter holds a listener once: adding it again changes nothing, and the returned function
+      // removes it (the client's emitter, shared with it, has no `off` of its own).
+      events.on(name, listener)()
     },
     emit,
     destroy() {
       for (const fn of cleanups.splice(0)) fn()
-      listeners.clear()
+      events.clear()
       client.destroy()
     },
   }

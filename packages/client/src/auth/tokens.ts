@@ -1,8 +1,7 @@
+import type { AuthResponse, User } from '@suportra/protocol'
 import { SuportraError } from '../core/errors.js'
 import { type StorageLike, storedValue } from '../core/storage.js'
 import { sleep } from '../http/http.js'
-import type { User } from '../protocol/models.js'
-import type { AuthResponse } from '../protocol/responses.js'
 
 /** What a sign-in leaves in storage. Nothing is written before a sign-in. */
 export interface StoredAuth {

@@ -1,8 +1,7 @@
+import { QueueResponse, type Session, SessionResponse } from '@suportra/protocol'
 import { atom } from 'nanostores'
 import { whileWatched } from '../core/watch.js'
 import type { Http } from '../http/http.js'
-import type { Session } from '../protocol/models.js'
-import { QueueResponse, SessionResponse } from '../protocol/responses.js'
 import type { SessionHandle } from '../sessions/session-handle.js'
 import type { Sessions } from '../sessions/sessions.js'
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { basename } from 'node:path'
-import { CONTEXT_LIMITS, type SessionContext } from '../protocol/context.js'
+import { CONTEXT_LIMITS, type SessionContext } from '@suportra/protocol'
 
 const git = (args: string[]) => {
   try {

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../protocol/errors.js'
+import type { ErrorCode } from '@suportra/protocol'
 
 const BRAND = Symbol.for('suportra.error')
 

@@ -1,13 +1,13 @@
-import { atom } from 'nanostores'
-import { whileWatched } from '../core/watch.js'
-import type { Http } from '../http/http.js'
-import type { Transaction } from '../protocol/models.js'
 import {
   BalanceResponse,
   CheckoutResponse,
   PacksResponse,
+  type Transaction,
   TransactionsResponse,
-} from '../protocol/responses.js'
+} from '@suportra/protocol'
+import { atom } from 'nanostores'
+import { whileWatched } from '../core/watch.js'
+import type { Http } from '../http/http.js'
 
 /** The credit balance and the ledger behind it. */
 export class Credits {

@@ -1,7 +1,7 @@
+import { ErrorBody } from '@suportra/protocol'
 import type * as z from 'zod/mini'
 import type { Tokens } from '../auth/tokens.js'
 import { isRetryable, SuportraError } from '../core/errors.js'
-import { ErrorBody } from '../protocol/errors.js'
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'DELETE'

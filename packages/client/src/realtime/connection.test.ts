@@ -1,7 +1,7 @@
+import { CLOSE_CODES } from '@suportra/protocol'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { FakeWebSocket, fakePage } from '../../test/fakes.js'
 import { SuportraError } from '../core/errors.js'
-import { CLOSE_CODES } from '../protocol/realtime.js'
 import {
   BACKOFF_MS,
   Connection,

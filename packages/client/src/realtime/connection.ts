@@ -1,5 +1,5 @@
+import { parseRealtimeEvent, type RealtimeEvent } from '@suportra/protocol'
 import { SuportraError } from '../core/errors.js'
-import { parseRealtimeEvent, type RealtimeEvent } from '../protocol/realtime.js'
 
 /** The public connection status. */
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'offline'

@@ -1,11 +1,9 @@
+import { type ErrorCode, MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH, type Message } from '@suportra/protocol'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import * as z from 'zod/mini'
 import { SuportraError } from '../core/errors.js'
 import { memoryStorage, type StorageLike } from '../core/storage.js'
 import type { Http, RequestOptions } from '../http/http.js'
-import type { ErrorCode } from '../protocol/errors.js'
-import { MAX_ATTACHMENT_BYTES } from '../protocol/limits.js'
-import type { Message } from '../protocol/models.js'
 import { Outbox, type OutboxEntry } from './outbox.js'
 
 interface Call {
@@ -278,11 +276,20 @@ describe('files', () => {
     expect(t.outbox.$entries.get()[0]).toMatchObject({ status: 'failed', error: { code: 'validation' } })
   })
 
-  test('refuses a file over 10 MB without any request', async () => {
+  test('refuses a file over the attachment limit without any request', async () => {
     const t = setup()
     const big = new Blob([new Uint8Array(MAX_ATTACHMENT_BYTES + 1)])
     const e = entry('ses_1', { kind: 'file', attachments: [file('big.bin', big.size)] })
-    await expect(t.add(e, [big])).rejects.toMatchObject({ code: 'validation' })
+    await expect(t.add(e, [big])).rejects.toMatchObject({ code: 'validation', message: 'File over 10 MB' })
+    await flush()
+    expect(t.server.calls).toHaveLength(0)
+    expect(t.outbox.$entries.get()[0]).toMatchObject({ status: 'failed' })
+  })
+
+  test('refuses a text over the length limit without any request, naming the limit', async () => {
+    const t = setup()
+    const e = entry('ses_1', { body: 'a'.repeat(MAX_TEXT_LENGTH + 1) })
+    await expect(t.add(e)).rejects.toMatchObject({ code: 'validation', message: 'Over 20000 characters' })
     await flush()
     expect(t.server.calls).toHaveLength(0)
     expect(t.outbox.$entries.get()[0]).toMatchObject({ status: 'failed' })

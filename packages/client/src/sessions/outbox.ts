@@ -1,10 +1,14 @@
+import {
+  AttachmentResponse,
+  MAX_ATTACHMENT_BYTES,
+  MAX_TEXT_LENGTH,
+  type Message,
+  MessageResponse,
+} from '@suportra/protocol'
 import { atom } from 'nanostores'
 import { isRetryable, SuportraError } from '../core/errors.js'
 import { type StorageLike, storedValue } from '../core/storage.js'
 import type { Http } from '../http/http.js'
-import { MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH } from '../protocol/limits.js'
-import type { Message } from '../protocol/models.js'
-import { AttachmentResponse, MessageResponse } from '../protocol/responses.js'
 
 /**
  * A message stored before it is sent: shown as it will look (`status` pending or failed, `seq`
@@ -140,9 +144,10 @@ export class Outbox {
 
   /** What the server would refuse anyway, found before anything is sent. */
   #refusal(entry: OutboxEntry): SuportraError | undefined {
-    if (entry.body.length > MAX_TEXT_LENGTH) return new SuportraError('validation', 'Over 20,000 characters')
+    if (entry.body.length > MAX_TEXT_LENGTH)
+      return new SuportraError('validation', `Over ${MAX_TEXT_LENGTH} characters`)
     if (this.#blobs.get(entry.id)?.some((blob) => blob.size > MAX_ATTACHMENT_BYTES)) {
-      return new SuportraError('validation', 'File over 10 MB')
+      return new SuportraError('validation', `File over ${MAX_ATTACHMENT_BYTES / 2 ** 20} MB`)
     }
   }
 

@@ -1,8 +1,8 @@
+import type { Message, Session } from '@suportra/protocol'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import * as z from 'zod/mini'
 import { memoryStorage } from '../core/storage.js'
 import type { Http, RequestOptions } from '../http/http.js'
-import type { Message, Session } from '../protocol/models.js'
 import { Outbox } from './outbox.js'
 import { type ChatMessage, SessionHandle } from './session-handle.js'
 

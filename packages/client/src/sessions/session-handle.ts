@@ -1,10 +1,16 @@
+import {
+  type CodeBlock,
+  type Message,
+  MessagesResponse,
+  OkResponse,
+  type Session,
+  SessionResponse,
+} from '@suportra/protocol'
 import { atom, type ReadableAtom } from 'nanostores'
 import { SuportraError } from '../core/errors.js'
 import { clientId } from '../core/ids.js'
 import { derive, whileWatched } from '../core/watch.js'
 import type { Http } from '../http/http.js'
-import type { CodeBlock, Message, Session } from '../protocol/models.js'
-import { MessagesResponse, OkResponse, SessionResponse } from '../protocol/responses.js'
 import type { Outbox } from './outbox.js'
 
 /** A message as shown: stored ones are `sent`; ones still in the outbox are `pending` or `failed`. */

@@ -1,11 +1,15 @@
+import {
+  type Session,
+  type SessionContext,
+  type SessionKind,
+  SessionResponse,
+  SessionsResponse,
+} from '@suportra/protocol'
 import { atom } from 'nanostores'
 import { clientId } from '../core/ids.js'
 import type { storedValue } from '../core/storage.js'
 import { whileWatched } from '../core/watch.js'
 import type { Http } from '../http/http.js'
-import type { SessionContext } from '../protocol/context.js'
-import type { Session, SessionKind } from '../protocol/models.js'
-import { SessionResponse, SessionsResponse } from '../protocol/responses.js'
 import type { Outbox } from './outbox.js'
 import { SessionHandle } from './session-handle.js'
 

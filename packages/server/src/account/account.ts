@@ -5,9 +5,10 @@ import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
 import { listTransactions } from '../credits/ledger.js'
 import type { DB } from '../db/schema.js'
-import { conflict, unauthorized } from '../http/errors.js'
-import { toAttachment, withAttachments } from '../messages/messages.js'
-import { loadSession, sessionQuery, toSession } from '../sessions/sessions.js'
+import { conflict, unauthorized } from '../errors.js'
+import { withAttachments } from '../messages/messages.js'
+import { describeSessions, loadSession, sessionQuery } from '../sessions/sessions.js'
+import { toAttachment } from '../sessions/transcript.js'
 import { findUser, toUser } from '../users/users.js'
 
 /** Everything stored about the caller, as one JSON document (the right to access and export). */
@@ -19,15 +20,16 @@ export async function exportAccount(ctx: Context, caller: Caller) {
     .where((eb) => eb.or([eb('s.user_id', '=', caller.userId), eb('s.builder_id', '=', caller.userId)]))
     .orderBy('s.created_at')
     .execute()
+  const described = await describeSessions(ctx, rows)
   const sessions = await Promise.all(
-    rows.map(async (row) => {
+    rows.map(async (row, index) => {
       const messages = await db
         .selectFrom('messages')
         .selectAll()
         .where('session_id', '=', row.id)
         .orderBy('seq')
         .execute()
-      return { ...(await toSession(ctx, row)), messages: await withAttachments(ctx, messages) }
+      return { ...described[index], messages: await withAttachments(ctx, messages) }
     }),
   )
   const uploads = await db

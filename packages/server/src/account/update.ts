@@ -1,4 +1,4 @@
-import type { UpdateAccountRequest } from '@suportra/client/protocol'
+import type { UpdateAccountRequest } from '@suportra/protocol'
 import type * as z from 'zod/mini'
 import { checkPassword } from '../auth/password-check.js'
 import type { Caller } from '../auth/tokens.js'
@@ -7,8 +7,8 @@ import { isUniqueViolation } from '../db/database.js'
 import type { UserRow } from '../db/schema.js'
 import { queueEmail } from '../email/outbox.js'
 import { emailChanged } from '../email/templates.js'
-import { ApiError, conflict, unauthorized } from '../http/errors.js'
-import { consume } from '../http/rate-limit.js'
+import { conflict, DomainError, unauthorized } from '../errors.js'
+import { consume } from '../rate-limit.js'
 import { findByLogin, findUser } from '../users/users.js'
 
 const taken = () => conflict('An account with this email already exists')
@@ -31,7 +31,7 @@ export async function updateAccount(
   const user = await findUser(ctx.store, caller.userId)
   if (!user) throw unauthorized('Account no longer exists')
   if (!user.password_hash) {
-    throw new ApiError(
+    throw new DomainError(
       'forbidden',
       'This account is managed by the app you signed in with: change your name and email there (they reach Suportra the next time it signs you in)',
       { details: { reason: 'managed' } },
@@ -47,7 +47,7 @@ export async function updateAccount(
     },
   ])
   if (!right)
-    throw new ApiError('forbidden', 'The password is not right', { details: { reason: 'password' } })
+    throw new DomainError('forbidden', 'The password is not right', { details: { reason: 'password' } })
 
   const email = input.email !== undefined && input.email !== user.login_email ? input.email : undefined
   if (email !== undefined && (await findByLogin(ctx.store, email))) throw taken()

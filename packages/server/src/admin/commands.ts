@@ -1,6 +1,6 @@
 import { hashPassword } from '../auth/passwords.js'
 import type { Context } from '../context.js'
-import { createPasswordUser } from '../users/users.js'
+import { createPasswordUser, parseTools } from '../users/users.js'
 
 /** `apps create`: registers a vendor app and returns its id and identity secret. */
 export async function createApp(
@@ -40,7 +40,7 @@ export async function addBuilder(
     role: 'builder',
     tools: input.tools.length > 0 ? input.tools : [...known],
   })
-  return { id: user.id, email: user.email, tools: JSON.parse(user.tools) as string[] }
+  return { id: user.id, email: user.email, tools: parseTools(user.tools) }
 }
 
 /** `audits list`: stack audit requests, newest first. */

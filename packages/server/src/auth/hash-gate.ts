@@ -1,5 +1,5 @@
 import type { Context } from '../context.js'
-import { ApiError } from '../http/errors.js'
+import { DomainError } from '../errors.js'
 
 /** Requests waiting for a hashing slot at most, whatever `waitMs`: beyond, refused at once. */
 const MAX_WAITING = 64
@@ -101,8 +101,8 @@ export class HashGate {
   }
 }
 
-function busy(who: string): ApiError {
-  return new ApiError('rate_limited', `Too many ${who} at once; try again in 1 s`, {
+function busy(who: string): DomainError {
+  return new DomainError('rate_limited', `Too many ${who} at once; try again in 1 s`, {
     details: { retryAfter: 1 },
   })
 }

@@ -1,7 +1,7 @@
 import { createSecretKey } from 'node:crypto'
 import { decodeProtectedHeader, jwtVerify } from 'jose'
 import * as z from 'zod/mini'
-import { invalid, unauthorized } from '../http/errors.js'
+import { invalid, unauthorized } from '../errors.js'
 
 /** Longest lifetime a vendor identity token may have. */
 export const MAX_IDENTITY_TTL_SECONDS = 24 * 60 * 60

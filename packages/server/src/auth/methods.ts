@@ -1,10 +1,9 @@
 import { Hono } from 'hono'
-import { type ApiError, forbidden } from '../http/errors.js'
-import { requireApp } from '../http/origin.js'
-import type { Env } from '../http/request.js'
+import { type DomainError, forbidden } from '../errors.js'
+import { type Env, requireApp } from '../http/request.js'
 
 /** The answer to a password sign-in, sign-up or reset on an app that takes identity tokens only. */
-export const identityOnly = (): ApiError =>
+export const identityOnly = (): DomainError =>
   forbidden('This app signs users in with a vendor identity token only: it has no password accounts')
 
 /**

@@ -1,6 +1,6 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible'
 import type { Context } from '../context.js'
-import { consume } from '../http/rate-limit.js'
+import { consume } from '../rate-limit.js'
 import { hashGate } from './hash-gate.js'
 import { verifyPassword } from './passwords.js'
 

@@ -4,15 +4,12 @@ import {
   SignInRequest,
   SignOutRequest,
   SignUpRequest,
-} from '@suportra/client/protocol'
+} from '@suportra/protocol'
 import { Hono } from 'hono'
 import type { UserRow } from '../db/schema.js'
-import { clientIp } from '../http/client-ip.js'
-import { ApiError, unauthorized } from '../http/errors.js'
-import { requireApp } from '../http/origin.js'
-import { consume } from '../http/rate-limit.js'
-import { type C, type Env, readJson, requireCaller } from '../http/request.js'
-import { sha256 } from '../ids.js'
+import { DomainError, unauthorized } from '../errors.js'
+import { type C, clientIp, type Env, readJson, requireApp, requireCaller } from '../http/request.js'
+import { consume } from '../rate-limit.js'
 import { createPasswordUser, findByLogin, findUser, toUser, upsertIdentifiedUser } from '../users/users.js'
 import { hashGate } from './hash-gate.js'
 import { verifyIdentityToken } from './identity.js'
@@ -34,7 +31,7 @@ export const authRoutes = new Hono<Env>()
     if (app.identityRequired) throw identityOnly()
     const input = await readJson(c, SignUpRequest)
     if (await findByLogin(ctx.store, input.email))
-      throw new ApiError('conflict', 'An account with this email already exists')
+      throw new DomainError('conflict', 'An account with this email already exists')
     const passwordHash = await hashGate(ctx).run(ip, () =>
       hashPassword(input.password, ctx.config.scryptCost),
     )
@@ -111,12 +108,7 @@ export const authRoutes = new Hono<Env>()
     const ctx = c.get('ctx')
     const { refreshToken } = c.req.header('content-type') ? await readJson(c, SignOutRequest) : {}
     if (refreshToken) {
-      const row = await ctx.store.db
-        .selectFrom('refresh_tokens')
-        .select('family_id')
-        .where('token_hash', '=', sha256(refreshToken))
-        .executeTakeFirst()
-      if (row) await ctx.tokens.revokeFamily(row.family_id, 'sign_out')
+      await ctx.tokens.revokeByRefreshToken(refreshToken, 'sign_out')
     } else {
       const caller = await requireCaller(c)
       await ctx.tokens.revokeFamily(caller.familyId, 'sign_out')

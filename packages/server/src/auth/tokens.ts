@@ -1,17 +1,12 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose'
+import type { Caller } from '../caller.js'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
 import type { UserRow } from '../db/schema.js'
-import { ApiError, unauthorized } from '../http/errors.js'
+import { DomainError, unauthorized } from '../errors.js'
 import { newId, newSecret, sha256 } from '../ids.js'
 
-/** Who is calling, as proven by a valid access token. */
-export interface Caller {
-  userId: string
-  role: 'user' | 'builder'
-  appId: string
-  familyId: string
-}
+export type { Caller }
 
 export interface IssuedTokens {
   accessToken: string
@@ -85,8 +80,10 @@ export class TokenService {
       }))
     } catch (error) {
       throw error instanceof joseErrors.JWTExpired
-        ? new ApiError('unauthorized', 'Access token expired; refresh it', { details: { reason: 'expired' } })
-        : new ApiError('unauthorized', 'Invalid access token', { details: { reason: 'invalid' } })
+        ? new DomainError('unauthorized', 'Access token expired; refresh it', {
+            details: { reason: 'expired' },
+          })
+        : new DomainError('unauthorized', 'Invalid access token', { details: { reason: 'invalid' } })
     }
     const caller = {
       userId: String(payload.sub),
@@ -101,7 +98,7 @@ export class TokenService {
       .where('id', '=', caller.familyId)
       .executeTakeFirst()
     if (!family || family.revoked_at !== null) {
-      throw new ApiError('unauthorized', 'This sign-in was revoked; sign in again', {
+      throw new DomainError('unauthorized', 'This sign-in was revoked; sign in again', {
         details: { reason: 'revoked' },
       })
     }
@@ -157,6 +154,16 @@ export class TokenService {
       .returning('user_id')
       .executeTakeFirst()
     if (family) this.#onRevoke([familyId], family.user_id)
+  }
+
+  /** Ends the sign-in `refreshToken` belongs to; nothing if no sign-in has it. */
+  async revokeByRefreshToken(refreshToken: string, reason: string): Promise<void> {
+    const row = await this.#store.db
+      .selectFrom('refresh_tokens')
+      .select('family_id')
+      .where('token_hash', '=', sha256(refreshToken))
+      .executeTakeFirst()
+    if (row) await this.revokeFamily(row.family_id, reason)
   }
 
   /** Signs the user out everywhere. */

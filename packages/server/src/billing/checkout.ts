@@ -1,9 +1,9 @@
-import type { CheckoutRequest } from '@suportra/client/protocol'
+import type { CheckoutRequest } from '@suportra/protocol'
 import { allows } from '../apps/apps.js'
+import { isServerOrigin } from '../apps/origins.js'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
-import { ApiError, forbidden, invalid } from '../http/errors.js'
-import { isServerOrigin } from '../http/origin.js'
+import { DomainError, forbidden, invalid } from '../errors.js'
 import { newId } from '../ids.js'
 import { findUser } from '../users/users.js'
 import { devCheckoutUrl } from './dev-pages.js'
@@ -71,7 +71,9 @@ export async function startCheckout(
   } else if (ctx.config.devPages && serverOrigin) {
     url = devCheckoutUrl(ctx, serverOrigin, purchase.id, input.successUrl, input.cancelUrl)
   } else {
-    throw new ApiError('server', 'Payments are not set up on this server (no Stripe key)', { status: 503 })
+    throw new DomainError('server', 'Payments are not set up on this server (no Stripe key)', {
+      kind: 'unavailable',
+    })
   }
   await ctx.store.db.insertInto('purchases').values(purchase).execute()
   ctx.log.info({ purchaseId: purchase.id, packId: pack.id, userId: caller.userId }, 'checkout started')

@@ -1,10 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { Hono } from 'hono'
 import type { Context } from '../context.js'
-import { notFound } from '../http/errors.js'
-import { requireOwnHost } from '../http/origin.js'
-import type { C, Env } from '../http/request.js'
+import { recentEmails } from '../email/outbox.js'
+import { notFound } from '../errors.js'
+import { type C, type Env, requireOwnHost } from '../http/request.js'
 import { newId } from '../ids.js'
+import { findPurchase } from './purchases.js'
 import { createStripe } from './stripe.js'
 import { handleStripeWebhook } from './webhooks.js'
 
@@ -66,11 +67,7 @@ export function devPages(): Hono<Env> {
     .get('/checkout/:id', async (c) => {
       const ctx = c.get('ctx')
       const { id, success, cancel } = returnUrls(ctx, c)
-      const purchase = await ctx.store.db
-        .selectFrom('purchases')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirst()
+      const purchase = await findPurchase(ctx.store, id)
       if (!purchase) throw notFound('Checkout')
       const pack = ctx.config.packs.find((p) => p.id === purchase.pack_id)
       const price = new Intl.NumberFormat('en', {
@@ -93,11 +90,7 @@ ${
     .post('/checkout/:id/pay', async (c) => {
       const ctx = c.get('ctx')
       const { id, success } = returnUrls(ctx, c)
-      const purchase = await ctx.store.db
-        .selectFrom('purchases')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirst()
+      const purchase = await findPurchase(ctx.store, id)
       if (!purchase) throw notFound('Checkout')
       const payload = JSON.stringify({
         id: newId('evt_dev'),
@@ -135,13 +128,7 @@ ${
       return c.redirect(success, 303)
     })
     .get('/mail', async (c) => {
-      const emails = await c
-        .get('ctx')
-        .store.db.selectFrom('emails')
-        .selectAll()
-        .orderBy('created_at', 'desc')
-        .limit(200)
-        .execute()
+      const emails = await recentEmails(c.get('ctx').store)
       const items = emails
         .map(
           (e) =>

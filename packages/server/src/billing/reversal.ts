@@ -1,11 +1,11 @@
 import type { Context } from '../context.js'
 import { charge, settleHold } from '../credits/ledger.js'
+import { notifyCredits } from '../credits/notify.js'
 import type { Tx } from '../db/database.js'
 import type { MessageRow } from '../db/schema.js'
-import { appendEvent } from '../messages/append.js'
-import { notifyCredits } from '../realtime/notify.js'
-import { announceCancelled } from '../sessions/lifecycle.js'
+import { announceCancelled } from '../sessions/announce.js'
 import { type QueueKey, queueChanged } from '../sessions/queue-position.js'
+import { appendEvent } from '../sessions/transcript.js'
 
 /**
  * Brings a payment's credits in line with what Stripe reported: when a full refund or a dispute is on

@@ -1,4 +1,4 @@
-import { CheckoutRequest } from '@suportra/client/protocol'
+import { CheckoutRequest } from '@suportra/protocol'
 import { Hono } from 'hono'
 import { type Env, readJson, requireCustomer } from '../http/request.js'
 import { startCheckout } from './checkout.js'

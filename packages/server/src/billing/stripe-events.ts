@@ -1,7 +1,6 @@
 import * as z from 'zod/mini'
 import type { Context } from '../context.js'
-import { ApiError, invalid } from '../http/errors.js'
-import { validationError } from '../http/request.js'
+import { DomainError, invalid, validationError } from '../errors.js'
 import { createStripe, WEBHOOK_TOLERANCE_SECONDS } from './stripe.js'
 
 // The parts of Stripe's events this server reads, checked after the signature: a correctly signed
@@ -53,7 +52,7 @@ const PAID = new Set(['checkout.session.completed', 'checkout.session.async_paym
  */
 export function verifyStripeEvent(ctx: Context, raw: string, signature: string | undefined): StripeEvent {
   if (!signature) throw invalid('Missing Stripe-Signature header')
-  const refuse = (reason: string, error: ApiError, fields: Record<string, unknown> = {}) => {
+  const refuse = (reason: string, error: DomainError, fields: Record<string, unknown> = {}) => {
     ctx.log.warn({ reason, ...fields }, 'stripe webhook refused')
     return error
   }
@@ -64,7 +63,7 @@ export function verifyStripeEvent(ctx: Context, raw: string, signature: string |
   } catch (error) {
     throw refuse(
       error instanceof Error ? error.message : String(error),
-      new ApiError('validation', 'Webhook signature or timestamp is not valid'),
+      new DomainError('validation', 'Webhook signature or timestamp is not valid'),
     )
   }
   let json: unknown
@@ -118,7 +117,7 @@ function check<S extends z.ZodMiniType>(
   schema: S,
   value: unknown,
   what: string,
-  refuse: (reason: string, error: ApiError, fields?: Record<string, unknown>) => ApiError,
+  refuse: (reason: string, error: DomainError, fields?: Record<string, unknown>) => DomainError,
   fields: Record<string, unknown> = {},
 ): z.infer<S> {
   const result = schema.safeParse(value)

@@ -1,9 +1,9 @@
 import type { Context } from '../context.js'
 import { appendEntry } from '../credits/ledger.js'
+import { notifyCredits } from '../credits/notify.js'
 import type { Tx } from '../db/database.js'
 import { queueEmail } from '../email/outbox.js'
 import { receipt } from '../email/templates.js'
-import { notifyCredits } from '../realtime/notify.js'
 import { reconcile } from './reversal.js'
 import { type CheckoutSession, verifyStripeEvent } from './stripe-events.js'
 

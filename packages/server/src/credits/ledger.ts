@@ -1,11 +1,11 @@
-import type { Transaction } from '@suportra/client/protocol'
+import type { Transaction } from '@suportra/protocol'
 import { sql } from 'kysely'
 import type { Context } from '../context.js'
 import type { Database, Tx } from '../db/database.js'
 import type { DB } from '../db/schema.js'
 import { queueEmail } from '../email/outbox.js'
 import { lowBalance } from '../email/templates.js'
-import { ApiError } from '../http/errors.js'
+import { DomainError } from '../errors.js'
 import { newId } from '../ids.js'
 
 type Kind = DB['ledger']['kind']
@@ -60,7 +60,7 @@ export async function charge(
   await ctx.store.lockUser(tx, userId)
   const balance = await balanceOf(tx, userId)
   if (balance < amount && entry.kind !== 'reversal') {
-    throw new ApiError(
+    throw new DomainError(
       'insufficient_credits',
       `This needs ${amount} credit${amount === 1 ? '' : 's'}; your balance is ${balance}`,
       { details: { balance, cost: amount } },
@@ -109,7 +109,7 @@ export async function settleHold(
     key: `settle:${reference}`,
     reference,
   })
-  if (!resolved) throw new ApiError('conflict', 'This hold was already settled')
+  if (!resolved) throw new DomainError('conflict', 'This hold was already settled')
 }
 
 export async function listTransactions(q: Queryable, userId: string, limit = 200): Promise<Transaction[]> {

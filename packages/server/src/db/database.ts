@@ -1,39 +1,13 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, type PostgresPool, SqliteDialect, sql, type Transaction } from 'kysely'
+import { Kysely, SqliteDialect, sql } from 'kysely'
 import { migrate } from './migrate.js'
 import { NulPlugin } from './nul-plugin.js'
 import type { DB } from './schema.js'
+import type { Database, OpenOptions } from './store.js'
 
-export type Tx = Transaction<DB>
-
-/**
- * The one storage module. Everything else talks to the database through `Database`: the Kysely
- * query builder plus the few places where dialects differ. `openDatabase` picks SQLite (a file or
- * `:memory:`) or PostgreSQL (a `postgres://` URL, see `postgres.ts`).
- */
-export interface Database {
-  db: Kysely<DB>
-  dialect: 'sqlite' | 'postgres'
-  /** The connection pool on PostgreSQL (shared rate limits use it); absent on SQLite. */
-  pool?: PostgresPool
-  /**
-   * Runs `fn` in a transaction; concurrent transactions touching the same rows are serialized.
-   * On PostgreSQL (READ COMMITTED) a transaction aborted by a deadlock is run again, so `fn` must
-   * do all its work through `tx`.
-   */
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>
-  /** Serializes concurrent balance changes for one user (row lock on PostgreSQL; SQLite has one writer). */
-  lockUser(tx: Tx, userId: string): Promise<void>
-  /**
-   * After a deletion of personal data: leaves no copy of the deleted rows readable in the database's
-   * files. SQLite (which runs with `secure_delete`, so freed space is zeroed) moves the WAL into the
-   * database file and truncates it. Absent on PostgreSQL: there it takes VACUUM (docs/security.md).
-   */
-  scrubDeleted?(): Promise<void>
-  close(): Promise<void>
-}
+export type { Database, OpenOptions, Tx } from './store.js'
 
 /** Whether `db` names a PostgreSQL database (`postgres://…` or `postgresql://…`) rather than a SQLite file. */
 export function isPostgresUrl(db: string): boolean {
@@ -55,15 +29,15 @@ export function redactUrl(db: string): string {
  * Opens the database `url` and applies pending migrations: a PostgreSQL URL, or a SQLite file
  * (created if needed, WAL mode) or `:memory:`.
  */
-export async function openDatabase(url: string): Promise<Database> {
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   if (isPostgresUrl(url)) {
     const { openPostgres } = await import('./postgres.js')
-    return openPostgres(url)
+    return openPostgres(url, options)
   }
-  return openSqlite(url)
+  return openSqlite(url, options)
 }
 
-async function openSqlite(file: string): Promise<Database> {
+async function openSqlite(file: string, options: OpenOptions): Promise<Database> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const sqlite = new SQLite(file)
   sqlite.pragma('journal_mode = WAL')
@@ -76,7 +50,7 @@ async function openSqlite(file: string): Promise<Database> {
 
   const db = new Kysely<DB>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
-    plugins: [new NulPlugin()],
+    plugins: [new NulPlugin(), ...(options.plugins ?? [])],
   })
   await migrate(db)
 

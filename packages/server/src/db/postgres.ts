@@ -1,9 +1,9 @@
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
-import type { Database } from './database.js'
 import { migrate } from './migrate.js'
 import { NulPlugin } from './nul-plugin.js'
 import type { DB } from './schema.js'
+import type { Database, OpenOptions } from './store.js'
 
 /** `int8`: millisecond timestamps, `count(*)`, `sum(integer)`. pg returns them as strings by default. */
 const INT8_OID = 20
@@ -13,7 +13,7 @@ const RETRYABLE = new Set(['40P01', '40001'])
 const ATTEMPTS = 3
 
 /** Opens a pool on a PostgreSQL database and applies pending migrations (same ones as SQLite). */
-export async function openPostgres(url: string): Promise<Database> {
+export async function openPostgres(url: string, options: OpenOptions = {}): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -28,7 +28,10 @@ export async function openPostgres(url: string): Promise<Database> {
   // An idle connection that breaks (PostgreSQL restarted) is dropped and replaced on next use;
   // without a listener the 'error' event would crash the process.
   pool.on('error', () => {})
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new NulPlugin()] })
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new NulPlugin(), ...(options.plugins ?? [])],
+  })
   try {
     await migrate(db)
   } catch (error) {

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely'
 import { Resend } from 'resend'
 import type { Context } from '../context.js'
-import type { Tx } from '../db/database.js'
+import type { Database, Tx } from '../db/database.js'
 import type { DB } from '../db/schema.js'
 import { newId } from '../ids.js'
 import { withoutResetToken } from './templates.js'
@@ -50,6 +50,11 @@ export async function queueEmail(
  * local outbox (readable at /dev/mail in development). Each email is leased with a conditional
  * update, so several server instances never send the same one twice.
  */
+/** The latest emails of the outbox, newest first (the development mailbox page). */
+export function recentEmails(store: Database, limit = 200) {
+  return store.db.selectFrom('emails').selectAll().orderBy('created_at', 'desc').limit(limit).execute()
+}
+
 export class Mailer {
   readonly #ctx: Context
   readonly #resend: Resend | undefined

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import { isIP } from 'node:net'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Config } from '../config.js'
-import type { C } from './request.js'
+import type { C } from './env.js'
 
 /**
  * The client's address, as every per-IP defence (rate limits, hashing caps, socket caps) sees it:

@@ -1,37 +1,28 @@
-import type { Context as HonoContext } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type * as z from 'zod/mini'
-import type { Caller } from '../auth/tokens.js'
-import type { Context } from '../context.js'
-import { ApiError, invalid, unauthorized } from './errors.js'
-import { checkOrigin } from './origin.js'
+import { type App, allows } from '../apps/apps.js'
+import { isServerOrigin } from '../apps/origins.js'
+import type { Caller } from '../caller.js'
+import { DomainError, forbidden, invalid, notFound, parse, tooLarge, unauthorized } from '../errors.js'
+import type { C, Env } from './env.js'
+import { isOwnHost } from './origin.js'
 
-export interface Env {
-  Variables: { ctx: Context; caller: Caller | undefined }
-}
-export type C = HonoContext<Env>
+/**
+ * The route toolkit: everything a domain folder's `routes.ts` takes from the HTTP layer (the hono
+ * environment, body reading, the caller and app guards, the client's address). Domain folders import
+ * this module and no other file of `http/`.
+ */
+export { clientIp, socketIp } from './client-ip.js'
 
-/** Turns zod issues into one readable sentence plus a per-field list. */
-export function validationError(error: z.core.$ZodError, what = 'Request'): ApiError {
-  const issues = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))
-  const summary = issues
-    .slice(0, 3)
-    .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
-    .join('; ')
-  return invalid(`${what} is invalid: ${summary}`, { issues })
-}
-
-export function parse<S extends z.ZodMiniType>(schema: S, value: unknown, what?: string): z.infer<S> {
-  const result = schema.safeParse(value)
-  if (!result.success) throw validationError(result.error, what)
-  return result.data as z.infer<S>
-}
+export type { C, Env }
 
 /** Reads and validates a JSON body. Bad JSON, a wrong content type or a bad shape → 4xx `validation`. */
 export async function readJson<S extends z.ZodMiniType>(c: C, schema: S): Promise<z.infer<S>> {
   const type = c.req.header('content-type') ?? ''
   if (!/^application\/json\b/i.test(type)) {
-    throw new ApiError('validation', 'Send a JSON body with Content-Type: application/json', { status: 415 })
+    throw new DomainError('validation', 'Send a JSON body with Content-Type: application/json', {
+      kind: 'unsupported_type',
+    })
   }
   const raw = await c.req.text()
   let value: unknown
@@ -71,14 +62,10 @@ export const limitBody = (maxSize: number) =>
   bodyLimit({
     maxSize,
     onError: () => {
-      throw tooLarge(maxSize)
+      const size = maxSize >= 1024 * 1024 ? `${maxSize / 1024 / 1024} MB` : `${Math.round(maxSize / 1024)} KB`
+      throw tooLarge(`Request body is larger than ${size}`)
     },
   })
-
-export function tooLarge(limit: number): ApiError {
-  const size = limit >= 1024 * 1024 ? `${limit / 1024 / 1024} MB` : `${Math.round(limit / 1024)} KB`
-  return new ApiError('validation', `Request body is larger than ${size}`, { status: 413 })
-}
 
 /** The authenticated caller; 401 if the request carries no valid access token. */
 export async function requireCaller(c: C): Promise<Caller> {
@@ -97,13 +84,39 @@ export async function requireCaller(c: C): Promise<Caller> {
 
 export async function requireBuilder(c: C): Promise<Caller> {
   const caller = await requireCaller(c)
-  if (caller.role !== 'builder') throw new ApiError('forbidden', 'Only builders can do this')
+  if (caller.role !== 'builder') throw forbidden('Only builders can do this')
   return caller
 }
 
 /** A user (customer): builders serve sessions, they do not start them nor buy credits. */
 export async function requireCustomer(c: C, what: string): Promise<Caller> {
   const caller = await requireCaller(c)
-  if (caller.role !== 'user') throw new ApiError('forbidden', `Builders cannot ${what}; sign in as a user`)
+  if (caller.role !== 'user') throw forbidden(`Builders cannot ${what}; sign in as a user`)
   return caller
+}
+
+/** The app named by the `X-Suportra-App` header (needed before sign-in). */
+export async function requireApp(c: C): Promise<App> {
+  const id = c.req.header('x-suportra-app')
+  if (!id) throw invalid('Send the app id in the X-Suportra-App header')
+  const app = await c.get('ctx').apps.get(id)
+  if (!app) throw notFound(`App ${id}`)
+  checkOrigin(c, app)
+  return app
+}
+
+/** Refuses browser requests from origins the app has not allowed. Requests without Origin (Node) pass. */
+function checkOrigin(c: C, app: App): void {
+  const origin = c.req.header('origin')
+  if (origin && !isServerOrigin(c.get('ctx').config, origin) && !allows(app, origin)) {
+    throw forbidden(`Origin ${origin} is not allowed for app ${app.id}`)
+  }
+}
+
+/** For pages without authentication (the development pages): refuses a request for another host name. */
+export function requireOwnHost(c: C): void {
+  const host = c.req.header('host')
+  if (!isOwnHost(c.get('ctx').config, host)) {
+    throw forbidden(`This server does not answer to the host name ${host ?? '(none)'}; see --public-url`)
+  }
 }

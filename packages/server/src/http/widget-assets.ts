@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { Hono } from 'hono'
-import { notFound } from './errors.js'
+import { notFound } from '../errors.js'
 import type { Env } from './request.js'
 
 /** Where the built widget bundle lives (`pnpm build` in packages/widget writes it). */

@@ -2,14 +2,14 @@ import { createReadStream } from 'node:fs'
 import { type FileHandle, mkdir, open, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
-import { type Attachment, LIMITS } from '@suportra/client/protocol'
+import { type Attachment, LIMITS } from '@suportra/protocol'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
 import type { Tx } from '../db/database.js'
-import { ApiError, invalid, notFound } from '../http/errors.js'
+import { DomainError, invalid, notFound } from '../errors.js'
 import { newId } from '../ids.js'
 import { accessOf, ensureOpen, loadSession } from '../sessions/sessions.js'
-import { toAttachment } from './messages.js'
+import { toAttachment } from '../sessions/transcript.js'
 
 /** Keeps a readable file name: no folders, no control characters, at most 255 characters. */
 export function cleanFileName(name: string): string {
@@ -55,7 +55,7 @@ export async function checkUploadQuota(
   if (!tooMany && !tooBig) return
   const oldest = rows[0]?.created_at ?? Date.now()
   const retryAfter = Math.max(1, Math.ceil((oldest + HOUR - Date.now()) / 1000))
-  throw new ApiError(
+  throw new DomainError(
     'rate_limited',
     tooMany
       ? `You uploaded ${rows.length} files in the last hour without sending them; send them or try again in ${retryAfter} s`
@@ -145,4 +145,6 @@ export async function openAttachment(ctx: Context, caller: Caller, id: string) {
 }
 
 const gone = () =>
-  new ApiError('not_found', 'The file of this attachment is no longer stored on the server', { status: 410 })
+  new DomainError('not_found', 'The file of this attachment is no longer stored on the server', {
+    kind: 'gone',
+  })

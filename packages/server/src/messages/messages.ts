@@ -1,31 +1,12 @@
-import type { Attachment, Message, SendMessageRequest } from '@suportra/client/protocol'
+import type { Message, SendMessageRequest } from '@suportra/protocol'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
-import type { AttachmentRow, MessageRow } from '../db/schema.js'
-import { conflict, invalid } from '../http/errors.js'
-import { notifyMessage, participantsOf } from '../realtime/notify.js'
+import type { Database } from '../db/database.js'
+import type { MessageRow } from '../db/schema.js'
+import { conflict, invalid } from '../errors.js'
+import { notifyMessage, participantsOf } from '../sessions/notify.js'
 import { ensureOpen, loadSession } from '../sessions/sessions.js'
-import { appendMessage } from './append.js'
-
-export function toAttachment(row: AttachmentRow): Attachment {
-  return { id: row.id, name: row.name, type: row.type, size: row.size, url: `/v1/attachments/${row.id}` }
-}
-
-export function toMessage(row: MessageRow, attachments: AttachmentRow[]): Message {
-  return {
-    id: row.id,
-    clientId: row.client_id,
-    sessionId: row.session_id,
-    seq: row.seq,
-    author: row.author,
-    authorId: row.author_id,
-    kind: row.kind,
-    body: row.body,
-    code: row.code_content === null ? null : { language: row.code_language ?? '', content: row.code_content },
-    attachments: attachments.map(toAttachment),
-    createdAt: row.created_at,
-  }
-}
+import { appendMessage, toMessage } from '../sessions/transcript.js'
 
 /** Adds the attachments to message rows (one query for the whole page). */
 export async function withAttachments(ctx: Context, rows: MessageRow[]): Promise<Message[]> {
@@ -45,6 +26,18 @@ export async function withAttachments(ctx: Context, rows: MessageRow[]): Promise
       files.filter((f) => f.message_id === row.id),
     ),
   )
+}
+
+/** Up to `limit` messages of a session after `seq`, in order (a reconnecting socket's replay). */
+export function messagesAfter(store: Database, sessionId: string, seq: number, limit: number) {
+  return store.db
+    .selectFrom('messages')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .where('seq', '>', seq)
+    .orderBy('seq', 'asc')
+    .limit(limit)
+    .execute()
 }
 
 async function findByClientId(ctx: Context, authorId: string, clientId: string) {

@@ -1,4 +1,4 @@
-import type { RealtimeEvent } from '@suportra/client/protocol'
+import type { RealtimeEvent } from '@suportra/protocol'
 
 /** An event for one user only. */
 export interface PersonalEvent {

@@ -1,14 +1,15 @@
 import type { IncomingMessage } from 'node:http'
-import { AuthFrame, CLOSE_CODES, ClientFrame, type RealtimeEvent } from '@suportra/client/protocol'
+import { AuthFrame, CLOSE_CODES, ClientFrame, type RealtimeEvent } from '@suportra/protocol'
 import type { RawData, WebSocket } from 'ws'
 import { allows } from '../apps/apps.js'
+import { isServerOrigin } from '../apps/origins.js'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
-import { socketIp } from '../http/client-ip.js'
-import { ApiError } from '../http/errors.js'
-import { isServerOrigin } from '../http/origin.js'
-import { toolsOf } from '../sessions/sessions.js'
+import { DomainError } from '../errors.js'
+import { socketIp } from '../http/request.js'
+import { toolsOf } from '../users/users.js'
 import type { BusMessage } from './bus.js'
+import { frameCheck } from './frame-check.js'
 import { FrameMeter, IpCounts } from './limits.js'
 import { replay } from './replay.js'
 
@@ -67,10 +68,13 @@ export class Hub {
   readonly #heartbeat: NodeJS.Timeout
   readonly #sockets = new Set<WebSocket>()
   readonly #ips: IpCounts
+  /** Development and tests: every frame checked against the protocol before it is sent. */
+  readonly #checkFrame: (data: string) => string
 
   constructor(ctx: Context) {
     this.#ctx = ctx
     this.#ips = new IpCounts(ctx.config)
+    this.#checkFrame = frameCheck(ctx) ?? ((data) => data)
     this.#unsubscribe = ctx.bus.subscribe((message) => this.#deliver(message))
     this.#heartbeat = setInterval(() => this.#beat(), ctx.config.heartbeatMs)
     this.#heartbeat.unref()
@@ -186,12 +190,12 @@ export class Hub {
   async #authenticate(peer: Peer, request: IncomingMessage, frame: unknown) {
     const { ws } = peer
     const auth = AuthFrame.safeParse(frame)
-    if (!auth.success) throw new ApiError('validation', 'The first frame must be { type: "auth", token }')
+    if (!auth.success) throw new DomainError('validation', 'The first frame must be { type: "auth", token }')
     const caller = await this.#ctx.tokens.verify(auth.data.token)
     const origin = request.headers.origin
     const app = await this.#ctx.apps.get(caller.appId)
     if (origin && app && !allows(app, origin) && !isServerOrigin(this.#ctx.config, origin)) {
-      throw new ApiError('forbidden', `Origin ${origin} is not allowed for app ${app.id}`)
+      throw new DomainError('forbidden', `Origin ${origin} is not allowed for app ${app.id}`)
     }
     const tools = new Set(caller.role === 'builder' ? await toolsOf(this.#ctx.store, caller.userId) : [])
     if (ws.readyState !== ws.OPEN || peer.shut) return
@@ -225,7 +229,7 @@ export class Hub {
     const conn = peer.conn as Connection
     const caller = await this.#ctx.tokens.verify(token)
     if (caller.userId !== conn.caller.userId || caller.appId !== conn.caller.appId)
-      throw new ApiError('unauthorized', 'The new token is for another user; open a new socket')
+      throw new DomainError('unauthorized', 'The new token is for another user; open a new socket')
     if (peer.shut || peer.ws.readyState !== peer.ws.OPEN) return
     conn.caller = caller
     this.#expireAt(peer, caller.expiresAt)
@@ -293,7 +297,7 @@ export class Hub {
       conn.ws.terminate()
       return
     }
-    conn.ws.send(data)
+    conn.ws.send(this.#checkFrame(data))
   }
 
   #beat() {
@@ -341,7 +345,7 @@ export class Hub {
   #refuse(peer: Peer, error: unknown) {
     const { ws } = peer
     if (ws.readyState !== ws.OPEN || peer.shut) return
-    if (error instanceof ApiError) {
+    if (error instanceof DomainError) {
       const revoked = error.details?.reason === 'revoked' || error.code === 'forbidden'
       const code =
         error.code === 'validation'

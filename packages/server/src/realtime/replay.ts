@@ -1,8 +1,8 @@
-import type { RealtimeEvent } from '@suportra/client/protocol'
+import type { RealtimeEvent } from '@suportra/protocol'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
-import { withAttachments } from '../messages/messages.js'
-import { accessOf } from '../sessions/sessions.js'
+import { messagesAfter, withAttachments } from '../messages/messages.js'
+import { accessOf, findSessionState } from '../sessions/sessions.js'
 
 /** Sessions replayed per (re)connect; the ones after them get `continuity_lost` and reload over HTTP. */
 export const MAX_RESUMED_SESSIONS = 200
@@ -21,11 +21,7 @@ export async function replay(
   const { store, config } = ctx
   const sessions = Object.entries(resume)
   for (const [sessionId, lastSeq] of sessions.slice(0, MAX_RESUMED_SESSIONS)) {
-    const session = await store.db
-      .selectFrom('sessions')
-      .select(['user_id', 'builder_id', 'status', 'tool', 'last_seq'])
-      .where('id', '=', sessionId)
-      .executeTakeFirst()
+    const session = await findSessionState(store, sessionId)
     const access = session && accessOf(session, caller)
     if (!session || (access !== 'owner' && access !== 'builder')) {
       send({ type: 'continuity_lost', sessionId, reason: 'not_found' })
@@ -35,14 +31,7 @@ export async function replay(
       send({ type: 'continuity_lost', sessionId, reason: 'ahead_of_server' })
       continue
     }
-    const rows = await store.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('session_id', '=', sessionId)
-      .where('seq', '>', lastSeq)
-      .orderBy('seq', 'asc')
-      .limit(config.resumeWindow + 1)
-      .execute()
+    const rows = await messagesAfter(store, sessionId, lastSeq, config.resumeWindow + 1)
     if (rows.length > config.resumeWindow) {
       send({ type: 'continuity_lost', sessionId, reason: 'resume_window_exceeded' })
       continue

@@ -2,7 +2,7 @@ import type { Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { type ServerOptions, WebSocketServer } from 'ws'
 import type { Context } from '../context.js'
-import { socketIp } from '../http/client-ip.js'
+import { socketIp } from '../http/request.js'
 import type { Hub } from './hub.js'
 
 /** How long a closing socket may take to answer the close frame before it is cut. */

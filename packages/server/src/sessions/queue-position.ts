@@ -1,4 +1,4 @@
-import type { QueueInfo } from '@suportra/client/protocol'
+import type { QueueInfo } from '@suportra/protocol'
 import type { Context } from '../context.js'
 import type { Database } from '../db/database.js'
 import type { SessionRow } from '../db/schema.js'
@@ -19,9 +19,38 @@ export async function expectedWait(store: Database): Promise<number | null> {
   return waits.length > 0 ? Math.round((waits[Math.floor(waits.length / 2)] ?? 0) / 1000) : null
 }
 
-/** Position among all waiting sessions (oldest first), and the expected wait. */
-export async function queueInfo(store: Database, row: SessionRow): Promise<QueueInfo> {
-  return { position: (await waitingAhead(store, row)) + 1, expectedWaitSeconds: await expectedWait(store) }
+/**
+ * The place of each waiting session among `rows` among all waiting sessions (oldest first), and
+ * the expected wait: two queries however many rows (none when none waits). Keyed by session id.
+ */
+export async function queueInfos(
+  store: Database,
+  rows: readonly Pick<SessionRow, 'id' | 'status'>[],
+): Promise<Map<string, QueueInfo>> {
+  const ids = rows.filter((row) => row.status === 'waiting').map((row) => row.id)
+  if (ids.length === 0) return new Map()
+  const places = await store.db
+    .selectFrom('sessions as s')
+    .select((eb) => [
+      's.id',
+      eb
+        .selectFrom('sessions as w')
+        .select((w) => w.fn.countAll<number>().as('n'))
+        .where('w.status', '=', 'waiting')
+        .where((w) =>
+          w.or([
+            w('w.created_at', '<', w.ref('s.created_at')),
+            w.and([w('w.created_at', '=', w.ref('s.created_at')), w('w.id', '<', w.ref('s.id'))]),
+          ]),
+        )
+        .as('ahead'),
+    ])
+    .where('s.id', 'in', ids)
+    .execute()
+  const expectedWaitSeconds = await expectedWait(store)
+  return new Map(
+    places.map((place) => [place.id, { position: Number(place.ahead) + 1, expectedWaitSeconds }]),
+  )
 }
 
 /** Waiting sessions before `key` in the queue. */

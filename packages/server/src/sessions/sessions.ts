@@ -1,10 +1,12 @@
-import { CONTEXT_LIMITS, type Session, type StartSessionRequest } from '@suportra/client/protocol'
+import { CONTEXT_LIMITS, type QueueInfo, type Session, type StartSessionRequest } from '@suportra/protocol'
 import type { Caller } from '../auth/tokens.js'
+import type { Config } from '../config.js'
 import type { Context } from '../context.js'
 import type { Database } from '../db/database.js'
 import type { SessionRow } from '../db/schema.js'
-import { ApiError, conflict, forbidden, invalid, notFound } from '../http/errors.js'
-import { queueInfo } from './queue-position.js'
+import { conflict, forbidden, invalid, notFound, tooLarge } from '../errors.js'
+import { toolsOf } from '../users/users.js'
+import { queueInfos } from './queue-position.js'
 
 /** A session row with the names of the people in it. */
 export type SessionRecord = SessionRow & { user_name: string; builder_name: string | null }
@@ -24,6 +26,15 @@ export function sessionQuery(store: Database) {
     .select(['u.name as user_name', 'b.name as builder_name'])
 }
 
+/** What deciding access to a session and resuming it needs, without the names (a socket's replay). */
+export function findSessionState(store: Database, id: string) {
+  return store.db
+    .selectFrom('sessions')
+    .select(['user_id', 'builder_id', 'status', 'tool', 'last_seq'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
 /**
  * `tools`: the tools a builder caller covers; without it a builder gets no `preview` of a waiting
  * session (callers that never need one need not look them up).
@@ -38,16 +49,6 @@ export function accessOf(
   if (row.builder_id === caller.userId) return 'builder'
   if (row.status === 'waiting' && tools?.includes(row.tool)) return 'preview'
   return null
-}
-
-/** The tools a builder covers (none for anyone else). */
-export async function toolsOf(store: Database, userId: string): Promise<string[]> {
-  const row = await store.db
-    .selectFrom('users')
-    .select(['role', 'tools'])
-    .where('id', '=', userId)
-    .executeTakeFirst()
-  return row?.role === 'builder' ? (JSON.parse(row.tools) as string[]) : []
 }
 
 /**
@@ -74,7 +75,27 @@ export async function loadSession(
   return { row, access }
 }
 
-export async function toSession(ctx: Context, row: SessionRecord): Promise<Session> {
+/**
+ * The wire shape of sessions, oldest work first: their places in the queue (for the waiting ones)
+ * are read for all of them at once, so a page of sessions costs the same few queries as one.
+ */
+export async function describeSessions(ctx: Context, rows: SessionRecord[]): Promise<Session[]> {
+  const queue = await queueInfos(ctx.store, rows)
+  return rows.map((row) => toSession(ctx.config, row, queue.get(row.id) ?? null))
+}
+
+/** The wire shape of one session (see `describeSessions`). */
+export async function describeSession(ctx: Context, row: SessionRecord): Promise<Session> {
+  const [session] = await describeSessions(ctx, [row])
+  return session as Session
+}
+
+/** The wire shape of a session row, given its place in the queue when it waits. */
+export function toSession(
+  config: Pick<Config, 'videoUrlTemplate'>,
+  row: SessionRecord,
+  queue: QueueInfo | null,
+): Session {
   return {
     id: row.id,
     appId: row.app_id,
@@ -92,8 +113,8 @@ export async function toSession(ctx: Context, row: SessionRecord): Promise<Sessi
     rating: row.rating_score === null ? null : { score: row.rating_score, comment: row.rating_comment },
     lastSeq: row.last_seq,
     readSeq: { user: row.user_read_seq, builder: row.builder_read_seq },
-    queue: row.status === 'waiting' ? await queueInfo(ctx.store, row) : null,
-    meetingUrl: row.kind === 'video' ? ctx.config.videoUrlTemplate.replace('{session}', row.id) : null,
+    queue: row.status === 'waiting' ? queue : null,
+    meetingUrl: row.kind === 'video' ? config.videoUrlTemplate.replace('{session}', row.id) : null,
   }
 }
 
@@ -106,9 +127,7 @@ export function checkStart(ctx: Context, input: StartSessionRequest): void {
     throw invalid(`Context is nested more than ${MAX_CONTEXT_DEPTH} levels deep`)
   }
   if (input.context && Buffer.byteLength(JSON.stringify(input.context)) > CONTEXT_LIMITS.totalBytes) {
-    throw new ApiError('validation', `Context is larger than ${CONTEXT_LIMITS.totalBytes / 1024} KB`, {
-      status: 413,
-    })
+    throw tooLarge(`Context is larger than ${CONTEXT_LIMITS.totalBytes / 1024} KB`)
   }
 }
 

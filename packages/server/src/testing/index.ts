@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { AuthResponse, Message } from '@suportra/client/protocol'
+import type { AuthResponse, Message } from '@suportra/protocol'
 import { SignJWT } from 'jose'
 import { createLogger } from '../log.js'
 import { DEMO } from '../seed.js'

@@ -1,4 +1,4 @@
-import type { RealtimeEvent } from '@suportra/client/protocol'
+import type { RealtimeEvent } from '@suportra/protocol'
 import WebSocket from 'ws'
 
 export interface TestSocket {

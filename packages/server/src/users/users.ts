@@ -1,8 +1,23 @@
-import type { User } from '@suportra/client/protocol'
+import type { User } from '@suportra/protocol'
 import type { Database } from '../db/database.js'
 import type { UserRow } from '../db/schema.js'
-import { conflict } from '../http/errors.js'
+import { conflict } from '../errors.js'
 import { newId } from '../ids.js'
+
+/** The tools a builder covers, from the `users.tools` column (a JSON array of tool ids). */
+export function parseTools(column: string): string[] {
+  return JSON.parse(column) as string[]
+}
+
+/** The tools a builder covers (none for anyone else). */
+export async function toolsOf(store: Database, userId: string): Promise<string[]> {
+  const row = await store.db
+    .selectFrom('users')
+    .select(['role', 'tools'])
+    .where('id', '=', userId)
+    .executeTakeFirst()
+  return row?.role === 'builder' ? parseTools(row.tools) : []
+}
 
 export function toUser(row: UserRow): User {
   return {
@@ -10,7 +25,7 @@ export function toUser(row: UserRow): User {
     name: row.name,
     email: row.email,
     role: row.role,
-    tools: JSON.parse(row.tools) as string[],
+    tools: parseTools(row.tools),
     createdAt: row.created_at,
     managed: row.external_id !== null,
   }

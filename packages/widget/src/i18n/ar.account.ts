@@ -5,7 +5,7 @@ export const arAccount: AccountCatalog = {
   ageConfirm: 'عمري 16 سنة أو أكثر',
   emailTaken: 'هذا البريد الإلكتروني مستخدم في حساب آخر.',
   sendLink: 'أرسل لي رابطًا',
-  linkSent: 'إن كان هناك حساب بالبريد {email} فالرابط في طريقه إليه. يعمل لمدة 30 دقيقة.',
+  linkSent: 'إن كان هناك حساب بالبريد {email} فالرابط في طريقه إليه. يعمل لمدة {minutes} دقيقة.',
   newPassword: 'اختر كلمة مرور جديدة',
   savePassword: 'احفظ وسجّل الدخول',
   linkExpired: 'انتهت صلاحية هذا الرابط أو استُخدم من قبل.',

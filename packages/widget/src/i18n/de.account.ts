@@ -5,7 +5,7 @@ export const deAccount: AccountCatalog = {
   ageConfirm: 'Ich bin mindestens 16 Jahre alt',
   emailTaken: 'Diese E-Mail-Adresse wird schon verwendet.',
   sendLink: 'Link senden',
-  linkSent: 'Falls ein Konto {email} verwendet, ist der Link unterwegs. Er gilt 30 Minuten.',
+  linkSent: 'Falls ein Konto {email} verwendet, ist der Link unterwegs. Er gilt {minutes} Minuten.',
   newPassword: 'Neues Passwort wählen',
   savePassword: 'Speichern und anmelden',
   linkExpired: 'Dieser Link ist abgelaufen oder wurde schon benutzt.',

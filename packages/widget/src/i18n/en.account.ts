@@ -7,7 +7,7 @@ export const enAccount = {
   ageConfirm: 'I am 16 or older',
   emailTaken: 'An account already uses this email.',
   sendLink: 'Email me a link',
-  linkSent: 'If an account uses {email}, a link is on its way. It works for 30 minutes.',
+  linkSent: 'If an account uses {email}, a link is on its way. It works for {minutes} minutes.',
   newPassword: 'Choose a new password',
   savePassword: 'Save and sign in',
   linkExpired: 'This link has expired or was already used.',

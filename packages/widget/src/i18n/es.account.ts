@@ -5,7 +5,7 @@ export const esAccount: AccountCatalog = {
   ageConfirm: 'Tengo 16 años o más',
   emailTaken: 'Ya hay una cuenta con este correo.',
   sendLink: 'Enviarme un enlace',
-  linkSent: 'Si hay una cuenta con {email}, el enlace va en camino. Sirve durante 30 minutos.',
+  linkSent: 'Si hay una cuenta con {email}, el enlace va en camino. Sirve durante {minutes} minutos.',
   newPassword: 'Elige una contraseña nueva',
   savePassword: 'Guardar y entrar',
   linkExpired: 'Este enlace caducó o ya se usó.',

@@ -1,24 +1,11 @@
 import type { SessionContext } from '@suportra/client'
+import { CONTEXT_PARTS, type ContextPart } from '@suportra/protocol/constants'
 import type { JSX } from 'preact'
 import type { MessageKey } from '../i18n/i18n.js'
 import { CodeBlock } from './code-block.js'
 import { useT } from './context.js'
 
-/** The parts in the order the builder reads them (kept here so the widget does not bundle the schemas). */
-const ORDER = [
-  'error',
-  'file',
-  'selection',
-  'diff',
-  'terminal',
-  'conversation',
-  'url',
-  'tool',
-  'project',
-] as const
-type Part = (typeof ORDER)[number]
-
-function Value({ part, value }: { part: Part; value: unknown }): JSX.Element {
+function Value({ part, value }: { part: ContextPart; value: unknown }): JSX.Element {
   const v = value as Record<string, string | undefined> & { role?: string }
   if (typeof value === 'string') {
     return part === 'url' || part === 'file' ? (
@@ -59,10 +46,10 @@ function Value({ part, value }: { part: Part; value: unknown }): JSX.Element {
  */
 export function ContextCard(props: {
   context: SessionContext
-  onRemove?: (part: Part) => void
+  onRemove?: (part: ContextPart) => void
 }): JSX.Element {
   const t = useT()
-  const parts = ORDER.filter((part) => props.context[part] !== undefined)
+  const parts = CONTEXT_PARTS.filter((part) => props.context[part] !== undefined)
   return (
     <fieldset class="card">
       <legend>{t('context')}</legend>

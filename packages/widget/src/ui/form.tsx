@@ -5,34 +5,6 @@ import type { MessageKey } from '../i18n/i18n.js'
 import type { View } from '../widget.js'
 import { useT, useWidget } from './context.js'
 
-/** A labelled field; `multiline` makes it a textarea. */
-export function Field(props: {
-  label: string
-  name: string
-  value: string
-  onInput: (value: string) => void
-  type?: string
-  multiline?: boolean
-  required?: boolean
-  hint?: string
-  autocomplete?: string
-  minLength?: number
-}): JSX.Element {
-  const { label, multiline, onInput, hint, ...rest } = props
-  const input = (event: Event) => onInput((event.currentTarget as HTMLInputElement).value)
-  return (
-    // biome-ignore lint/a11y/noLabelWithoutControl: the input or textarea is inside the label
-    <label class="field">
-      <span>{label}</span>
-      {multiline ? (
-        <textarea {...rest} rows={4} placeholder={hint} onInput={input} />
-      ) : (
-        <input {...rest} type={rest.type ?? 'text'} placeholder={hint} onInput={input} />
-      )}
-    </label>
-  )
-}
-
 /** The message to show for a failed call. */
 export function errorKey(error: unknown): MessageKey {
   if (!SuportraError.isInstance(error)) return 'error'

@@ -1,4 +1,4 @@
-import { MAX_ATTACHMENT_BYTES } from '@suportra/client/protocol'
+import { MAX_ATTACHMENT_BYTES } from '@suportra/protocol/constants'
 import { allMessages } from '@suportra/server/testing'
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact'
 import { expect, test } from 'vitest'

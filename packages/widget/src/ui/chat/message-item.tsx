@@ -1,5 +1,5 @@
 import type { ChatMessage, SessionHandle } from '@suportra/client'
-import { MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH } from '@suportra/client/protocol'
+import { MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH } from '@suportra/protocol/constants'
 import type { JSX } from 'preact'
 import type { MessageKey } from '../../i18n/i18n.js'
 import { CodeBlock } from '../code-block.js'

@@ -2,7 +2,8 @@ import { useSignal } from '@preact/signals'
 import { SuportraError, type User } from '@suportra/client'
 import type { JSX } from 'preact'
 import { useT, useWidget } from '../context.js'
-import { Field, Form } from '../form.js'
+import { Field } from '../field.js'
+import { Form } from '../form.js'
 
 /** Changes the name and email (the right to correct them), confirmed with the current password. */
 export function AccountEdit({ user, done }: { user: User; done: (saved: boolean) => void }): JSX.Element {
@@ -29,31 +30,15 @@ export function AccountEdit({ user, done }: { user: User; done: (saved: boolean)
           return error.details?.reason === 'password' ? t('notYourPassword') : undefined
         }}
       >
+        <Field label="name" required autocomplete="name" bind={name} />
+        <Field label="email" type="email" required autocomplete="email" bind={email} />
         <Field
-          label={t('name')}
-          name="name"
-          required
-          autocomplete="name"
-          value={name.value}
-          onInput={(v) => (name.value = v)}
-        />
-        <Field
-          label={t('email')}
-          name="email"
-          type="email"
-          required
-          autocomplete="email"
-          value={email.value}
-          onInput={(v) => (email.value = v)}
-        />
-        <Field
-          label={t('currentPassword')}
+          label="currentPassword"
           name="password"
           type="password"
           required
           autocomplete="current-password"
-          value={password.value}
-          onInput={(v) => (password.value = v)}
+          bind={password}
         />
       </Form>
       <button type="button" class="link" onClick={() => done(false)}>

@@ -2,7 +2,8 @@ import { useSignal } from '@preact/signals'
 import { SuportraError } from '@suportra/client'
 import type { JSX } from 'preact'
 import { useT, useWidget } from '../context.js'
-import { Field, Form } from '../form.js'
+import { Field } from '../field.js'
+import { Form } from '../form.js'
 
 /** Whether a validation error from the server is about `field`. */
 function isAbout(error: unknown, field: string): boolean {
@@ -46,36 +47,10 @@ export function Audit(): JSX.Element {
           sent.value = true
         }}
       >
-        <Field
-          label={t('email')}
-          name="email"
-          type="email"
-          required
-          value={email.value}
-          onInput={(v) => (email.value = v)}
-        />
-        <Field
-          label={t('building')}
-          name="building"
-          multiline
-          required
-          value={building.value}
-          onInput={(v) => (building.value = v)}
-        />
-        <Field
-          label={t('tools')}
-          name="tools"
-          hint="Cursor, v0"
-          value={tools.value}
-          onInput={(v) => (tools.value = v)}
-        />
-        <Field
-          label={t('blockers')}
-          name="blockers"
-          multiline
-          value={blockers.value}
-          onInput={(v) => (blockers.value = v)}
-        />
+        <Field label="email" type="email" required bind={email} />
+        <Field label="building" multiline required bind={building} />
+        <Field label="tools" hint="Cursor, v0" bind={tools} />
+        <Field label="blockers" multiline bind={blockers} />
       </Form>
     </section>
   )

@@ -3,7 +3,8 @@ import { SuportraError, type Tool } from '@suportra/client'
 import type { JSX } from 'preact'
 import { useEffect } from 'preact/hooks'
 import { useT, useWidget } from '../context.js'
-import { Field, Form, Go } from '../form.js'
+import { Field } from '../field.js'
+import { Form, Go } from '../form.js'
 import { type Redact, useShare } from '../use-share.js'
 import { useStore } from '../use-store.js'
 
@@ -17,6 +18,15 @@ export function NewSession(): JSX.Element {
   const { prefill } = widget
   const { tool = '', topic = '' } = prefill.value
   const set = (patch: { tool?: string; topic?: string }) => (prefill.value = { ...prefill.value, ...patch })
+  /** The topic field reads and writes the prefill. */
+  const topicField = {
+    get value() {
+      return topic
+    },
+    set value(next: string) {
+      set({ topic: next })
+    },
+  }
   const tools = useSignal<Tool[]>([])
   const context = widget.context.value
 
@@ -73,15 +83,7 @@ export function NewSession(): JSX.Element {
             ))}
           </select>
         </label>
-        <Field
-          label={t('topic')}
-          name="topic"
-          multiline
-          required
-          hint={t('topicHint')}
-          value={topic}
-          onInput={(v) => set({ topic: v })}
-        />
+        <Field label="topic" multiline required hint={t('topicHint')} bind={topicField} />
         {share.card}
         {balance !== undefined && (
           <p class={short ? 'error' : 'hint'}>

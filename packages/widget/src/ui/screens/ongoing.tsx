@@ -1,5 +1,5 @@
 import { useSignal } from '@preact/signals'
-import { MAX_TEXT_LENGTH } from '@suportra/client/protocol'
+import { MAX_TEXT_LENGTH } from '@suportra/protocol/constants'
 import type { JSX } from 'preact'
 import { useT, useWidget } from '../context.js'
 import { errorKey, Form, Go } from '../form.js'

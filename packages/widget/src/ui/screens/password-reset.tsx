@@ -1,9 +1,11 @@
 import { useSignal } from '@preact/signals'
 import { SuportraError } from '@suportra/client'
+import { MIN_PASSWORD_LENGTH, PASSWORD_RESET_MINUTES } from '@suportra/protocol/constants'
 import type { JSX } from 'preact'
 import { useState } from 'preact/hooks'
 import { useT, useWidget } from '../context.js'
-import { Field, Form } from '../form.js'
+import { Field } from '../field.js'
+import { Form } from '../form.js'
 
 /**
  * Asks for a reset link. The link opens this page again (the server only sends it to a page on the
@@ -21,7 +23,7 @@ export function Forgot(): JSX.Element {
         <h3>{t('forgot')}</h3>
         <p class="note" role="status">
           {/* The address isolated (FSI … PDI), so right-to-left text does not reorder its parts. */}
-          {t('linkSent', { email: `\u2068${sent.value}\u2069` })}
+          {t('linkSent', { email: `\u2068${sent.value}\u2069`, minutes: PASSWORD_RESET_MINUTES })}
         </p>
       </section>
     )
@@ -36,15 +38,7 @@ export function Forgot(): JSX.Element {
           sent.value = email.value
         }}
       >
-        <Field
-          label={t('email')}
-          name="email"
-          type="email"
-          required
-          autocomplete="email"
-          value={email.value}
-          onInput={(v) => (email.value = v)}
-        />
+        <Field label="email" type="email" required autocomplete="email" bind={email} />
       </Form>
     </section>
   )
@@ -108,14 +102,12 @@ export function ChooseNewPassword(): JSX.Element {
         describe={(error) => (isStale(error) ? t('linkExpired') : undefined)}
       >
         <Field
-          label={t('password')}
-          name="password"
+          label="password"
           type="password"
           required
-          minLength={8}
+          minLength={MIN_PASSWORD_LENGTH}
           autocomplete="new-password"
-          value={password.value}
-          onInput={(v) => (password.value = v)}
+          bind={password}
         />
       </Form>
       {askAgain}

@@ -1,7 +1,8 @@
 import { useSignal } from '@preact/signals'
 import type { JSX } from 'preact'
 import { useT, useWidget } from '../context.js'
-import { Field, Form } from '../form.js'
+import { Field } from '../field.js'
+import { Form } from '../form.js'
 import { addStyles } from '../styles.js'
 import css from './rate.css?inline'
 
@@ -53,13 +54,7 @@ export function Rate({ id }: { id: string }): JSX.Element {
             </label>
           ))}
         </fieldset>
-        <Field
-          label={t('comment')}
-          name="comment"
-          multiline
-          value={comment.value}
-          onInput={(v) => (comment.value = v)}
-        />
+        <Field label="comment" multiline bind={comment} />
       </Form>
     </section>
   )

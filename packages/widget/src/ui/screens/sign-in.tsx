@@ -3,7 +3,8 @@ import { SuportraError } from '@suportra/client'
 import type { JSX } from 'preact'
 import { useEffect } from 'preact/hooks'
 import { useT, useWidget } from '../context.js'
-import { Field, Form } from '../form.js'
+import { Field } from '../field.js'
+import { Form } from '../form.js'
 
 /**
  * Email and password sign-in (vendors that identify their users never show this), with sign-up and
@@ -31,22 +32,8 @@ export function SignIn(): JSX.Element {
           SuportraError.isInstance(error) && error.code === 'unauthorized' ? t('wrongPassword') : undefined
         }
       >
-        <Field
-          label={t('email')}
-          name="email"
-          type="email"
-          required
-          value={email.value}
-          onInput={(v) => (email.value = v)}
-        />
-        <Field
-          label={t('password')}
-          name="password"
-          type="password"
-          required
-          value={password.value}
-          onInput={(v) => (password.value = v)}
-        />
+        <Field label="email" type="email" required bind={email} />
+        <Field label="password" type="password" required bind={password} />
       </Form>
       <nav>
         {accounts.value &&

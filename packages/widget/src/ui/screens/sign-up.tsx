@@ -1,8 +1,10 @@
 import { useSignal } from '@preact/signals'
 import { SuportraError } from '@suportra/client'
+import { MIN_PASSWORD_LENGTH } from '@suportra/protocol/constants'
 import type { JSX } from 'preact'
 import { useT, useWidget } from '../context.js'
-import { Field, Form } from '../form.js'
+import { Field } from '../field.js'
+import { Form } from '../form.js'
 
 /** A new password account: name, email, password and the 16+ confirmation (the privacy policy's children clause). */
 export function SignUp(): JSX.Element {
@@ -29,32 +31,15 @@ export function SignUp(): JSX.Element {
           SuportraError.isInstance(error) && error.code === 'conflict' ? t('emailTaken') : undefined
         }
       >
+        <Field label="name" required autocomplete="name" bind={name} />
+        <Field label="email" type="email" required autocomplete="email" bind={email} />
         <Field
-          label={t('name')}
-          name="name"
-          required
-          autocomplete="name"
-          value={name.value}
-          onInput={(v) => (name.value = v)}
-        />
-        <Field
-          label={t('email')}
-          name="email"
-          type="email"
-          required
-          autocomplete="email"
-          value={email.value}
-          onInput={(v) => (email.value = v)}
-        />
-        <Field
-          label={t('password')}
-          name="password"
+          label="password"
           type="password"
           required
-          minLength={8}
+          minLength={MIN_PASSWORD_LENGTH}
           autocomplete="new-password"
-          value={password.value}
-          onInput={(v) => (password.value = v)}
+          bind={password}
         />
         <label class="check">
           <input

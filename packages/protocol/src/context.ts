@@ -1,18 +1,6 @@
 import * as z from 'zod/mini'
-
-/** Size limits of a session's context, per part and in total. */
-export const CONTEXT_LIMITS = {
-  /** The whole context as JSON, in bytes. */
-  totalBytes: 256 * 1024,
-  url: 2_048,
-  name: 200,
-  content: 100_000,
-  selection: 20_000,
-  stack: 20_000,
-  terminal: 50_000,
-  conversationTurns: 40,
-  turn: 10_000,
-} as const
+import type { ContextPart } from './context-parts.js'
+import { CONTEXT_LIMITS } from './limits.js'
 
 const text = (max: number) => z.string().check(z.maxLength(max))
 const url = z.url().check(z.maxLength(CONTEXT_LIMITS.url))
@@ -59,20 +47,7 @@ export const SessionContextInput = z.strictObject({
       .array(z.strictObject({ role: z.enum(['user', 'assistant']), content: text(CONTEXT_LIMITS.turn) }))
       .check(z.maxLength(CONTEXT_LIMITS.conversationTurns)),
   ),
-})
+} satisfies Record<ContextPart, unknown>)
 
 /** A session's context, as vendors pass it and builders receive it. */
 export type SessionContext = z.input<typeof SessionContextInput>
-
-/** The parts of a context, in the order the builder sees them. */
-export const CONTEXT_PARTS = [
-  'error',
-  'file',
-  'selection',
-  'diff',
-  'terminal',
-  'conversation',
-  'url',
-  'tool',
-  'project',
-] as const

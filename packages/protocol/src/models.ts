@@ -26,10 +26,10 @@ export const User = z.object({
 })
 export type User = z.infer<typeof User>
 
-/** An AI coding tool users can ask about. */
 /** Any JSON object; its keys are not checked. */
 export const JsonObject = z.looseObject({})
 
+/** An AI coding tool users can ask about. */
 export const Tool = z.object({ id, name: z.string() })
 export type Tool = z.infer<typeof Tool>
 

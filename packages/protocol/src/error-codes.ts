@@ -1,5 +1,3 @@
-import * as z from 'zod/mini'
-
 /** Every error code a Suportra call can end with. `network` and `protocol` are raised by the client only. */
 export const ERROR_CODES = [
   'unauthorized',
@@ -15,15 +13,6 @@ export const ERROR_CODES = [
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
-
-/**
- * The body of every non-2xx response: `{ error: { code, message, details? } }`. `details` is an
- * object when present; it rides along unchecked (a loose object keeps unknown keys).
- */
-export const ErrorBody = z.object({
-  error: z.looseObject({ code: z.enum(ERROR_CODES), message: z.string() }),
-})
-export type ErrorBody = { error: { code: ErrorCode; message: string; details?: Record<string, unknown> } }
 
 /** HTTP status the server answers with for each code. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {

@@ -1,29 +1,30 @@
-import { LIMITS } from '@suportra/client/protocol'
+import { LIMITS } from '@suportra/protocol'
 import { Hono } from 'hono'
 import { cors } from 'hono/cors'
-import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
-import { methodsRoutes } from '../auth/methods.js'
-import { passwordResetRoutes } from '../auth/password-reset.js'
-import { authRoutes, meRoutes } from '../auth/routes.js'
-import { devPages } from '../billing/dev-pages.js'
-import { billingRoutes, webhookRoutes } from '../billing/routes.js'
-import type { Context } from '../context.js'
-import {
-  accountRoutes,
-  attachmentRoutes,
-  auditRoutes,
-  builderRoutes,
-  creditRoutes,
-  toolRoutes,
-} from '../routes.js'
-import { sessionRoutes } from '../sessions/routes.js'
-import { ApiError } from './errors.js'
-import { isServerOrigin } from './origin.js'
-import { type Env, limitBody } from './request.js'
-import { widgetAssets } from './widget-assets.js'
+import { accountRoutes, transcriptRoutes } from './account/routes.js'
+import { isServerOrigin } from './apps/origins.js'
+import { auditRoutes } from './audits/routes.js'
+import { methodsRoutes } from './auth/methods.js'
+import { passwordResetRoutes } from './auth/password-reset-routes.js'
+import { authRoutes, meRoutes } from './auth/routes.js'
+import { devPages } from './billing/dev-pages.js'
+import { billingRoutes, webhookRoutes } from './billing/routes.js'
+import { builderRoutes } from './builders/routes.js'
+import type { Context } from './context.js'
+import { creditRoutes } from './credits/routes.js'
+import { errorResponse, notFoundResponse } from './http/error-response.js'
+import { type Env, limitBody } from './http/request.js'
+import { responseCheck } from './http/response-check.js'
+import { widgetAssets } from './http/widget-assets.js'
+import { attachmentRoutes, sessionMessageRoutes } from './messages/routes.js'
+import { sessionRoutes, toolRoutes } from './sessions/routes.js'
 
-/** The HTTP API. Every failure leaves as `{ error: { code, message } }`; unknown errors as a logged 500. */
+/**
+ * The HTTP API: the middleware every request passes, then the route table (each domain folder
+ * owns its routes). Every failure leaves as `{ error: { code, message } }`, unknown errors as a
+ * logged 500 (`http/error-response.ts`).
+ */
 export function createApp(ctx: Context): Hono<Env> {
   const app = new Hono<Env>()
 
@@ -45,6 +46,7 @@ export function createApp(ctx: Context): Hono<Env> {
     )
   })
 
+  app.use(responseCheck(ctx))
   app.use(
     '/v1/*',
     cors({
@@ -73,31 +75,14 @@ export function createApp(ctx: Context): Hono<Env> {
   app.route('/v1/webhooks', webhookRoutes)
   if (ctx.config.devPages) app.route('/dev', devPages())
   app.route('/v1/sessions', sessionRoutes)
+  app.route('/v1/sessions', sessionMessageRoutes)
+  app.route('/v1/sessions', transcriptRoutes)
   app.route('/v1/builder', builderRoutes)
   app.route('/v1/attachments', attachmentRoutes)
   app.route('/v1/audits', auditRoutes)
 
-  app.notFound((c) =>
-    c.json(new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}`).toJSON(), 404),
-  )
-
-  app.onError((error, c) => {
-    if (error instanceof ApiError) {
-      const retryAfter = error.details?.retryAfter
-      if (retryAfter !== undefined) c.header('Retry-After', String(retryAfter))
-      // The rest of an oversized body is never read: do not reuse this connection.
-      if (error.status === 413) c.header('Connection', 'close')
-      return c.json(error.toJSON(), error.status as 400)
-    }
-    if (error instanceof HTTPException && error.status < 500) {
-      return c.json(
-        new ApiError('validation', error.message || 'Bad request', { status: error.status }).toJSON(),
-        error.status,
-      )
-    }
-    ctx.log.error({ err: error, method: c.req.method, path: c.req.routePath }, 'unhandled error')
-    return c.json(new ApiError('server', 'Something went wrong on our side').toJSON(), 500)
-  })
+  app.notFound(notFoundResponse)
+  app.onError((error, c) => errorResponse(c, error, ctx.log))
 
   return app
 }

@@ -1,6 +1,5 @@
-import type { Message, Session } from '@suportra/client/protocol'
+import type { Message, Session } from '@suportra/protocol'
 import type { Context } from '../context.js'
-import { balanceOf } from '../credits/ledger.js'
 
 /** The people who see a session's messages: its user and, once claimed, its builder. */
 export function participantsOf(row: { user_id: string; builder_id: string | null }): string[] {
@@ -24,9 +23,4 @@ export function notifyQueue(ctx: Context, action: 'added' | 'removed', session: 
     builders: { tool: session.tool },
     event: { type: 'queue', action, session },
   })
-}
-
-export async function notifyCredits(ctx: Context, userId: string): Promise<void> {
-  const balance = await balanceOf(ctx.store.db, userId)
-  ctx.bus.publish({ kind: 'event', users: [userId], event: { type: 'credits', balance } })
 }

@@ -1,6 +1,7 @@
+import type { Attachment, Message } from '@suportra/protocol'
 import type { Tx } from '../db/database.js'
-import type { MessageRow, NewMessage } from '../db/schema.js'
-import { conflict } from '../http/errors.js'
+import type { AttachmentRow, MessageRow, NewMessage } from '../db/schema.js'
+import { conflict } from '../errors.js'
 import { newId } from '../ids.js'
 
 /**
@@ -41,4 +42,25 @@ export type SessionEvent = 'started' | 'claimed' | 'video' | 'closed' | 'cancell
 /** Session lifecycle markers stored in the transcript as `event` messages. */
 export function appendEvent(tx: Tx, sessionId: string, event: SessionEvent) {
   return appendMessage(tx, sessionId, { author: 'system', author_id: null, kind: 'event', body: event })
+}
+
+/** The wire shape of a transcript row and its files. */
+export function toAttachment(row: AttachmentRow): Attachment {
+  return { id: row.id, name: row.name, type: row.type, size: row.size, url: `/v1/attachments/${row.id}` }
+}
+
+export function toMessage(row: MessageRow, attachments: AttachmentRow[]): Message {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    sessionId: row.session_id,
+    seq: row.seq,
+    author: row.author,
+    authorId: row.author_id,
+    kind: row.kind,
+    body: row.body,
+    code: row.code_content === null ? null : { language: row.code_language ?? '', content: row.code_content },
+    attachments: attachments.map(toAttachment),
+    createdAt: row.created_at,
+  }
 }

@@ -1,14 +1,11 @@
-/** Largest attachment, in bytes (checked by the client before uploading). */
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-
-/** Longest message text, in characters. */
-export const MAX_TEXT_LENGTH = 20_000
+import { MIN_PASSWORD_LENGTH, PASSWORD_RESET_MINUTES } from './account-limits.js'
+import { MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH } from './message-limits.js'
 
 /** Size limits the server enforces. */
 export const LIMITS = {
   nameLength: 100,
   emailLength: 254,
-  passwordMin: 8,
+  passwordMin: MIN_PASSWORD_LENGTH,
   passwordMax: 200,
   topicLength: 500,
   textLength: MAX_TEXT_LENGTH,
@@ -25,5 +22,19 @@ export const LIMITS = {
   /** Longest URL a request may carry (checkout return pages, the page a password reset link opens). */
   urlLength: 2048,
   /** Minutes a password reset link works (once). */
-  passwordResetMinutes: 30,
+  passwordResetMinutes: PASSWORD_RESET_MINUTES,
+} as const
+
+/** Size limits of a session's context, per part and in total. */
+export const CONTEXT_LIMITS = {
+  /** The whole context as JSON, in bytes. */
+  totalBytes: 256 * 1024,
+  url: 2_048,
+  name: 200,
+  content: 100_000,
+  selection: 20_000,
+  stack: 20_000,
+  terminal: 50_000,
+  conversationTurns: 40,
+  turn: 10_000,
 } as const

@@ -1,25 +1,9 @@
 import * as z from 'zod/mini'
-import { ERROR_CODES } from './errors.js'
-import { JsonObject, Message, QueueInfo, Session } from './models.js'
-
-/** Close codes the server uses on the realtime socket. */
-export const CLOSE_CODES = {
-  /** The server is shutting down or restarting: reconnect. */
-  goingAway: 1001,
-  /** A frame that is not part of the protocol. */
-  protocolError: 4000,
-  /** The access token is missing, invalid or expired: refresh it, then reconnect. */
-  unauthorized: 4001,
-  /** The sign-in was revoked (sign-out, refresh token reuse, account deleted): do not reconnect. */
-  revoked: 4003,
-  /** No `auth` frame arrived in time. */
-  authTimeout: 4008,
-  /** Too many sockets (per user or per IP) or too many frames: reconnect slowly. */
-  rateLimited: 4029,
-} as const
+import { ERROR_CODES } from './error-codes.js'
+import type { RealtimeEventType } from './event-types.js'
+import { JsonObject, Message, QueueInfo, Role, Session } from './models.js'
 
 const sessionId = z.string()
-const side = z.enum(['user', 'builder'])
 
 /**
  * Server → client events, by `type`. (A map rather than a discriminated union: the client bundles
@@ -30,8 +14,8 @@ export const REALTIME_EVENTS = {
   ready: z.object({ userId: z.string(), heartbeatMs: z.number(), resumeWindow: z.number() }),
   message: z.object({ message: Message }),
   session: z.object({ session: Session }),
-  typing: z.object({ sessionId, author: side, userId: z.string() }),
-  read: z.object({ sessionId, author: side, seq: z.number() }),
+  typing: z.object({ sessionId, author: Role, userId: z.string() }),
+  read: z.object({ sessionId, author: Role, seq: z.number() }),
   /** Builders only: a session entered or left the queue. */
   queue: z.object({ action: z.enum(['added', 'removed']), session: Session }),
   /** The user only: their own waiting session's new place in the queue. */
@@ -43,10 +27,9 @@ export const REALTIME_EVENTS = {
   /** The access token expired: send a new `auth` frame on this socket, or it is closed with 4001. */
   reauth: JsonObject,
   error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
-}
+} satisfies Record<RealtimeEventType, unknown>
 
 type Events = typeof REALTIME_EVENTS
-export type RealtimeEventType = keyof Events
 export type RealtimeEvent = { [K in RealtimeEventType]: { type: K } & z.infer<Events[K]> }[RealtimeEventType]
 
 /** Validates one event; undefined when it is not a known, well-formed event. */

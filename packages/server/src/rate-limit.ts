@@ -5,9 +5,9 @@ import {
   RateLimiterPostgres,
   RateLimiterRes,
 } from 'rate-limiter-flexible'
-import type { RateLimits } from '../config.js'
-import type { Database } from '../db/database.js'
-import { ApiError } from './errors.js'
+import type { RateLimits } from './config.js'
+import type { Database } from './db/database.js'
+import { DomainError } from './errors.js'
 
 export type RateLimiters = Record<keyof RateLimits, RateLimiterAbstract>
 
@@ -63,9 +63,9 @@ export async function consume(limiter: RateLimiterAbstract, key: string, what: s
   }
 }
 
-function rateLimited(res: RateLimiterRes, what: string): ApiError {
+function rateLimited(res: RateLimiterRes, what: string): DomainError {
   const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000))
-  return new ApiError('rate_limited', `Too many ${what}; try again in ${retryAfter} s`, {
+  return new DomainError('rate_limited', `Too many ${what}; try again in ${retryAfter} s`, {
     details: { retryAfter },
   })
 }
