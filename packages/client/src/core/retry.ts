@@ -1,16 +1,16 @@
 /** No wait between two attempts is longer, whoever retries (HTTP, the outbox, realtime). */
 export const MAX_RETRY_MS = 15_000
 
+/** A random quarter taken off or added, so clients that failed together (a server restart) spread out. */
+export const jitter = (ms: number, random = Math.random): number => Math.round(ms * (0.75 + random() * 0.5))
+
 /**
- * The client's one retry policy: how long to wait before retry `attempt` (0 for the first). The step
- * doubles from `first` up to MAX_RETRY_MS, and the wait is a random point in its upper half ("equal
- * jitter"): clients that failed together (a server restart) spread out instead of retrying in step,
- * and no wait is shorter than half its step, so a slow step (rate limited) stays slow.
+ * The client's one retry policy for the socket and the outbox: the wait before retry `attempt` (0 for
+ * the first) doubles from `first` up to MAX_RETRY_MS, with `jitter`. (HTTP retries a request only three
+ * times, after short steps of its own, with the same jitter.)
  */
-export const retryDelay = (attempt: number, first: number, random = Math.random): number => {
-  const step = Math.min(first * 2 ** attempt, MAX_RETRY_MS)
-  return Math.round((step * (1 + random())) / 2)
-}
+export const retryDelay = (attempt: number, first: number, random?: () => number): number =>
+  jitter(Math.min(first * 2 ** attempt, MAX_RETRY_MS), random)
 
 /** Resolves after `ms`, or sooner when one of `wakers` (the wake function it adds there) is called. */
 export const sleep = (ms: number, wakers?: Set<() => void>) =>

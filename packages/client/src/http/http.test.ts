@@ -28,9 +28,12 @@ const httpOver = (fetch: typeof globalThis.fetch) =>
 
 beforeEach(() => {
   vi.useFakeTimers()
+  // The middle of the retries' jitter: each wait is its whole step.
+  vi.spyOn(Math, 'random').mockReturnValue(0.5)
 })
 afterEach(() => {
   vi.useRealTimers()
+  vi.restoreAllMocks()
 })
 
 describe('a request the server never answers', () => {
@@ -49,10 +52,10 @@ describe('a request the server never answers', () => {
   test('is tried again when it is safe to repeat (GET)', async () => {
     const { http, requests } = silentServer()
     const sent = http('/v1/sessions', Ok).catch((error) => error)
-    await vi.advanceTimersByTimeAsync(ANSWER_TIMEOUT_MS + 750)
+    await vi.advanceTimersByTimeAsync(ANSWER_TIMEOUT_MS + 300)
     expect(requests).toHaveLength(2)
-    // Four tries in all, at most 750 ms, 1.5 s and 3 s apart.
-    await vi.advanceTimersByTimeAsync(3 * ANSWER_TIMEOUT_MS + 4_500)
+    // Four tries in all, 300 ms, 1 s and 3 s apart.
+    await vi.advanceTimersByTimeAsync(3 * ANSWER_TIMEOUT_MS + 4_000)
     expect(await sent).toMatchObject({ code: 'network' })
     expect(requests).toHaveLength(4)
   })

@@ -2,7 +2,7 @@ import { ErrorBody } from '@suportra/protocol'
 import type * as z from 'zod/mini'
 import type { Tokens } from '../auth/tokens.js'
 import { isRetryable, SuportraError } from '../core/errors.js'
-import { retryDelay, sleep } from '../core/retry.js'
+import { jitter, sleep } from '../core/retry.js'
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'DELETE'
@@ -24,9 +24,8 @@ export type Http = <S extends z.ZodMiniType>(
   options?: RequestOptions,
 ) => Promise<z.infer<S>>
 
-/** Retries of a request safe to repeat: three, after 375–750 ms, 0.75–1.5 s and 1.5–3 s (see retryDelay). */
-const RETRIES = 3
-const FIRST_RETRY_MS = 750
+/** Retries of a request safe to repeat: three, after 300 ms, 1 s and 3 s, each give or take a quarter (jitter). */
+const RETRY_MS = [300, 1_000, 3_000]
 /**
  * A request whose answer has not started after this long fails as `network` (and is retried where
  * that is safe): a connection can die without a close (a machine waking on another network), and
@@ -122,9 +121,10 @@ export function createHttp(config: {
       try {
         return await authorized(path, schema, options)
       } catch (error) {
-        if (!retry || attempt >= RETRIES || !isRetryable(error)) throw error
+        const step = RETRY_MS[attempt]
+        if (!retry || !step || !isRetryable(error)) throw error
         const retryAfter = Number((error as SuportraError).details?.retryAfter)
-        await sleep(retryAfter > 0 ? retryAfter * 1000 : retryDelay(attempt, FIRST_RETRY_MS))
+        await sleep(retryAfter > 0 ? retryAfter * 1000 : jitter(step))
       }
     }
   }

@@ -14,7 +14,7 @@ import {
   UNAUTHORIZED,
 } from './connection.js'
 
-/** The waits between attempts at the top of their jitter (random() = 1), as before the shared policy. */
+/** The waits between attempts at the middle of their jitter (random() = 0.5). */
 const BACKOFF_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 15_000]
 const FIRST = BACKOFF_MS[0] as number
 const flush = () => vi.advanceTimersByTimeAsync(0)
@@ -40,8 +40,7 @@ function setup(overrides: Partial<ConnectionDeps> = {}) {
     onChange: (change: ConnectionChange) => void changes.push(change),
     onRevoked: vi.fn(),
     onError: vi.fn(),
-    // The top of the jitter range: each wait is its whole step.
-    random: () => 1,
+    random: () => 0.5,
     ...overrides,
   }
   const connection = createConnection(deps)
@@ -140,15 +139,15 @@ describe('backoff', () => {
   })
 
   test.each([0, 0.5, 0.99])(
-    'spreads retries over the upper half of each step (random() = %s)',
+    'spreads retries by up to a quarter either way (random() = %s)',
     async (random) => {
       const t = setup({ random: () => random })
       await t.connect()
       t.last().closed(1006)
-      expect(t.retryIn()).toBe(Math.round(FIRST * (0.5 + random * 0.5)))
+      expect(t.retryIn()).toBe(Math.round(FIRST * (0.75 + random * 0.5)))
       await wait(t.retryIn())
       t.last().closed(4029)
-      expect(t.retryIn()).toBe(Math.round(15_000 * (0.5 + random * 0.5)))
+      expect(t.retryIn()).toBe(Math.round(15_000 * (0.75 + random * 0.5)))
     },
   )
 
@@ -158,7 +157,7 @@ describe('backoff', () => {
     await t.connect()
     t.last().closed(1006)
     expect(random).toHaveBeenCalled()
-    expect(t.retryIn()).toBe(Math.round(FIRST * 0.75))
+    expect(t.retryIn()).toBe(FIRST)
   })
 
   test('starts again from the shortest delay after a successful connection', async () => {

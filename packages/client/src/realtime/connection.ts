@@ -49,7 +49,7 @@ export interface ConnectionDeps {
   random?: () => number
 }
 
-/** Waits between attempts: 125–250 ms, then doubling, up to 7.5–15 s (see retryDelay). */
+/** Waits between attempts: 250 ms, then doubling, up to 15 s, give or take a quarter (see retryDelay). */
 const FIRST_RETRY_MS = 250
 /** How long to wait for `ready` after connecting, or for any frame after a ping. */
 export const SILENCE_MS = 10_000

@@ -124,8 +124,8 @@ describe('sending', () => {
   })
 
   test('retries a network failure with the same id after a growing pause', async () => {
-    // The top of the jitter range: each pause is its whole step (500 ms, then 1 s).
-    vi.spyOn(Math, 'random').mockReturnValue(1)
+    // The middle of the jitter range: each pause is its whole step (500 ms, then 1 s).
+    vi.spyOn(Math, 'random').mockReturnValue(0.5)
     const t = setup()
     t.server.outcomes.push('network', 'server')
     const e = entry()
@@ -292,7 +292,7 @@ describe('files', () => {
   test('refuses a text over the length limit without any request, naming the limit', async () => {
     const t = setup()
     const e = entry('ses_1', { body: 'a'.repeat(MAX_TEXT_LENGTH + 1) })
-    await expect(t.add(e)).rejects.toMatchObject({ code: 'validation', message: 'Over 20000 characters' })
+    await expect(t.add(e)).rejects.toMatchObject({ code: 'validation', message: 'Over 20,000 characters' })
     await flush()
     expect(t.server.calls).toHaveLength(0)
     expect(t.outbox.$entries.get()[0]).toMatchObject({ status: 'failed' })

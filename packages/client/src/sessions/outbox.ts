@@ -24,7 +24,7 @@ export type OutboxEntry = Omit<Message, 'seq'> & {
   uploaded: string[]
 }
 
-/** Waits between sends of one message: 250–500 ms, then doubling, up to 7.5–15 s (see retryDelay). */
+/** Waits between sends of one message: 500 ms, then doubling, up to 15 s, give or take a quarter (see retryDelay). */
 const FIRST_RETRY_MS = 500
 
 /**
@@ -98,7 +98,7 @@ export function createOutbox(
   /** What the server would refuse anyway, found before anything is sent. */
   const refusal = (entry: OutboxEntry): SuportraError | undefined => {
     if (entry.body.length > MAX_TEXT_LENGTH)
-      return new SuportraError('validation', `Over ${MAX_TEXT_LENGTH} characters`)
+      return new SuportraError('validation', `Over ${MAX_TEXT_LENGTH.toLocaleString('en')} characters`)
     if (blobs.get(entry.id)?.some((blob) => blob.size > MAX_ATTACHMENT_BYTES)) {
       return new SuportraError('validation', `File over ${MAX_ATTACHMENT_BYTES / 2 ** 20} MB`)
     }

@@ -43,8 +43,8 @@ export function responseCheck(ctx: Context): MiddlewareHandler<Env> {
       'response does not match the protocol',
     )
     const message = `Response does not match the protocol: ${where}: ${mismatch.summary}`
+    c.res = undefined // (the wrong response's headers, a Content-Disposition say, must not carry over)
     c.res = c.json(errorBody(new DomainError('server', message)), 500)
-    c.res.headers.delete('content-length')
   }
 }
 
