@@ -23,8 +23,11 @@ const send = (text: string) => {
 
 test('"Read" shows under my newest message the builder has read, and moves when they read newer ones', async () => {
   const { widget } = await openSignedIn(harness)
-  const { handle } = await activeSession(harness, widget)
+  const { handle, builder } = await activeSession(harness, widget)
   harness.defer(handle.$messages.listen(() => {}))
+  // The builder's socket is up before anything is sent: a message sent while it authenticates, for a
+  // session its resume frame did not carry yet, can be missed (noted in issue 19's closing note).
+  await waitFor(() => expect(builder.$connection.get()).toBe('open'), { timeout: 5_000 })
   const builderHas = (text: string) =>
     waitFor(() => expect(handle.$messages.get().some((m) => m.body === text)).toBe(true), { timeout: 5_000 })
 
