@@ -1,4 +1,12 @@
-import { api, createUser, DEMO, signIn, startTestServer, type TestServer } from '@suportra/server/testing'
+import {
+  api,
+  createUser,
+  DEMO,
+  insertWaitingSessions,
+  signIn,
+  startTestServer,
+  type TestServer,
+} from '@suportra/server/testing'
 import type { KyselyPlugin, RootOperationNode } from 'kysely'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 
@@ -68,30 +76,16 @@ async function addWaiting(count: number, from: number) {
       })),
     )
     .execute()
-  await db
-    .insertInto('sessions')
-    .values(
-      ids.map((i) => ({
-        id: `ses_queue_${String(i).padStart(4, '0')}`,
-        user_id: `usr_queue_${i}`,
-        app_id: DEMO.appId,
-        tool: 'lovable',
-        topic: `Blocker ${i}`,
-        context: null,
-        kind: 'chat' as const,
-        status: 'waiting' as const,
-        builder_id: null,
-        cost: 1,
-        idempotency_key: null,
-        created_at: start + i,
-        assigned_at: null,
-        closed_at: null,
-        rating_score: null,
-        rating_comment: null,
-        transcript_deleted_at: null,
-      })),
-    )
-    .execute()
+  await insertWaitingSessions(
+    db,
+    ids.map((i) => ({
+      id: `ses_queue_${String(i).padStart(4, '0')}`,
+      userId: `usr_queue_${i}`,
+      tool: 'lovable',
+      topic: `Blocker ${i}`,
+      createdAt: start + i,
+    })),
+  )
 }
 
 test('GET /v1/builder/queue issues as many statements for 200 waiting sessions as for 2', async () => {

@@ -6,6 +6,7 @@ import {
   createUser,
   DEMO,
   deliverStripeWebhook,
+  insertWaitingSessions,
   openSocket,
   signIn,
   signStripePayload,
@@ -328,30 +329,16 @@ describe.skipIf(testDialect() !== 'postgres')('two instances on one PostgreSQL d
       { length: 150 },
       (_, i) => `ses_many_${String(i).padStart(3, '0')}_${now.toString(36)}`,
     )
-    await a.current.context.store.db
-      .insertInto('sessions')
-      .values(
-        ids.map((id, i) => ({
-          id,
-          user_id: many.user.id,
-          app_id: DEMO.appId,
-          tool: 'cursor',
-          topic: `Waiting ${i}`,
-          context: null,
-          kind: 'chat' as const,
-          status: 'waiting' as const,
-          builder_id: null,
-          cost: 1,
-          idempotency_key: null,
-          created_at: now + i,
-          assigned_at: null,
-          closed_at: null,
-          rating_score: null,
-          rating_comment: null,
-          transcript_deleted_at: null,
-        })),
-      )
-      .execute()
+    await insertWaitingSessions(
+      a.current.context.store.db,
+      ids.map((id, i) => ({
+        id,
+        userId: many.user.id,
+        tool: 'cursor',
+        topic: `Waiting ${i}`,
+        createdAt: now + i,
+      })),
+    )
     // Every notification on the instances' channel while the claim is told.
     const listener = new pg.Client({ connectionString: a.db })
     await listener.connect()
