@@ -39,14 +39,21 @@ export const invalid = (message: string, details?: Record<string, unknown>) =>
   new DomainError('validation', message, details ? { details } : {})
 export const tooLarge = (message: string) => new DomainError('validation', message, { kind: 'too_large' })
 
-/** Turns zod issues into one readable sentence plus a per-field list. */
-export function validationError(error: z.core.$ZodError, what = 'Request'): DomainError {
-  const issues = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))
-  const summary = issues
+/** A zod error's issues as a per-field list: `{ path: 'user.name', message }`. */
+export const issuesOf = (error: z.core.$ZodError): { path: string; message: string }[] =>
+  error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
+
+/** The first three issues in one readable line (`name: Too big; email: Invalid email`). */
+export const firstIssues = (issues: { path: string; message: string }[]): string =>
+  issues
     .slice(0, 3)
     .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
     .join('; ')
-  return invalid(`${what} is invalid: ${summary}`, { issues })
+
+/** Turns zod issues into one readable sentence plus a per-field list. */
+export function validationError(error: z.core.$ZodError, what = 'Request'): DomainError {
+  const issues = issuesOf(error)
+  return invalid(`${what} is invalid: ${firstIssues(issues)}`, { issues })
 }
 
 /** Parses `value` with `schema` at a boundary, or throws `validation` naming `what` was wrong. */

@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini'
 import type { Config } from './config.js'
+import { firstIssues, issuesOf } from './errors.js'
 
 /**
  * Whether the server checks what it sends (HTTP responses, realtime frames) against the protocol's
@@ -38,7 +39,7 @@ export function mismatchOf(
     ? undeclared(value, result.data)
         .filter((path) => !declared.includes(path))
         .map((path) => ({ path, message: 'not in the protocol (declare it in the schema)' }))
-    : result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
+    : issuesOf(result.error)
   return issues.length === 0 ? undefined : { summary: summarize(issues), issues }
 }
 
@@ -60,9 +61,8 @@ export const plainMismatch = (message: string): Mismatch => ({
 })
 
 function summarize(issues: Mismatch['issues']): string {
-  const shown = issues.slice(0, 3).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
   const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : ''
-  return shown.join('; ') + more
+  return firstIssues(issues) + more
 }
 
 /**
