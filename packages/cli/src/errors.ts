@@ -36,7 +36,8 @@ export function explain(error: unknown, url: string): { message: string; exitCod
         exitCode: EXIT.failure,
       }
     }
-    return { message: `${error.message} (${error.code} from ${url})`, exitCode: EXIT.failure }
+    const next = error.code === 'insufficient_credits' ? '; buy more: suportra credits' : ''
+    return { message: `${error.message} (${error.code} from ${url})${next}`, exitCode: EXIT.failure }
   }
   return { message: error instanceof Error ? error.message : String(error), exitCode: EXIT.failure }
 }

@@ -10,6 +10,13 @@ import { EXIT, explain } from './errors.js'
 import { program } from './program.js'
 
 const debug = process.argv.includes('--debug')
+// Piped into `head` (or a closed terminal): the reader has gone, so stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+    throw error
+  })
+}
 let client: SuportraClient | undefined
 
 const cli = program(async (work, target) => {

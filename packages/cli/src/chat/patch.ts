@@ -8,12 +8,12 @@ import { aside, interactive, say, warn } from '../io/terminal.js'
 import type { Patch } from './render.js'
 
 /** Runs `git apply [--check] <diff>` in the current directory; the first line of git's complaint on failure. */
-function gitApply(diff: string, check: boolean): { ok: true } | { ok: false; detail: string } {
+function gitApply(diff: string, check: boolean, cwd: string): { ok: true } | { ok: false; detail: string } {
   const dir = mkdtempSync(join(tmpdir(), 'suportra-patch-'))
   const file = join(dir, 'builder.patch')
   try {
     writeFileSync(file, diff.endsWith('\n') ? diff : `${diff}\n`)
-    const result = spawnSync('git', ['apply', ...(check ? ['--check'] : []), file], { encoding: 'utf8' })
+    const result = spawnSync('git', ['apply', ...(check ? ['--check'] : []), file], { cwd, encoding: 'utf8' })
     if (result.error) return { ok: false, detail: `git could not run (${result.error.message})` }
     if (result.status === 0) return { ok: true }
     const detail = result.stderr.trim().split('\n')[0] ?? `git apply exited with ${result.status}`
@@ -30,17 +30,16 @@ function gitApply(diff: string, check: boolean): { ok: true } | { ok: false; det
 export async function offerPatch(
   patch: Patch,
   apply: boolean,
+  cwd = process.cwd(),
 ): Promise<{ applied: boolean; detail?: string }> {
-  const check = gitApply(patch.diff, true)
+  const check = gitApply(patch.diff, true, cwd)
   if (!check.ok) {
-    warn(pc.yellow(`! The patch does not apply in ${process.cwd()}: ${check.detail}`))
+    warn(pc.yellow(`! The patch does not apply in ${cwd}: ${check.detail}`))
     return { applied: false, detail: check.detail }
   }
   let consent = apply
   if (!consent && interactive()) {
-    const answer = await aside(() =>
-      confirm({ message: `Apply this patch in ${process.cwd()}?`, initialValue: false }),
-    )
+    const answer = await aside(() => confirm({ message: `Apply this patch in ${cwd}?`, initialValue: false }))
     consent = !isCancel(answer) && answer
   } else if (!consent) {
     warn(
@@ -48,7 +47,7 @@ export async function offerPatch(
     )
   }
   if (!consent) return { applied: false, detail: 'declined' }
-  const done = gitApply(patch.diff, false)
+  const done = gitApply(patch.diff, false, cwd)
   if (!done.ok) {
     warn(pc.red(`! git apply failed: ${done.detail}`))
     return { applied: false, detail: done.detail }
