@@ -89,7 +89,13 @@ describe.skipIf(!hasScript)('in a terminal', () => {
     cli.write('which region')
     await eventually(() => expect(cli.stdout).toMatch(/> which region$/))
     await theirs.send('Which region is the bucket in?')
-    await eventually(() => expect(cli.stdout).toMatch(/Which region is the bucket in\?\r?\n> which region$/))
+    // On the screen: their message on a line of its own, the half line below it, as it was.
+    await eventually(async () =>
+      expect((await cli.screen()).slice(-2)).toEqual([
+        expect.stringMatching(/^\d\d:\d\d Grace Hopper: Which region is the bucket in\?$/),
+        '> which region',
+      ]),
+    )
     cli.write('? eu-west-1')
     cli.write(KEY.enter)
     await eventually(() => expect(bodies(theirs)).toContain('which region? eu-west-1'))
@@ -101,6 +107,20 @@ describe.skipIf(!hasScript)('in a terminal', () => {
     await theirs.close()
     expect(await cli.exited).toBe(0)
   })
+})
+
+test('errors name what failed: the tool list for an unknown tool, the file for an attachment that is not there', async () => {
+  const user = await cliUser(server)
+  const tool = await run(['ask', 'Build fails', '--tool', 'notepad'], { env: user.env })
+  expect(tool.code).toBe(2)
+  expect(tool.stderr).toMatch(/^suportra: unknown --tool "notepad": one of cursor, claude-code, .*, other\n$/)
+  const file = await run(['ask', 'Build fails', '--attach', 'missing.log'], { env: user.env })
+  expect(file).toMatchObject({
+    code: 1,
+    stderr: 'suportra: cannot read --attach missing.log: no such file\n',
+  })
+  // Neither started a session, so no credit is held.
+  expect(await user.client.credits.refresh()).toBe(2)
 })
 
 test('cancel <id> releases the credit; sessions --json; transcript; a closed session cannot be cancelled', async () => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { stripVTControlCharacters } from 'node:util'
+import xterm from '@xterm/headless'
 
 /** The built command, as `npm i -g @suportra/cli` installs it (`pnpm test` builds before testing). */
 export const bin = fileURLToPath(new URL('../dist/suportra.js', import.meta.url))
@@ -42,6 +43,8 @@ export interface Run {
   /** Everything printed so far (stdout; in a terminal stdout and stderr together), plain text. */
   readonly stdout: string
   readonly stderr: string
+  /** What a terminal of 100 columns shows after drawing everything printed so far: its lines, trailing blanks cut. */
+  screen(): Promise<string[]>
   /** Writes to stdin as is (in a terminal: keys, e.g. `\x03` for Ctrl+C, `\r` for Enter). */
   write(text: string): void
 }
@@ -75,7 +78,23 @@ export function suportra(
   })
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
   cleanups.push(() => child.kill('SIGKILL'))
+  const screen = () => {
+    const terminal = new xterm.Terminal({ cols: 100, rows: 200, allowProposedApi: true })
+    return new Promise<string[]>((resolve) =>
+      terminal.write(stdout, () => {
+        const buffer = terminal.buffer.active
+        const lines = Array.from(
+          { length: buffer.length },
+          (_, i) => buffer.getLine(i)?.translateToString(true) ?? '',
+        )
+        while (lines.length > 0 && lines.at(-1) === '') lines.pop()
+        terminal.dispose()
+        resolve(lines)
+      }),
+    )
+  }
   return {
+    screen,
     child,
     exited,
     get stdout() {
