@@ -69,6 +69,25 @@ describe.skipIf(!hasScript)('in a terminal', () => {
     expect(back.stdout).toContain('Session closed.')
   })
 
+  test('typing is shown before the prompt; Ctrl+C once a builder is there leaves the chat, the session stays open', async () => {
+    const user = await cliUser(server)
+    const theBuilder = await builder(server)
+    const cli = suportra(['ask', 'Prisma migrate fails'], { env: user.env, tty: true })
+    const id = await startedId(cli)
+    const theirs = await claim(theBuilder, id)
+    // A message first: it arrives over the command's realtime socket, which then carries the typing too.
+    await theirs.send('Looking at your schema.')
+    await eventually(() => expect(cli.stdout).toContain('Looking at your schema.'))
+    theirs.typing()
+    await eventually(async () =>
+      expect((await cli.screen()).at(-1)?.trimEnd()).toBe(`${DEMO.builder.name} is typing… >`),
+    )
+    cli.write(KEY.ctrlC)
+    expect(await cli.exited).toBe(130)
+    expect(cli.stdout).toContain(`Left the chat; the session stays open: suportra resume ${id}`)
+    expect((await user.client.sessions.list()).find((s) => s.id === id)?.status).toBe('active')
+  })
+
   test('a secret typed in the chat is asked about; the answer is not a message; incoming text does not break the line being typed', async () => {
     const user = await cliUser(server)
     const theBuilder = await builder(server)
