@@ -82,10 +82,25 @@ describe.skipIf(!hasScript)('in a terminal', () => {
     await eventually(async () =>
       expect((await cli.screen()).at(-1)?.trimEnd()).toBe(`${DEMO.builder.name} is typing… >`),
     )
+    cli.write(`I ran prisma migrate dev${KEY.enter}`)
+    await eventually(() => expect(bodies(theirs)).toContain('I ran prisma migrate dev'))
     cli.write(KEY.ctrlC)
     expect(await cli.exited).toBe(130)
     expect(cli.stdout).toContain(`Left the chat; the session stays open: suportra resume ${id}`)
     expect((await user.client.sessions.list()).find((s) => s.id === id)?.status).toBe('active')
+
+    // Back in: the whole conversation, the user's own lines too, then on from there.
+    const back = suportra(['resume', id], { env: user.env, tty: true })
+    await eventually(() => expect(back.stdout).toMatch(/you: I ran prisma migrate dev/))
+    const shown = back.stdout
+    expect(shown.indexOf(`${DEMO.builder.name} joined`)).toBeLessThan(
+      shown.indexOf('Looking at your schema.'),
+    )
+    expect(shown.indexOf('Looking at your schema.')).toBeLessThan(
+      shown.indexOf('you: I ran prisma migrate dev'),
+    )
+    await theirs.close()
+    expect(await back.exited).toBe(0)
   })
 
   test('a secret typed in the chat is asked about; the answer is not a message; incoming text does not break the line being typed', async () => {

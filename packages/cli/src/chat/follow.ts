@@ -1,5 +1,5 @@
 import { isCancel, select } from '@clack/prompts'
-import type { SessionHandle, SuportraClient } from '@suportra/client'
+import type { SessionHandle } from '@suportra/client'
 import pc from 'picocolors'
 import { EXIT } from '../errors.js'
 import { guard, type SecretPolicy } from '../io/guard.js'
@@ -19,13 +19,8 @@ export interface FollowOptions {
  * joined" before anything they say, their messages (code highlighted, patches offered), typing; each
  * line typed is checked for secrets and sent. Resolves to the exit code.
  */
-export function follow(
-  client: SuportraClient,
-  session: SessionHandle,
-  options: FollowOptions,
-): Promise<number> {
+export function follow(session: SessionHandle, options: FollowOptions): Promise<number> {
   const id = session.id
-  const me = client.$user.get()?.id
   /** Messages printed, and messages this process sent (seen pending first: the terminal shows them already). */
   const printed = new Set<string>()
   const mine = new Set<string>()
@@ -91,8 +86,8 @@ export function follow(
       printed.add(message.key)
       if (message.kind === 'event') {
         if (message.body === 'claimed' && !joined) session.refresh().then(announce, announce)
-      } else if (mine.has(message.key) || (message.authorId === me && message.author === 'user' && joined)) {
-        // Typed here (or already shown): not printed twice.
+      } else if (mine.has(message.key)) {
+        // Typed here: the terminal shows it already.
       } else if (message.author === 'builder' && !joined) {
         held.push(message)
         session.refresh().then(announce, announce)

@@ -58,7 +58,7 @@ export async function ask(client: SuportraClient, topic: string, flags: AskFlags
     `${pc.dim(time(started?.createdAt ?? Date.now()))} Session ${pc.bold(session.id)} started; ${started?.cost ?? 1} credit held. Ctrl+C to cancel it or keep it for later.`,
   )
   // Followed from the start: a builder may join while the files upload.
-  const followed = follow(client, session, { policy, applyPatches: Boolean(flags.applyPatches) })
+  const followed = follow(session, { policy, applyPatches: Boolean(flags.applyPatches) })
   if (files.length > 0) {
     await session.send({ text: `Attached: ${files.map((f) => f.name).join(', ')}`, files }).then(
       () => say(pc.dim(`  Attached ${files.map((f) => f.name).join(', ')}`)),
@@ -85,5 +85,5 @@ export async function resume(client: SuportraClient, id: string, flags: ChatFlag
     return EXIT.ok
   }
   say(`${pc.dim(time(current.createdAt))} Session ${pc.bold(id)}: ${current.topic} (${current.status})`)
-  return follow(client, session, { policy: policyOf(flags), applyPatches: Boolean(flags.applyPatches) })
+  return follow(session, { policy: policyOf(flags), applyPatches: Boolean(flags.applyPatches) })
 }
