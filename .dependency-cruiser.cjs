@@ -60,6 +60,36 @@ module.exports = {
       to: { path: '^packages/(widget|react|server)/' },
     },
     {
+      name: 'client-runs-without-node',
+      severity: 'error',
+      comment:
+        'The client is for browsers, workers and Node alike: no Node built-ins, no `ws` (the command line, which needs them, is @suportra/cli).',
+      from: { path: '^packages/client/src/' },
+      to: { dependencyTypes: ['core'], path: '.' },
+    },
+    {
+      name: 'client-imports-no-ws',
+      severity: 'error',
+      comment: 'Node 20 users pass `WebSocket` to createClient; the client does not depend on `ws`.',
+      from: { path: '^packages/client/src/' },
+      to: { path: 'node_modules/([.]pnpm/ws@|ws/)' },
+    },
+    {
+      name: 'cli-takes-client-and-protocol-only',
+      severity: 'error',
+      comment:
+        '@suportra/cli is a user of the client and the wire contract, like any app: never the server, the widget, React bindings or another tool.',
+      from: { path: '^packages/cli/src/' },
+      to: { path: '^packages/(server|widget|react|mcp)/' },
+    },
+    {
+      name: 'nothing-imports-the-cli',
+      severity: 'error',
+      comment: 'The command line sits on top: no library package depends on it.',
+      from: { path: '^packages/', pathNot: '^packages/cli/' },
+      to: { path: '^packages/cli/' },
+    },
+    {
       name: 'browser-packages-import-no-server',
       severity: 'error',
       comment: 'Nothing shipped to browsers imports the reference server.',

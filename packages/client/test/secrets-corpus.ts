@@ -151,6 +151,53 @@ export const SECRETS: Planted[] = [
       ]),
     }
   }),
+  // Credentials in any URL: a git remote, a package registry, a proxy, a webhook. Short and plain
+  // passwords too (`hunter2`): the place, not the value's randomness, says it is a secret.
+  ...Array.from({ length: 24 }, (_, i) => {
+    const secret =
+      i % 3 === 0
+        ? pick(['hunter2', 'letmein99', 'Summer2026!', 'tr0ub4dor'])
+        : chars(`${ALNUM}_.~-`, 8 + (i % 30))
+    const scheme = pick(['https', 'http', 'git+https', 'ssh', 'ftp', 'sftp', 'smtp', 'ws'])
+    const user = pick(['bob', 'x-access-token', 'oauth2', 'deploy', 'ci-bot'])
+    const url = `${scheme}://${user}:${secret}@${pick(['git', 'registry', 'proxy'])}.${chars(LOWER, 5)}.dev/acme/shop.git`
+    return {
+      rule: 'url-credentials',
+      secret,
+      text: [
+        `remote.origin.url=${url}`,
+        `git clone ${url}`,
+        `  url = ${url}`,
+        `HTTPS_PROXY=${url}`,
+        `fetch('${url}')`,
+        `error: failed to push some refs to '${url}'`,
+      ][i % 6] as string,
+    }
+  }),
+  // Hex API keys (32 to 64 hex digits) assigned to secret-looking names: every one, including those
+  // whose digits happen to repeat (low entropy for a random string, still a key).
+  ...Array.from({ length: 400 }, (_, i) => {
+    const hex = chars(i % 2 ? 'abcdef0123456789' : 'ABCDEF0123456789', 32 + (i % 33))
+    const secret = i % 50 === 0 ? `${hex.slice(0, 8)}${'0'.repeat(24)}${hex.slice(8)}` : hex
+    const name = pick([
+      'PAYMENTS_API_KEY',
+      'MAILCHIMP_API_KEY',
+      'DATADOG_APP_KEY',
+      'SENTRY_AUTH_TOKEN',
+      'WEBHOOK_SECRET',
+      'ENCRYPTION_KEY',
+      'apiKey',
+      'secret',
+    ])
+    const text = [
+      `${name}="${secret}"`,
+      `${name}=${secret}`,
+      `export ${name}='${secret}'`,
+      `  ${name}: ${secret}`,
+      `"${name}": "${secret}",`,
+    ][i % 5] as string
+    return { rule: 'assigned-secret', secret, text }
+  }),
   ...Array.from({ length: 24 }, (_, i) => {
     const secret = chars(`${ALNUM}_-`, 24 + (i % 16))
     const name = pick([
@@ -259,6 +306,20 @@ export const CLEAN: string[] = [
   'apiVersion: 2023-10-16',
   'uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 # v4.1.1',
   '"packageManager": "pnpm@12.4.2+sha512.7a18b2d3f4e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1"',
+  'git@github.com:ada/shop.git',
+  'https://bob@github.com/ada/shop.git',
+  'https://unpkg.com/react@18/umd/react.production.min.js',
+  'https://cdn.jsdelivr.net/npm/@suportra/widget@0.1/dist/cdn/widget.js',
+  'http://localhost:5173/@fs/home/ada/shop/src/main.ts',
+  'https://www.npmjs.com/package/@types/node',
+  'git remote set-url origin https://<user>:<token>@github.com/ada/shop.git',
+  'https://user:password@proxy.example.com:8080',
+  'https://${GH_USER}:${GH_TOKEN}@github.com/ada/shop.git',
+  'HTTP_PROXY=http://username:***@proxy:3128',
+  ...Array.from({ length: 20 }, () => `sha1: ${chars('abcdef0123456789', 40)}`),
+  ...Array.from({ length: 20 }, () => `"etag": "${chars('abcdef0123456789', 32)}"`),
+  'SESSION_KEY_LENGTH=32',
+  'HEX_KEY=0000000000000000000000000000000000000000',
   'image: ghcr.io/acme/web@sha256:9b2c1d7e4f5a6b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c',
 ]
 

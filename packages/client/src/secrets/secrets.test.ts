@@ -24,9 +24,25 @@ describe('secret detection on the corpus', () => {
   test('each planted secret is found by its own rule', () => {
     const wrong = SECRETS.filter(({ text, secret, rule }) => {
       const at = text.indexOf(secret)
-      return !detectSecrets(text).some((m) => m.rule === rule && m.start <= at && m.end >= at + 8)
+      return !detectSecrets(text).some(
+        (m) => m.rule === rule && m.start <= at && m.end >= at + Math.min(secret.length, 8),
+      )
     })
     expect(wrong.map((w) => `${w.rule}: ${w.text.slice(0, 60)}`)).toEqual([])
+  })
+})
+
+describe('always caught (issue 21)', () => {
+  test('a password in any URL, however plain; the user name and host are kept', () => {
+    expect(redactSecrets('origin https://bob:hunter2@git.example.com/ada/shop.git (fetch)')).toBe(
+      'origin https://bob:[redacted url-credentials]@git.example.com/ada/shop.git (fetch)',
+    )
+    expect(detectSecrets('https://bob@git.example.com/ada/shop.git')).toEqual([])
+  })
+
+  test('a 40-digit hex key assigned to a secret-looking name, even one of low entropy', () => {
+    const key = '1111111111222222222233333333334445678abc'
+    expect(redactSecrets(`PAYMENTS_API_KEY="${key}"`)).toBe('PAYMENTS_API_KEY="[redacted assigned-secret]"')
   })
 })
 

@@ -1,7 +1,7 @@
 /**
  * Finds secrets pasted into a message, a context or a text file before they leave the user's
- * machine: provider keys by their formats, private keys, JWTs, passwords in database URLs, and
- * high-entropy values assigned to secret-looking names in .env and config files.
+ * machine: provider keys by their formats, private keys, JWTs, passwords in URLs, and high-entropy
+ * or hex values assigned to secret-looking names in .env and config files.
  */
 
 /** One secret found: the rule that matched and where the secret itself is (`text.slice(start, end)`). */
@@ -50,6 +50,13 @@ const randomLooking = (value: string) =>
   entropy(value) >= 3.5 &&
   [/[a-z]/, /[A-Z]/, /\d/].filter((re) => re.test(value)).length >= 2
 
+/** A hex key (32+ digits): its alphabet is small, so entropy says little; 8+ distinct digits is random enough. */
+const hexKey = (value: string) => /^[\da-f]{32,}$/i.test(value) && new Set(value).size > 7
+
+/** A password in a URL that is not a placeholder or a default (`postgres:postgres@localhost`). */
+const realPassword = (password: string) =>
+  !PLACEHOLDER.test(password) && !/^(pass(word)?|secret|postgres|root|admin|user|\*+)$/i.test(password)
+
 const RULES: Rule[] = [
   rule('private-key', '-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----[\\s\\S]*?-----END \\1-----'),
   // AWS documents AKIAIOSFODNN7EXAMPLE; keys ending in EXAMPLE are its placeholders.
@@ -85,8 +92,15 @@ const RULES: Rule[] = [
     'database-url',
     '(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|clickhouse)://[^\\s:/@"\'`]+:([^\\s@/"\'`]+)@[^\\s/"\'`]+',
     'gi',
-    (password) =>
-      !PLACEHOLDER.test(password) && !/^(pass(word)?|secret|postgres|root|admin|user|\*+)$/i.test(password),
+    realPassword,
+  ),
+  // Any other URL with a user and a password (a git remote, a registry, a proxy): the place says it
+  // is a secret, however short or plain (`hunter2`).
+  rule(
+    'url-credentials',
+    '(?<![\\w+.-])[a-z][a-z\\d+.-]{0,20}://[^\\s:/@"\'`]+:([^\\s@/"\'`]+)@[^\\s/"\'`]+',
+    'gi',
+    realPassword,
   ),
   // NAME=value / NAME: value / "name": "value" with a secret-looking name and a random-looking value.
   // The name's parts are bounded ({0,40}): unbounded, a long run of letters (a minified bundle, a
@@ -95,7 +109,7 @@ const RULES: Rule[] = [
     'assigned-secret',
     `["']?(?:[A-Z0-9_]{0,40}(?:SECRET|TOKEN|PASSWORD|PASSWD|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|CREDENTIALS?|_KEY)[A-Z0-9_]{0,40}|[a-z][A-Za-z0-9]{0,40}(?:Secret|Token|Password|ApiKey|AccessKey|PrivateKey|AuthKey)|(?:api|access|private|auth|secret)[_-]?(?:[kK]ey|[tT]oken|[sS]ecret)|client[_-]?secret|password|passwd|secret|token)["']?[ \\t]*[:=][ \\t]*["'\`]?([^\\s"'\`#;,)]{12,})`,
     'g',
-    randomLooking,
+    (value) => randomLooking(value) || hexKey(value),
   ),
 ]
 

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import type { StorageLike } from '../core/storage.js'
+import type { StorageLike } from '@suportra/client'
 
 /** A StorageLike backed by one JSON file (readable by its owner only), for the command line. */
 export function fileStorage(file: string): StorageLike {
