@@ -8,7 +8,13 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { notifyCredits } from '../credits/notify.js'
 import { parse } from '../errors.js'
 import { type C, type Env, expectNoBody, readJson } from '../http/request.js'
-import { createEndpoint, deleteEndpoint, listDeliveries, listEndpoints } from '../webhooks/endpoints.js'
+import {
+  checkNewEndpoint,
+  createEndpoint,
+  deleteEndpoint,
+  listDeliveries,
+  listEndpoints,
+} from '../webhooks/endpoints.js'
 import { externalIdOf, requireServerKey } from './auth.js'
 import { type Answer, idempotent, parseIdempotencyKey } from './idempotency.js'
 import { listServerSessions } from './sessions.js'
@@ -66,9 +72,10 @@ export const serverApiRoutes = new Hono<Env>()
     const { appId } = await requireServerKey(c)
     const input = await readJson(c, CreateWebhookEndpointRequest)
     const ctx = c.get('ctx')
+    const url = await checkNewEndpoint(ctx, input)
     const result = await idempotent(ctx, scopeOf(c, appId, input), async (tx) => ({
       status: 201,
-      body: await createEndpoint(ctx, tx, appId, input),
+      body: await createEndpoint(ctx, tx, appId, { ...input, url }),
     }))
     return answer(c, result)
   })

@@ -32,9 +32,9 @@ for (const [network, prefix] of [
 for (const [network, prefix] of [
   ['::', 128],
   ['::1', 128],
-  // IPv4-compatible (deprecated) and IPv4-mapped: BlockList also checks mapped ones against the IPv4 rules.
+  // IPv4-compatible (deprecated). IPv4-mapped ones (::ffff:a.b.c.d) need no rule: BlockList checks
+  // them against the IPv4 rules above (and a rule for ::ffff:0:0/96 would match every IPv4 address).
   ['::', 96],
-  ['::ffff:0:0', 96],
   ['64:ff9b::', 96],
   ['64:ff9b:1::', 48],
   ['100::', 64],
@@ -59,9 +59,9 @@ export function isPublicAddress(address: string): boolean {
 export const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1')
 
 /**
- * Checks an endpoint URL when it is registered: https (or, with `allowPrivate`, http), no user name
- * or password, and a host that is not an IP literal of a private network. Host names are checked
- * when delivering, on the addresses they resolve to then (`guardedLookup`).
+ * Checks an endpoint URL's form when it is registered: https (or, with `allowPrivate`, http), no user
+ * name or password, and a host that is not an IP literal of a private network (host names: see
+ * `checkEndpointHost`).
  */
 export function checkEndpointUrl(raw: string, allowPrivate: boolean): URL {
   let url: URL
@@ -78,13 +78,30 @@ export function checkEndpointUrl(raw: string, allowPrivate: boolean): URL {
   if (!allowPrivate && isIP(host) !== 0 && !isPublicAddress(host)) {
     throw invalid(`url points to ${host}, a private, loopback or reserved address`)
   }
-  if (!allowPrivate && (host === 'localhost' || host.endsWith('.localhost'))) {
-    throw invalid('url points to localhost')
-  }
   return url
 }
 
-type Lookup = (hostname: string, options: { all: true }, callback: LookupAllCallback) => void
+/**
+ * Refuses a host name that resolves, now, to any address that is not public (`localhost`, a name
+ * pointed at 10.0.0.5) or does not resolve: the vendor hears of it when registering. Deliveries
+ * check again, on the addresses of that moment (`guardedLookup`): DNS can change in between.
+ */
+export async function checkEndpointHost(url: URL, resolve: Lookup = dnsLookup as Lookup): Promise<void> {
+  const host = hostOf(url)
+  if (isIP(host) !== 0) return
+  const addresses = await new Promise<LookupAddress[]>((done, fail) =>
+    resolve(host, { all: true }, (error, found) => (error ? fail(error) : done(found))),
+  ).catch(() => {
+    throw invalid(`url's host ${host} does not resolve`)
+  })
+  const refused = addresses.find((a) => !isPublicAddress(a.address))
+  if (refused)
+    throw invalid(
+      `url's host ${host} resolves to ${refused.address}, a private, loopback or reserved address`,
+    )
+}
+
+export type Lookup = (hostname: string, options: { all: true }, callback: LookupAllCallback) => void
 type LookupAllCallback = (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void
 
 /**

@@ -10,7 +10,7 @@ import type { Tx } from '../db/database.js'
 import type { DB } from '../db/schema.js'
 import { conflict, invalid, notFound } from '../errors.js'
 import { newId, newSecret } from '../ids.js'
-import { checkEndpointUrl } from './address.js'
+import { checkEndpointHost, checkEndpointUrl } from './address.js'
 import { allowsPrivate } from './worker.js'
 
 type EndpointRow = DB['webhook_endpoints']
@@ -23,16 +23,26 @@ const toEndpoint = (row: EndpointRow): WebhookEndpoint => ({
 })
 
 /**
- * Registers a webhook endpoint of `appId` (inside `tx`, the idempotent request's transaction) and
- * returns it with its signing secret, which is never shown again.
+ * Checks a new endpoint's URL (form, and where its host resolves now), before any transaction: a
+ * slow DNS answer must not hold the database.
+ */
+export async function checkNewEndpoint(ctx: Context, input: CreateWebhookEndpointRequest): Promise<URL> {
+  const url = checkEndpointUrl(input.url, allowsPrivate(ctx))
+  if (!allowsPrivate(ctx)) await checkEndpointHost(url)
+  return url
+}
+
+/**
+ * Registers a webhook endpoint of `appId` at `url` (checked by `checkNewEndpoint`) inside `tx`, the
+ * idempotent request's transaction, and returns it with its signing secret, never shown again.
  */
 export async function createEndpoint(
   ctx: Context,
   tx: Tx,
   appId: string,
-  input: CreateWebhookEndpointRequest,
+  input: Omit<CreateWebhookEndpointRequest, 'url'> & { url: URL },
 ): Promise<WebhookEndpoint & { secret: string }> {
-  const url = checkEndpointUrl(input.url, allowsPrivate(ctx))
+  const { url } = input
   const events = [...new Set(input.events)]
   const existing = await tx.selectFrom('webhook_endpoints').select('id').where('app_id', '=', appId).execute()
   if (existing.length >= WEBHOOK_ENDPOINTS_MAX) {
