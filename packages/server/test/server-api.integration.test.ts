@@ -340,6 +340,30 @@ describe('sessions and webhooks', () => {
     expect(body.deliveries[0]).toMatchObject({ status: 'delivered', attempts: 2, lastStatus: 200 })
   })
 
+  test('a session’s events wait for an earlier one that failed: delivered in order, not in the order they came due', async () => {
+    await endpoint()
+    // The first delivery (session.started) fails; claim and close happen while it waits for its retry.
+    receiver.respond = (_request, index) => (index === 0 ? 500 : 200)
+    const sub = unique('vendor-user')
+    await grant(sub, { amount: 1, reason: 'Plan' })
+    const user = await identify(sub)
+    const started = await api(server.url, 'POST', '/v1/sessions', {
+      token: user.accessToken,
+      body: { tool: 'cursor', topic: 'Order please' },
+    })
+    const sessionId = started.body.session.id
+    await receiver.waitFor((all) => all.length === 1)
+    const builder = await signIn(server.url, DEMO.builder.email)
+    await api(server.url, 'POST', `/v1/builder/sessions/${sessionId}/claim`, { token: builder.accessToken })
+    await api(server.url, 'POST', `/v1/sessions/${sessionId}/close`, { token: builder.accessToken })
+    const received = await receiver.waitFor((all) => all.filter((r) => r.answered === 200).length >= 3)
+    expect(received.filter((r) => r.answered === 200).map((r) => r.json.type)).toEqual([
+      'session.started',
+      'session.claimed',
+      'session.closed',
+    ])
+  })
+
   test('erasure through the API deletes the user as their own deletion does, and says so in a webhook', async () => {
     await endpoint(['user.deleted'])
     const sub = unique('vendor-user')
