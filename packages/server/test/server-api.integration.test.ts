@@ -379,6 +379,36 @@ describe('sessions and webhooks', () => {
   })
 })
 
+describe('purchase and account deletion webhooks', () => {
+  test('a pack bought by an identified user sends credits.purchased; their own deletion sends user.deleted', async () => {
+    await endpoint(['credits.purchased', 'user.deleted'])
+    const sub = unique('buyer')
+    const user = await identify(sub)
+    const checkout = await api(server.url, 'POST', '/v1/credits/checkout', {
+      token: user.accessToken,
+      body: {
+        packId: 'pack_3',
+        successUrl: 'http://localhost:5173/ok',
+        cancelUrl: 'http://localhost:5173/no',
+      },
+    })
+    expect(checkout.status).toBe(200)
+    const html = await (await fetch(checkout.body.url)).text()
+    const action = html.match(/action="([^"]+)"/)?.[1]?.replaceAll('&#38;', '&') as string
+    expect((await fetch(new URL(action, server.url), { method: 'POST', redirect: 'manual' })).status).toBe(
+      303,
+    )
+    const [purchased] = await receiver.waitFor((all) => all.length >= 1)
+    expect(purchased?.json).toMatchObject({
+      type: 'credits.purchased',
+      data: { userId: user.user.id, externalId: sub, packId: 'pack_3', credits: 3 },
+    })
+    expect((await api(server.url, 'DELETE', '/v1/account', { token: user.accessToken })).status).toBe(200)
+    const all = await receiver.waitFor((got) => got.length >= 2)
+    expect(all[1]?.json).toMatchObject({ type: 'user.deleted', data: { externalId: sub, source: 'user' } })
+  })
+})
+
 describe('webhook endpoints', () => {
   test('lists endpoints without their secrets; refuses bad URLs and event types', async () => {
     const { id, secret } = await endpoint()
