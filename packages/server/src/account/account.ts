@@ -10,7 +10,7 @@ import { withAttachments } from '../messages/messages.js'
 import { describeSessions, loadSession, sessionQuery } from '../sessions/sessions.js'
 import { toAttachment } from '../sessions/transcript.js'
 import { findUser, toUser } from '../users/users.js'
-import { queueWebhook } from '../webhooks/outbox.js'
+import { forgetUserEvents, queueWebhook } from '../webhooks/outbox.js'
 
 /** Everything stored about the caller, as one JSON document (the right to access and export). */
 export async function exportAccount(ctx: Context, caller: Caller) {
@@ -111,6 +111,8 @@ export async function deleteAccount(
     await tx.updateTable('purchases').set({ user_id: null }).where('user_id', '=', caller.userId).execute()
     await tx.deleteFrom('emails').where('user_id', '=', caller.userId).execute()
     await tx.deleteFrom('users').where('id', '=', caller.userId).execute()
+    // Webhook events about them (sessions, grants) go too, sent or not; user.deleted is the last one.
+    await forgetUserEvents(tx, caller.userId)
     if (user.app_id) {
       await queueWebhook(tx, {
         appId: user.app_id,

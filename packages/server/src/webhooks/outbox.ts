@@ -68,6 +68,21 @@ export async function queueWebhook(
 
 type Data = Record<string, unknown>
 
+/**
+ * Erasure: removes the outbox's copies of events about `userId` (sent or not), inside the deletion's
+ * transaction. Queue the `user.deleted` event after this: it is the one left about them.
+ */
+export async function forgetUserEvents(tx: Tx, userId: string): Promise<void> {
+  // Ids are letters, digits, `_` and `-`; `_` is a LIKE wildcard, so it is escaped.
+  const pattern = `%"userId":"${userId.replace(/[\\%_]/g, (c) => `\\${c}`)}"%`
+  const about = tx
+    .selectFrom('webhook_events')
+    .select('id')
+    .where(sql<boolean>`payload like ${pattern} escape '\\'`)
+  await tx.deleteFrom('webhook_deliveries').where('event_id', 'in', about).execute()
+  await tx.deleteFrom('webhook_events').where(sql<boolean>`payload like ${pattern} escape '\\'`).execute()
+}
+
 /** The columns of a session that are metadata (never `topic`, `context` or `rating_comment`). */
 const META_COLUMNS = [
   's.id',
