@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http'
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, test } from 'vitest'
 import { sendWebhook } from './send.js'
@@ -12,7 +12,7 @@ afterEach(async () => {
   server = undefined
 })
 
-async function endpoint(handler: Parameters<typeof createServer>[0]) {
+async function endpoint(handler: RequestListener) {
   server = createServer(handler)
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve))
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
@@ -46,7 +46,7 @@ describe('sendWebhook', () => {
   })
 
   test('an endpoint that answers 200 with an endless body is done after a few KiB', async () => {
-    const url = await endpoint((_req, res) => {
+    const url = await endpoint((_req, res: ServerResponse) => {
       res.writeHead(200)
       const chunk = 'x'.repeat(64 * 1024)
       const pump = () => {
