@@ -169,7 +169,14 @@ export const WebhookEvent = z.discriminatedUnion('type', [
   ),
   event(
     'credits.granted',
-    z.object({ ...UserRef.shape, transactionId: z.string(), amount: count, reason: z.string() }),
+    z.object({
+      ...UserRef.shape,
+      transactionId: z.string(),
+      amount: count,
+      reason: z.string(),
+      /** `api`: through the server API; `operator`: by the server's operator. */
+      source: z.enum(['api', 'operator']),
+    }),
   ),
   event(
     'user.deleted',

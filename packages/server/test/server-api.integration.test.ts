@@ -330,7 +330,10 @@ describe('sessions and webhooks', () => {
     expect(received[0]?.answered).toBe(500)
     expect(received[1]?.json.id).toBe(received[0]?.json.id)
     expect(received[1]?.body).toBe(received[0]?.body)
-    expect(received[0]?.json).toMatchObject({ type: 'credits.granted', data: { externalId: sub, amount: 1 } })
+    expect(received[0]?.json).toMatchObject({
+      type: 'credits.granted',
+      data: { externalId: sub, amount: 1, reason: 'Retry me', source: 'api' },
+    })
     // Long enough for two more retry rounds: nothing more arrives.
     await new Promise((resolve) => setTimeout(resolve, 800))
     expect(receiver.received).toHaveLength(2)
@@ -427,6 +430,22 @@ describe('purchase and account deletion webhooks', () => {
 describe('webhook endpoints', () => {
   test('lists endpoints without their secrets; refuses bad URLs and event types', async () => {
     const { id, secret } = await endpoint()
+    // Created once under one Idempotency-Key: the repeat answers the same endpoint (and secret).
+    const once = { url: `${receiver.url}?again`, events: ['session.closed'] }
+    const headers = { 'idempotency-key': 'endpoint-key-1' }
+    const first = await api(server.url, 'POST', '/v1/server/webhook-endpoints', {
+      token: key,
+      body: once,
+      headers,
+    })
+    const repeat = await api(server.url, 'POST', '/v1/server/webhook-endpoints', {
+      token: key,
+      body: once,
+      headers,
+    })
+    expect(repeat.headers.get('idempotent-replayed')).toBe('true')
+    expect(repeat.body).toEqual(first.body)
+    await api(server.url, 'DELETE', `/v1/server/webhook-endpoints/${first.body.id}`, { token: key })
     const listed = await api(server.url, 'GET', '/v1/server/webhook-endpoints', { token: key })
     expect(listed.body.endpoints).toEqual([expect.objectContaining({ id, url: receiver.url })])
     expect(JSON.stringify(listed.body)).not.toContain(secret)

@@ -82,6 +82,7 @@ export async function appendGrant(ctx: Context, tx: Tx, grant: Grant): Promise<G
           transactionId: row.id,
           amount: row.amount,
           reason,
+          source: grant.source,
         },
       })
     }
