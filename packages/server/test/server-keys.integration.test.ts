@@ -121,13 +121,22 @@ describe('server API limits and webhook give-up', () => {
         created_at: Date.now(),
       })
       .execute()
-    const { appendGrant } = await import('../src/credits/grant.js')
+    const { grantCredits } = await import('../src/credits/grant.js')
     const { upsertIdentifiedUser } = await import('../src/users/users.js')
     const ctx = limited.current.context
     const user = await upsertIdentifiedUser(ctx.store, { appId: DEMO.appId, externalId: 'down-user' })
-    await ctx.store.transaction((tx) =>
-      appendGrant(ctx, tx, { userId: user.id, amount: 1, reason: 'x', source: 'operator' }),
-    )
+    const granted = await grantCredits(ctx, {
+      userId: user.id,
+      amount: 1,
+      reason: 'x',
+      source: 'operator',
+      key: 'op-1',
+    })
+    expect(granted).toMatchObject({ granted: true, balance: 1 })
+    // The same key again (an operator's command run twice) grants nothing more.
+    expect(
+      await grantCredits(ctx, { userId: user.id, amount: 1, reason: 'x', source: 'operator', key: 'op-1' }),
+    ).toMatchObject({ granted: false, balance: 1 })
     await expect
       .poll(
         async () =>
