@@ -5,7 +5,7 @@
 
 /** The server's domain folders: each owns its routes, its queries and its logic. */
 const DOMAINS =
-  'account|admin|apps|audits|auth|billing|builders|credits|email|messages|realtime|sessions|users'
+  'account|admin|apps|audits|auth|billing|builders|credits|email|messages|realtime|server-api|sessions|users|webhooks'
 
 /** What a domain's routes may take from `http/`: the request toolkit, nothing of the app's wiring. */
 const HTTP_TOOLKIT = 'request'
@@ -47,7 +47,8 @@ module.exports = {
       // Every file of the package but the schemas is a constant file (and so behind that entry).
       from: {
         path: '^packages/protocol/src/',
-        pathNot: '/(models|requests|responses|realtime|errors|frames|context|account-export|index)[.]ts$',
+        pathNot:
+          '/(models|requests|responses|realtime|errors|frames|context|account-export|server-api|index)[.]ts$',
       },
       to: { path: ZOD },
     },

@@ -36,6 +36,7 @@ Suportra demo
   User              ${DEMO.user.email} / ${DEMO.user.password}  (${DEMO.user.credits} credits)
   Builder           ${DEMO.builder.email} / ${DEMO.builder.password}
   App               ${DEMO.appId}  (identity secret: ${DEMO.identitySecret})
+  Server key        ${DEMO.serverKey}  (your backend's key for /v1/server/…: docs/guides/vendor-backend.md)
 `)
 
 const stop = async () => {

@@ -18,6 +18,7 @@ import { type Env, limitBody } from './http/request.js'
 import { responseCheck } from './http/response-check.js'
 import { widgetAssets } from './http/widget-assets.js'
 import { attachmentRoutes, sessionMessageRoutes } from './messages/routes.js'
+import { serverApiRoutes } from './server-api/routes.js'
 import { sessionRoutes, toolRoutes } from './sessions/routes.js'
 
 /**
@@ -80,6 +81,7 @@ export function createApp(ctx: Context): Hono<Env> {
   app.route('/v1/builder', builderRoutes)
   app.route('/v1/attachments', attachmentRoutes)
   app.route('/v1/audits', auditRoutes)
+  app.route('/v1/server', serverApiRoutes)
 
   app.notFound(notFoundResponse)
   app.onError((error, c) => errorResponse(c, error, ctx.log))

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
 import { addBuilder, createApp, listApps, listAudits } from './admin/commands.js'
+import { keysCommand } from './admin/keys.js'
 import { copyDatabase } from './db/copy.js'
 import { redactUrl } from './db/database.js'
 import { DEMO } from './seed.js'
@@ -10,9 +11,11 @@ const HELP = `suportra-server — the reference Suportra API server
 
 Usage:
   suportra-server [--port 8787] [--host 127.0.0.1] [--db ./suportra.db | :memory: | postgres://…] [--seed demo]
-                  [--public-url https://chat.example.com]
+                  [--public-url https://chat.example.com] [--allow-private-webhooks]
   suportra-server apps create --name NAME --origin ORIGIN [--origin ORIGIN…] [--identity-required] [--db FILE]
   suportra-server apps list [--db FILE]
+  suportra-server apps keys create --app APP_ID [--name NAME] | apps keys list --app APP_ID | apps keys revoke --key KEY_ID
+                  (server API keys: shown once at creation; rotate by creating a new one, then revoking the old)
   suportra-server audits list [--db FILE]
   suportra-server builders add --email EMAIL --name NAME --password PASSWORD [--tools cursor,v0] [--db FILE]
   suportra-server db copy --from ./suportra.db --to postgres://…   (into an empty database, server stopped)
@@ -28,7 +31,11 @@ Environment: PORT, HOST, SUPORTRA_DB or DATABASE_URL, SUPORTRA_DATA_DIR, SUPORTR
              SUPORTRA_UPLOADS_PER_HOUR, SUPORTRA_UPLOAD_BYTES_PER_HOUR, SUPORTRA_UPLOAD_TTL_MINUTES
                (unattached uploads per user: 60, 209715200 bytes; deleted after 1440 minutes),
              SUPORTRA_SOCKETS_PER_USER, SUPORTRA_SOCKETS_PER_IP, SUPORTRA_UNAUTHENTICATED_SOCKETS_PER_IP,
-             SUPORTRA_FRAMES_PER_SECOND (realtime: 50, 500, 100 sockets; 20 frames a second per socket)`
+             SUPORTRA_FRAMES_PER_SECOND (realtime: 50, 500, 100 sockets; 20 frames a second per socket),
+             SUPORTRA_WEBHOOK_TIMEOUT_MS (longest wait for a webhook endpoint's answer, default 10000)
+
+--allow-private-webhooks lets webhook endpoints be http:// and on private or loopback addresses (a backend on
+127.0.0.1 in development; on by default with --seed demo). Never in production.`
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -49,6 +56,10 @@ const { values, positionals } = parseArgs({
     help: { type: 'boolean', short: 'h' },
     // Hostile clients (docs/security.md).
     'public-url': { type: 'string' },
+    // Server API keys and webhooks.
+    app: { type: 'string' },
+    key: { type: 'string' },
+    'allow-private-webhooks': { type: 'boolean' },
   },
 })
 
@@ -68,6 +79,24 @@ const common = {
   resend: { apiKey: env.RESEND_API_KEY },
   ...(env.SUPORTRA_EMAIL_FROM && { emailFrom: env.SUPORTRA_EMAIL_FROM }),
   ...hostileOptions(),
+  ...webhookOptions(),
+}
+
+/** Webhooks: private addresses (development) and the endpoint timeout. */
+function webhookOptions() {
+  const timeout = env.SUPORTRA_WEBHOOK_TIMEOUT_MS
+  if (timeout !== undefined && !(Number.isSafeInteger(Number(timeout)) && Number(timeout) >= 100)) {
+    console.error(
+      `suportra-server: SUPORTRA_WEBHOOK_TIMEOUT_MS must be a whole number of at least 100, not "${timeout}"`,
+    )
+    process.exit(2)
+  }
+  return {
+    webhooks: {
+      ...(values['allow-private-webhooks'] && { allowPrivate: true }),
+      ...(timeout !== undefined && { timeoutMs: Number(timeout) }),
+    },
+  }
 }
 
 /** SUPORTRA_TRUST_PROXY: how many proxies of your own are in front (`1` for one load balancer). */
@@ -138,6 +167,8 @@ async function admin(command: string) {
           `${app.id}\t${app.name}\t${app.allowedOrigins.join(' ')}${app.identityRequired ? '\tidentity required' : ''}`,
         )
       }
+    } else if (command === 'apps keys') {
+      for (const line of await keysCommand(ctx, positionals[2], values)) console.log(line)
     } else if (command === 'audits list') {
       for (const audit of await listAudits(ctx)) {
         console.log(
@@ -183,7 +214,8 @@ async function serve() {
   if (values.seed === 'demo') {
     console.log(`  app id:  ${DEMO.appId}   identity secret: ${DEMO.identitySecret}`)
     console.log(`  user:    ${DEMO.user.email} / ${DEMO.user.password} (${DEMO.user.credits} credits)`)
-    console.log(`  builder: ${DEMO.builder.email} / ${DEMO.builder.password}\n`)
+    console.log(`  builder: ${DEMO.builder.email} / ${DEMO.builder.password}`)
+    console.log(`  server key: ${DEMO.serverKey}  (Authorization: Bearer, for /v1/server/…)\n`)
   }
   let stopping = false
   const stop = async () => {

@@ -34,6 +34,28 @@ export interface RateLimits {
   accountPasswordFailures: RateLimit
   /** Account changes (name, email) per user, right password or not: each costs a password hash. */
   accountUpdates: RateLimit
+  /** Server API requests per server key. */
+  serverApi: RateLimit
+  /** Server API requests with a missing, unknown or revoked key, per IP. */
+  serverApiFailures: RateLimit
+}
+
+/** Webhooks to vendors' backends (`webhooks/`). */
+export interface WebhookConfig {
+  /**
+   * Allow `http://` endpoint URLs and private, loopback and link-local addresses (development: a
+   * vendor's backend on 127.0.0.1). Unset: on with the demo seed, off otherwise. Never in production:
+   * it lets whoever holds a server key make this server send requests into its own network.
+   */
+  allowPrivate: boolean | undefined
+  /** How often the worker looks for deliveries that are due. */
+  intervalMs: number
+  /** The first retry's delay; each next one doubles, up to an hour. */
+  retryBaseMs: number
+  /** How long an event is retried before its delivery is marked failed. */
+  retryForMs: number
+  /** Longest wait for an endpoint to answer one delivery (an instance's lease is twice this). */
+  timeoutMs: number
 }
 
 export interface Config {
@@ -134,6 +156,7 @@ export interface Config {
    * NODE_ENV is `development` or `test` or under Vitest, off otherwise (it parses every body again).
    */
   checkResponses: boolean | undefined
+  webhooks: WebhookConfig
 }
 
 export const DEFAULT_TOOLS: Tool[] = [
@@ -195,6 +218,8 @@ export const DEFAULT_CONFIG: Config = {
     passwordResetConfirms: { points: 20, duration: 15 * 60 },
     accountPasswordFailures: { points: 10, duration: 15 * 60 },
     accountUpdates: { points: 20, duration: 60 * 60 },
+    serverApi: { points: 600, duration: 60 },
+    serverApiFailures: { points: 30, duration: 60 },
   },
 
   publicUrl: undefined,
@@ -205,10 +230,20 @@ export const DEFAULT_CONFIG: Config = {
     unattachedTtlMinutes: 24 * 60,
   },
   checkResponses: undefined,
+  webhooks: {
+    allowPrivate: undefined,
+    intervalMs: 1_000,
+    retryBaseMs: 30_000,
+    retryForMs: 24 * 60 * 60_000,
+    timeoutMs: 10_000,
+  },
 }
 
-export type ServerOptions = Partial<Omit<Config, 'rateLimits' | 'stripe' | 'resend' | HostileKeys>> & {
+export type ServerOptions = Partial<
+  Omit<Config, 'rateLimits' | 'stripe' | 'resend' | 'webhooks' | HostileKeys>
+> & {
   rateLimits?: Partial<RateLimits>
+  webhooks?: Partial<WebhookConfig>
   stripe?: Partial<Config['stripe']>
   resend?: Partial<Config['resend']>
 } & HostileOptions
@@ -226,6 +261,7 @@ export function resolveConfig(options: ServerOptions = {}): Config {
     rateLimits: { ...DEFAULT_CONFIG.rateLimits, ...options.rateLimits },
     stripe: { ...DEFAULT_CONFIG.stripe, ...options.stripe },
     resend: { ...DEFAULT_CONFIG.resend, ...options.resend },
+    webhooks: { ...DEFAULT_CONFIG.webhooks, ...options.webhooks },
     ...hostileConfig(options),
   }
 }

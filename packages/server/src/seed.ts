@@ -1,7 +1,9 @@
 import { hashPassword } from './auth/passwords.js'
 import type { Context } from './context.js'
 import { appendEntry } from './credits/ledger.js'
+import { isUniqueViolation } from './db/database.js'
 import { newId } from './ids.js'
+import { createApiKey, hashKey } from './server-api/keys.js'
 import { createPasswordUser, findByLogin } from './users/users.js'
 
 /** The demo data every example and test relies on (DESIGN.md §4). Safe to run on every start. */
@@ -11,6 +13,8 @@ export const DEMO = {
   origins: ['http://localhost:*', 'http://127.0.0.1:*'],
   user: { name: 'Ada Lovelace', email: 'ada@example.com', password: 'demo-password', credits: 3 },
   builder: { name: 'Grace Hopper', email: 'grace@example.com', password: 'demo-password' },
+  /** The demo app's server API key (`Authorization: Bearer sk_test_demo`). */
+  serverKey: 'sk_test_demo',
 } as const
 
 export async function seedDemo(ctx: Context): Promise<void> {
@@ -39,6 +43,16 @@ export async function seedDemo(ctx: Context): Promise<void> {
       }),
     )
   }
+  const key = await ctx.store.db
+    .selectFrom('api_keys')
+    .select('id')
+    .where('key_hash', '=', hashKey(DEMO.serverKey))
+    .executeTakeFirst()
+  // (Two instances starting at once: the second's insert meets the unique hash, which is fine.)
+  if (!key)
+    await createApiKey(ctx.store, { appId: DEMO.appId, name: 'demo', key: DEMO.serverKey }).catch((error) => {
+      if (!isUniqueViolation(error)) throw error
+    })
   if (!(await findByLogin(ctx.store, DEMO.builder.email))) {
     await createPasswordUser(ctx.store, {
       name: DEMO.builder.name,

@@ -23,6 +23,7 @@ import { PgBus } from './realtime/pg-bus.js'
 import { serveRealtime } from './realtime/upgrade.js'
 import { seedDemo } from './seed.js'
 import { expireWaiting } from './sessions/withdraw.js'
+import { WebhookWorker } from './webhooks/worker.js'
 
 export interface StartOptions extends ServerOptions {
   /** 0 picks a free port. */
@@ -45,6 +46,8 @@ export interface SuportraServer {
   hub: Hub
   /** Sends what the email outbox holds (also runs by itself every two seconds). */
   mailer: Mailer
+  /** Sends the webhook outbox (also runs by itself, every `webhooks.intervalMs`). */
+  webhooks: WebhookWorker
   /** Cuts every HTTP and WebSocket connection at once, as a network failure would (fault tests). */
   dropConnections(): void
   /** Closes sockets (clients will reconnect), stops listening and closes the database. */
@@ -92,11 +95,15 @@ export async function createContext(
 /** Starts the Suportra API server: HTTP on `port`, realtime at `/v1/realtime`. */
 export async function startServer(options: StartOptions = {}): Promise<SuportraServer> {
   const ctx = await createContext(options)
+  // Private webhook addresses (a backend on 127.0.0.1) only in development: with the demo seed, or when asked.
+  ctx.config.webhooks.allowPrivate ??= options.seed === 'demo'
   if (options.seed === 'demo') await seedDemo(ctx)
   const app = createApp(ctx)
   const hub = new Hub(ctx)
   const mailer = new Mailer(ctx)
   mailer.start()
+  const webhooks = new WebhookWorker(ctx)
+  webhooks.start()
   const expiry = setInterval(
     () => expireWaiting(ctx).catch((err) => ctx.log.error({ err }, 'expiry failed')),
     30_000,
@@ -130,6 +137,7 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
     context: ctx,
     hub,
     mailer,
+    webhooks,
     dropConnections() {
       hub.dropAll()
       server.closeAllConnections()
@@ -139,6 +147,7 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
       clearInterval(sweep)
       await sweeping
       await mailer.stop()
+      await webhooks.stop()
       hub.close()
       wss.close()
       await new Promise<void>((resolve) => {

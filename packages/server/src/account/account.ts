@@ -10,6 +10,7 @@ import { withAttachments } from '../messages/messages.js'
 import { describeSessions, loadSession, sessionQuery } from '../sessions/sessions.js'
 import { toAttachment } from '../sessions/transcript.js'
 import { findUser, toUser } from '../users/users.js'
+import { forgetUserEvents, queueWebhook } from '../webhooks/outbox.js'
 
 /** Everything stored about the caller, as one JSON document (the right to access and export). */
 export async function exportAccount(ctx: Context, caller: Caller) {
@@ -76,9 +77,14 @@ export async function exportAccount(ctx: Context, caller: Caller) {
 /**
  * Deletes the account: the user's transcripts, files, sign-ins, emails and stack audits go; billing
  * rows (ledger, purchases) stay (seven years, by law) with the user id removed. Every sign-in is revoked first, so open
- * sockets close and old tokens stop working.
+ * sockets close and old tokens stop working. A user of a vendor's app leaves a `user.deleted`
+ * webhook, in the same transaction; `source` says who asked (the user, or the vendor's server API).
  */
-export async function deleteAccount(ctx: Context, caller: Caller): Promise<void> {
+export async function deleteAccount(
+  ctx: Context,
+  caller: Pick<Caller, 'userId'>,
+  source: 'user' | 'api' = 'user',
+): Promise<void> {
   const user = await findUser(ctx.store, caller.userId)
   if (!user) throw unauthorized('Account no longer exists')
   await ctx.tokens.revokeUser(caller.userId, 'account_deleted')
@@ -105,6 +111,15 @@ export async function deleteAccount(ctx: Context, caller: Caller): Promise<void>
     await tx.updateTable('purchases').set({ user_id: null }).where('user_id', '=', caller.userId).execute()
     await tx.deleteFrom('emails').where('user_id', '=', caller.userId).execute()
     await tx.deleteFrom('users').where('id', '=', caller.userId).execute()
+    // Webhook events about them (sessions, grants) go too, sent or not; user.deleted is the last one.
+    await forgetUserEvents(tx, caller.userId)
+    if (user.app_id) {
+      await queueWebhook(tx, {
+        appId: user.app_id,
+        type: 'user.deleted',
+        data: { userId: user.id, externalId: user.external_id, source },
+      })
+    }
     return attachments
   })
   await Promise.all(files.map((file) => rm(join(ctx.filesDir, file.id), { force: true })))

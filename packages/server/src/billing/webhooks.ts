@@ -4,6 +4,7 @@ import { notifyCredits } from '../credits/notify.js'
 import type { Tx } from '../db/database.js'
 import { queueEmail } from '../email/outbox.js'
 import { receipt } from '../email/templates.js'
+import { queueWebhook } from '../webhooks/outbox.js'
 import { reconcile } from './reversal.js'
 import { type CheckoutSession, verifyStripeEvent } from './stripe-events.js'
 
@@ -102,9 +103,23 @@ async function applyPayment(ctx: Context, tx: Tx, session: CheckoutSession, paym
   if (!granted) return null
   const user = await tx
     .selectFrom('users')
-    .select(['name', 'email'])
+    .select(['name', 'email', 'app_id', 'external_id'])
     .where('id', '=', purchase.user_id)
     .executeTakeFirst()
+  // The vendor whose user bought hears of it (metadata: no amount paid, no payment details).
+  if (user?.app_id) {
+    await queueWebhook(tx, {
+      appId: user.app_id,
+      type: 'credits.purchased',
+      data: {
+        userId: purchase.user_id,
+        externalId: user.external_id,
+        purchaseId: purchase.id,
+        packId: purchase.pack_id,
+        credits: purchase.credits,
+      },
+    })
+  }
   const pack = ctx.config.packs.find((p) => p.id === purchase.pack_id)
   if (user?.email) {
     await queueEmail(tx, {

@@ -246,4 +246,100 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('password_resets_user').on('password_resets').column('user_id').execute()
     },
   },
+  '0006_server_api': {
+    // The vendor's backend (issue 22): server API keys, idempotent API requests, webhook endpoints,
+    // and the webhook outbox (an event per change, written in the change's transaction, and a
+    // delivery per subscribed endpoint, sent and retried by the webhook worker).
+    // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's table types
+    async up(db: Kysely<any>) {
+      const ms = 'bigint'
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('app_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        // SHA-256 of the key: the key itself is shown once, at creation.
+        .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+        // The key's first characters, so an operator can tell keys apart in a list.
+        .addColumn('prefix', 'text', (c) => c.notNull())
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .addColumn('last_used_at', ms)
+        .addColumn('revoked_at', ms)
+        .execute()
+      await db.schema.createIndex('api_keys_app').on('api_keys').column('app_id').execute()
+
+      await db.schema
+        .createTable('idempotency_keys')
+        .addColumn('app_id', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        // SHA-256 of method, path and body: the same key with another request is refused.
+        .addColumn('fingerprint', 'text', (c) => c.notNull())
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .addPrimaryKeyConstraint('idempotency_keys_pk', ['app_id', 'key'])
+        .execute()
+      await db.schema
+        .createIndex('idempotency_keys_created')
+        .on('idempotency_keys')
+        .column('created_at')
+        .execute()
+
+      await db.schema
+        .createTable('webhook_endpoints')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('app_id', 'text', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        // JSON array of event types.
+        .addColumn('events', 'text', (c) => c.notNull())
+        // Kept as it is: every delivery is signed with it.
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('webhook_endpoints_app').on('webhook_endpoints').column('app_id').execute()
+
+      await db.schema
+        .createTable('webhook_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('app_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        // The exact body every delivery of the event sends.
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .execute()
+
+      await db.schema
+        .createTable('webhook_deliveries')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('endpoint_id', 'text', (c) => c.notNull())
+        // Deliveries with the same key (a session id) go out one after the other, in `order_seq` order.
+        .addColumn('order_key', 'text')
+        .addColumn('order_seq', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        // Also the lease: an instance sending it moves it forward first (conditional update).
+        .addColumn('next_attempt_at', ms, (c) => c.notNull())
+        .addColumn('last_status', 'integer')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .addColumn('delivered_at', ms)
+        .execute()
+      await db.schema
+        .createIndex('webhook_deliveries_due')
+        .on('webhook_deliveries')
+        .columns(['status', 'next_attempt_at'])
+        .execute()
+      await db.schema
+        .createIndex('webhook_deliveries_endpoint')
+        .on('webhook_deliveries')
+        .columns(['endpoint_id', 'created_at'])
+        .execute()
+      await db.schema
+        .createIndex('webhook_deliveries_order')
+        .on('webhook_deliveries')
+        .columns(['endpoint_id', 'order_key', 'order_seq'])
+        .execute()
+    },
+  },
 }

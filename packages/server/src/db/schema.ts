@@ -163,6 +163,58 @@ export interface DB {
     blockers: string
     created_at: number
   }
+  /** Server API keys (`server-api/keys.ts`). */
+  api_keys: {
+    id: string
+    app_id: string
+    name: string
+    /** SHA-256 (hex) of the key. */
+    key_hash: string
+    prefix: string
+    created_at: number
+    last_used_at: number | null
+    revoked_at: number | null
+  }
+  /** Answers of server API requests sent with an `Idempotency-Key`, replayed for 24 hours. */
+  idempotency_keys: {
+    app_id: string
+    key: string
+    fingerprint: string
+    status: number
+    body: string
+    created_at: number
+  }
+  webhook_endpoints: {
+    id: string
+    app_id: string
+    url: string
+    /** JSON array of event types. */
+    events: string
+    secret: string
+    created_at: number
+  }
+  /** The webhook outbox: one row per change, written in the change's transaction. */
+  webhook_events: {
+    id: string
+    app_id: string
+    type: string
+    payload: string
+    created_at: number
+  }
+  webhook_deliveries: {
+    id: string
+    event_id: string
+    endpoint_id: string
+    order_key: string | null
+    order_seq: number
+    status: 'pending' | 'delivered' | 'failed'
+    attempts: Generated<number>
+    next_attempt_at: number
+    last_status: number | null
+    last_error: string | null
+    created_at: number
+    delivered_at: number | null
+  }
 }
 
 export type AppRow = Selectable<DB['apps']>

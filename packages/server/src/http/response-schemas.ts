@@ -17,6 +17,15 @@ import {
   TransactionsResponse,
   UserResponse,
 } from '@suportra/protocol'
+import {
+  GrantResponse,
+  ServerDeletedResponse,
+  ServerSessionsResponse,
+  ServerUserResponse,
+  WebhookDeliveriesResponse,
+  WebhookEndpointCreatedResponse,
+  WebhookEndpointsResponse,
+} from '@suportra/protocol/server-api'
 import * as z from 'zod/mini'
 
 /** A route whose successful answer is not a protocol JSON body, and why. Its JSON errors are still checked. */
@@ -77,6 +86,15 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodMiniType | Exempt> = {
   'POST /v1/sessions/:id/attachments': AttachmentResponse,
 
   'GET /v1/builder/queue': QueueResponse,
+
+  'POST /v1/server/users/:externalId/credits': GrantResponse,
+  'GET /v1/server/users/:externalId': ServerUserResponse,
+  'DELETE /v1/server/users/:externalId': ServerDeletedResponse,
+  'GET /v1/server/sessions': ServerSessionsResponse,
+  'POST /v1/server/webhook-endpoints': WebhookEndpointCreatedResponse,
+  'GET /v1/server/webhook-endpoints': WebhookEndpointsResponse,
+  'DELETE /v1/server/webhook-endpoints/:id': ServerDeletedResponse,
+  'GET /v1/server/webhook-endpoints/:id/deliveries': WebhookDeliveriesResponse,
   'POST /v1/builder/sessions/:id/claim': SessionResponse,
   'GET /v1/attachments/:id': { exempt: 'the file itself, with the type it was uploaded with' },
   'POST /v1/audits': AuditResponse,

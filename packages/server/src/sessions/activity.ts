@@ -2,6 +2,7 @@ import type { RateRequest, Session } from '@suportra/protocol'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
 import { conflict } from '../errors.js'
+import { queueSessionWebhook } from '../webhooks/outbox.js'
 import {
   type Access,
   describeSession,
@@ -33,11 +34,15 @@ export async function listSessions(ctx: Context, caller: Caller): Promise<Sessio
 export async function rateSession(ctx: Context, row: SessionRecord, input: RateRequest): Promise<Session> {
   if (row.status !== 'closed') throw conflict('Rate a session once it has been closed')
   const comment = input.comment ?? null
-  await ctx.store.db
-    .updateTable('sessions')
-    .set({ rating_score: input.score, rating_comment: comment })
-    .where('id', '=', row.id)
-    .execute()
+  // The rating and its webhook (`session.rated`, the score only) commit together.
+  await ctx.store.transaction(async (tx) => {
+    await tx
+      .updateTable('sessions')
+      .set({ rating_score: input.score, rating_comment: comment })
+      .where('id', '=', row.id)
+      .execute()
+    await queueSessionWebhook(tx, row.id, 'rated')
+  })
   return describeSession(ctx, { ...row, rating_score: input.score, rating_comment: comment })
 }
 

@@ -3,6 +3,7 @@ import type { Tx } from '../db/database.js'
 import type { AttachmentRow, MessageRow, NewMessage } from '../db/schema.js'
 import { conflict } from '../errors.js'
 import { newId } from '../ids.js'
+import { queueSessionWebhook } from '../webhooks/outbox.js'
 
 /**
  * Stores a message with the session's next `seq`. Incrementing `last_seq` locks the session row,
@@ -39,9 +40,19 @@ export async function appendMessage(
 
 export type SessionEvent = 'started' | 'claimed' | 'video' | 'closed' | 'cancelled'
 
-/** Session lifecycle markers stored in the transcript as `event` messages. */
-export function appendEvent(tx: Tx, sessionId: string, event: SessionEvent) {
-  return appendMessage(tx, sessionId, { author: 'system', author_id: null, kind: 'event', body: event })
+/**
+ * Session lifecycle markers stored in the transcript as `event` messages; in the same transaction,
+ * the vendor's webhook for the step (`session.started`, …) goes into the webhook outbox.
+ */
+export async function appendEvent(tx: Tx, sessionId: string, event: SessionEvent) {
+  const row = await appendMessage(tx, sessionId, {
+    author: 'system',
+    author_id: null,
+    kind: 'event',
+    body: event,
+  })
+  await queueSessionWebhook(tx, sessionId, event)
+  return row
 }
 
 /** The wire shape of a transcript row and its files. */

@@ -218,3 +218,4 @@ export {
 } from './raw-socket.js'
 export { insertWaitingSessions, type WaitingRow } from './rows.js'
 export { openSocket, type TestSocket } from './socket.js'
+export { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js'
