@@ -38,6 +38,9 @@ export const SessionsResponse = z.object({ sessions: z.array(Session) })
 
 export const MessageResponse = z.object({ message: Message })
 
+/** A batch send's messages, in the order sent (those stored before included, as a retry gets them). */
+export const BatchResponse = z.object({ messages: z.array(Message) })
+
 export const MessagesResponse = z.object({
   messages: z.array(Message),
   /** True when older (with `before`) or newer (with `after`) messages remain. */
