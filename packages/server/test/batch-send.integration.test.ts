@@ -146,3 +146,46 @@ test('a batch is refused whole (over the limit, repeated ids, an id used in anot
   expect(late.status).toBe(200)
   expect(late.body.messages).toHaveLength(2)
 })
+
+test('garbage sent to the batch endpoint gets a 4xx with a code, and nothing is stored', async () => {
+  const { user, sessionId } = await activeSession()
+  const url = `${server.url}/v1/sessions/${sessionId}/messages/batch`
+  const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+    fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${user.accessToken}`,
+        'content-type': 'application/json',
+        ...headers,
+      },
+      body,
+      duplex: 'half',
+    } as RequestInit)
+  const cases: [string, BodyInit, number][] = [
+    ['bad JSON', '{"messages": [', 400],
+    ['messages not an array', JSON.stringify({ messages: { id: 'x-00000001', text: 'a' } }), 400],
+    ['a message that is not an object', JSON.stringify({ messages: ['hello'] }), 400],
+    ['an unknown field', JSON.stringify({ messages: [{ id: 'x-00000001', text: 'a' }], force: true }), 400],
+    ['a body over 2 MB', JSON.stringify({ messages: [{ id: 'x-00000001', text: 'a'.repeat(3e6) }] }), 413],
+  ]
+  for (const [name, body, status] of cases) {
+    const response = await post(body)
+    expect(response.status, name).toBe(status)
+    expect((await response.json()).error.code, name).toBe('validation')
+  }
+  // Streamed without a length: counted as it comes in.
+  const big = new TextEncoder().encode(
+    JSON.stringify({ messages: [{ id: 'x-00000002', text: 'b'.repeat(3e6) }] }),
+  )
+  const stream = new ReadableStream({
+    start(controller) {
+      for (let at = 0; at < big.length; at += 65_536) controller.enqueue(big.slice(at, at + 65_536))
+      controller.close()
+    },
+  })
+  const streamed = await post(stream)
+  expect(streamed.status).toBe(413)
+  await streamed.text()
+  const stored = (await allMessages(server.url, user.accessToken, sessionId)).filter((m) => m.kind === 'text')
+  expect(stored).toEqual([])
+})

@@ -133,9 +133,10 @@ export async function storeMessages(
       })
       for (const row of rows) stored.set(row.client_id, row)
     } catch (error) {
-      if (error instanceof Raced && attempt === 0)
-        return storeMessages(ctx, caller, sessionId, inputs, spend, attempt + 1)
-      throw error
+      if (!(error instanceof Raced)) throw error
+      // Read again: what the other request stored is a retry's now (its spend is not charged again).
+      if (attempt < 3) return storeMessages(ctx, caller, sessionId, inputs, spend, attempt + 1)
+      throw conflict('These messages are being sent by another request at the same time; try again')
     }
   }
   const rows = inputs.map((input) => stored.get(input.id) as MessageRow)
