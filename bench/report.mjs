@@ -227,7 +227,7 @@ export function tableRows(results) {
       s,
       'the client’s outbox (Node), server back → last acknowledged',
       describe(drain.drain),
-      `goal ≤ 2 s; ${checks(drain.outbox)}`,
+      `goal ≤ 2 s; first acknowledged after ${drain.firstAck ? describe(drain.firstAck) : '?'}; ${checks(drain.outbox)}`,
     )
     add(
       s,
