@@ -3,6 +3,14 @@ import { readFileSync } from 'node:fs'
 import { describe, fmt } from './lib/stats.mjs'
 import { markdownTable } from './report.mjs'
 
+/**
+ * Where the send path's time goes after issue 20, from a CPU profile of the server during the
+ * throughput phase (taken by hand: `BENCH_PROFILE=/tmp/prof node bench/server.mjs --runs 1 100`,
+ * then summed by package; the profiler's own sampling, ~15%, left out). Update it with the code.
+ */
+const SEND_PATH_PROFILE =
+  "A CPU profile of the server during the throughput phase (`BENCH_PROFILE=/tmp/prof node bench/server.mjs --runs 1 100`, 100 sessions, after issue 20's changes; the profiler's own share left out) now has ~28% in socket writes (the HTTP answer and two WebSocket frames per message, `writev`), ~17% in SQLite itself (better-sqlite3 `run`/`all`, the WAL write at COMMIT included), ~15% in Node's HTTP parser and response, ~10% in what is left of Kysely (its executor, transaction and connection lock around statements compiled once), ~6% in garbage collection, under 2% in zod and under 1% checking tokens (remembered once verified). Before: ~25% better-sqlite3, ~16% Kysely building and compiling the same queries on every call, ~20% HMAC-verifying the same access token on every request, ~15% socket writes, and a web `Request` and `Response` built for every send by hono's body limit and CORS middleware. What remains is mostly the socket writes and SQLite's commit, which a group commit (several sends in one transaction) would be next to amortise."
+
 const version = (name) => {
   try {
     return JSON.parse(readFileSync(new URL(`./node_modules/${name}/package.json`, import.meta.url))).version
@@ -61,9 +69,34 @@ function findings({ results }) {
     "**A forced restyle of the whole panel on every open** (found while profiling, not a `pnpm bench` figure): a Chromium trace of opening the panel with 2,000 messages held showed about two thirds of the time in style and layout (~21,500 layout objects, text shaping included), and `Panel`'s mount effect (`packages/widget/src/ui/panel.tsx`, `fit()`) setting `--vv-height` and `--vv-top` on the panel root with a `visualViewport` read in between: each custom property set on the root invalidates the style of everything inside it, and the read forces it to be recomputed at once — ~200–275 ms with 2,000 messages, unthrottled. Setting both in one write, on an element that does not contain the list, or only when the visual viewport differs from the layout viewport (mobile keyboards), removes it.",
   )
   if (server.length) {
-    const last = server.at(-1)
+    const ratios = server
+      .map(
+        (r) =>
+          `${fmt(r.fraction.median * 100)}% at ${n(r.sessions)} sessions, p50 ${fmt(r.ours.p50.median / r.ceiling.p50.median)}× the ceiling's`,
+      )
+      .join('; ')
+    const pg = results.serverPostgres?.results ?? []
+    const pgRatios = pg.map((r) => `${fmt(r.fraction.median * 100)}% at ${n(r.sessions)} sessions`).join(', ')
     out.push(
-      `**The server does ${fmt(last.fraction.median * 100)}% of the ceiling's messages per second** (${n(last.sessions)} sessions), with latency at a realistic load still low (${describe(last.ours.p50)} p50, ${describe(last.ours.p99)} p99, against ${describe(last.ceiling.p50)} / ${describe(last.ceiling.p99)}). A send is an authenticated HTTP request (JWT verify, zod validation), a session load, an idempotency lookup, a transaction (bump \`last_seq\`, insert) and a JSON fan-out; the ceiling does only the fan-out. A CPU profile of our server during the throughput phase (\`BENCH_PROFILE=/tmp/prof node bench/server.mjs 100\`, 100 sessions, taken while developing this benchmark) had ~25% in better-sqlite3 statements, ~16% in Kysely building and compiling the same queries on every call, ~15% in socket writes and ~5% in zod and jose. Compiling the hot queries once (Kysely \`compile()\` kept, or prepared statements inside the storage module) and folding the idempotency lookup into the insert (\`ON CONFLICT … RETURNING\`) are the first steps.`,
+      `**The server's fan-out, against the plain \`ws\` ceiling: ${ratios}** (goals: at least 50%, p50 at most 2×)${pgRatios ? `; one instance on PostgreSQL: ${pgRatios} (every send commits to PostgreSQL's WAL through a 10-connection pool)` : ''}. A send is an authenticated HTTP request (token check, zod validation), one statement reading the session with the id's earlier message, a transaction (bump \`last_seq\`, \`INSERT … ON CONFLICT DO NOTHING RETURNING\`) and a fan-out; the ceiling does only the fan-out. ${SEND_PATH_PROFILE}`,
+    )
+  }
+  const drain = results.drain
+  if (drain?.drain) {
+    out.push(
+      `**Draining after an outage.** ${n(drain.messages)} messages written while the server was down reach it ${describe(drain.drain)} after it is back through the client's outbox, which still sends one message at a time per session (the batch endpoint is not yet used by the client: it has to be paid for in the client's 12 kB); the same number through \`POST /v1/sessions/{id}/messages/batch\`, ${drain.batchSize} per request, take ${describe(drain.batch)}, each batch sent a second time as a retry, with nothing lost, doubled or out of order.`,
+    )
+  }
+  const wire = results.wire
+  if (wire?.firstVisitBytes) {
+    out.push(
+      `**The widget goes out compressed and cached.** Opening the widget self-hosted costs ${fmt(wire.firstVisitBytes / 1000)} kB on the wire (${wire.files.length} files, ${wire.encodings.join(', ')}, headers included; the bodies are ${fmt(wire.firstVisitBodyBytes / 1000)} kB, the brotli 11 figure, against ${fmt(wire.uncompressedBytes / 1000)} kB uncompressed); a revisit past \`max-age\` gets ${wire.revisitStatuses.every((s) => s === 304) ? 'a 304 for every file' : `statuses ${wire.revisitStatuses.join(', ')}`}: ${fmt(wire.revisitBytes / 1000)} kB, headers only. The files are compressed once at build time (packages/widget/scripts/precompress.mjs); docs/guides/self-hosting.md says what a CDN in front needs.`,
+    )
+  }
+  const queries = results.queries
+  if (queries?.queue) {
+    out.push(
+      `**Statements per request do not grow with the data.** The builder's queue page issues ${queries.queue[200]} SQL statements with 200 sessions waiting, as with 2 (${queries.queue[2]}); a new message ${queries.send} (and BEGIN/COMMIT), a retry of it ${queries.retry} (test: packages/server/test/builder-queue-queries.integration.test.ts).`,
     )
   }
   const client = row('@suportra/client')
@@ -117,7 +150,7 @@ export function renderDoc({ environment: env, timings, failures, results, rows }
     '',
     '_Written by `pnpm bench` (bench/run.mjs); do not edit by hand — change the benchmark and run it again._',
     '',
-    "Run it with `pnpm bench` after the README's install line (`node scripts/setup.mjs --browser`). It builds the packages, then runs each suite in its own process, one after the other; the suites' time is given below (the build adds one to two minutes on two busy cores). Single suites: `node bench/payload.mjs`, `host-page.mjs`, `transcript.mjs`, `server.mjs`, `requests.mjs`, `memory.mjs` (each prints JSON); `node bench/run.mjs --only server,memory` prints the table without rewriting this file; `node bench/run.mjs --render` rewrites this file from the last full run's figures (bench/results/latest.json) after a change to its text. Size budgets are enforced separately by `pnpm size` (size-limit, part of `pnpm test`).",
+    "Run it with `pnpm bench` after the README's install line (`node scripts/setup.mjs --browser`). It builds the packages, then runs each suite in its own process, one after the other; the suites' time is given below (the build adds one to two minutes on two busy cores). Single suites: `node bench/payload.mjs`, `host-page.mjs`, `transcript.mjs`, `server.mjs` (`--postgres` for one instance on PostgreSQL), `requests.mjs`, `memory.mjs`, `drain.mjs`, `wire.mjs`, `queries.mjs` (each prints JSON); `node bench/run.mjs --only server,memory` prints the table without rewriting this file; `node bench/run.mjs --render` rewrites this file from the last full run's figures (bench/results/latest.json) after a change to its text. Size budgets are enforced separately by `pnpm size` (size-limit, part of `pnpm test`).",
     '',
     '## Where it ran',
     '',
@@ -183,7 +216,7 @@ export function renderDoc({ environment: env, timings, failures, results, rows }
     '- **A shared, small machine.** Two cores, and other work (test suites, builds) may run at the same time (see the load average above). The load generator and the server share those two cores, so the server figures are lower bounds for a dedicated machine and the ceiling is partly limited by the generator itself. Ratios within a run are more trustworthy than absolute numbers.',
     "- **Headless Chromium without a GPU** rasterises in software and its frame clock is not a phone's; 4× CPU throttling approximates a mid-range phone's main thread, not its network, GPU or memory. Transcript rendering runs unthrottled (a phone would be slower still).",
     '- **Long tasks include the browser\'s own work** (parsing, first layout in a fresh renderer): the plain page has some too. Compare the "after the load event" row and the long-animation-frame attribution rather than the absolute total.',
-    '- **Bytes on the wire are uncompressed**: the reference server sends the widget as is; a CDN would send brotli (the payload rows give those sizes). Caching is off (a fresh context per load), so these are first-visit figures.',
+    '- **Bytes on the wire in the host page rows** are what the reference server sends Chromium: brotli, precompressed at build time. Caching is off there (a fresh context per load), so those are first-visit figures; the revisit (304s) is measured apart by bench/wire.mjs, in Node.',
     "- **Each server gets an untimed round before the timed ones** (a latency and a throughput phase before the first size; one second of load before the next size): without it the fresh process's first round often ran at about half the rate of the later ones. A burst of other work on the machine during a round still shows as a slow round, hence the ranges.",
     "- **Latency is measured from the generator's send**, not from an intended schedule, so a generator that falls behind under-reports queueing; at the offered rate it keeps up. p99 comes from a few hundred samples per run.",
     "- **Scroll frames are programmatic** (`scrollTop` in rAF): they measure the main thread's frame production, not a finger-driven, compositor-threaded scroll, which can stay smooth while the main thread is busy.",

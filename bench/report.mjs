@@ -186,9 +186,11 @@ export function tableRows(results) {
     }
   }
 
-  const server = results.server
-  if (server) {
-    const s = 'Server fan-out (send → builder receipt)'
+  for (const [server, s] of [
+    [results.server, 'Server fan-out (send → builder receipt), SQLite'],
+    [results.serverPostgres, 'Server fan-out (send → builder receipt), one instance on PostgreSQL'],
+  ]) {
+    if (!server?.results) continue
     for (const r of server.results) {
       const n = r.sessions.toLocaleString('en-US')
       add(
@@ -200,7 +202,7 @@ export function tableRows(results) {
         s,
         `… plain ws ceiling`,
         `${describe(r.ceiling.p50)} / ${describe(r.ceiling.p99)}`,
-        `ours ${times(r.ours.p50.median, r.ceiling.p50.median)} at p50`,
+        `ours ${times(r.ours.p50.median, r.ceiling.p50.median)} at p50 (goal ≤ 2×)`,
       )
       add(
         s,
@@ -212,9 +214,62 @@ export function tableRows(results) {
         s,
         `… plain ws ceiling`,
         describe(r.ceiling.rate),
-        `ours = ${fmt(r.fraction.median * 100)}% of it (${fmt(r.fraction.min * 100)}–${fmt(r.fraction.max * 100)}%)`,
+        `ours = ${fmt(r.fraction.median * 100)}% of it (${fmt(r.fraction.min * 100)}–${fmt(r.fraction.max * 100)}%; goal ≥ 50%)`,
       )
     }
+  }
+
+  const drain = results.drain
+  if (drain?.drain) {
+    const s = `Drain after an outage (${drain.messages} messages queued while the server was down)`
+    const checks = (c) => `lost ${c.lost}, doubled ${c.doubled}, rounds out of order ${c.outOfOrder}`
+    add(
+      s,
+      'the client’s outbox (Node), server back → last acknowledged',
+      describe(drain.drain),
+      `goal ≤ 2 s; first acknowledged after ${drain.firstAck ? describe(drain.firstAck) : '?'}; ${checks(drain.outbox)}`,
+    )
+    add(
+      s,
+      `the batch endpoint, ${drain.batchSize} per request (each batch then sent again)`,
+      describe(drain.batch),
+      checks(drain.batchChecks),
+    )
+  }
+
+  const wire = results.wire
+  if (wire?.firstVisitBytes) {
+    const s = 'Widget files from the reference server (self-hosted)'
+    const kb = (bytes) => `${fmt(bytes / 1000)} kB`
+    add(
+      s,
+      `bytes on the wire when the widget opens (${wire.files.length} files, ${wire.encodings.join(', ')}; headers included)`,
+      kb(wire.firstVisitBytes),
+      `bodies ${kb(wire.firstVisitBodyBytes)}; brotli 11 of the files ${kb(wire.brotli11Bytes)}; uncompressed ${kb(wire.uncompressedBytes)}`,
+    )
+    add(
+      s,
+      '… revisit past max-age, with the validators (If-None-Match)',
+      kb(wire.revisitBytes),
+      `statuses ${[...new Set(wire.revisitStatuses)].join(', ')} (${wire.revisitStatuses.length} files)`,
+    )
+  }
+
+  const queries = results.queries
+  if (queries?.queue) {
+    const s = 'SQL statements per request (counted; BEGIN/COMMIT not included)'
+    add(
+      s,
+      'GET /v1/builder/queue, 200 waiting',
+      String(queries.queue[200]),
+      `${queries.queue[2]} with 2 waiting`,
+    )
+    add(
+      s,
+      'POST /v1/sessions/{id}/messages (a new message)',
+      String(queries.send),
+      `a retry of it: ${queries.retry}`,
+    )
   }
 
   const requests = results.requests

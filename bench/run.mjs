@@ -1,7 +1,7 @@
 // `pnpm bench`: runs every benchmark, each suite in its own process (its JSON on stdout, progress
 // on stderr), prints one table and writes docs/benchmarks.md (and the raw figures to
 // bench/results/latest.json).
-// Usage: node bench/run.mjs [--quick] [--only payload,hostPage,transcript,server,requests,memory,instances] [--render]
+// Usage: node bench/run.mjs [--quick] [--only payload,hostPage,transcript,server,requests,memory,drain,wire,queries,serverPostgres,instances] [--render]
 //   --quick  fewer runs per figure, for trying the harness (the doc says so)
 //   --only   run some suites; the table is printed but docs/benchmarks.md is left alone (figures
 //            go to bench/results/only.json, so latest.json keeps the last full run)
@@ -39,6 +39,9 @@ const SUITES = [
   { name: 'server', script: 'server.mjs', args: runs(3, 1) },
   { name: 'requests', script: 'requests.mjs', args: runs(3, 1) },
   { name: 'memory', script: 'memory.mjs', args: runs(3, 1) },
+  { name: 'drain', script: 'drain.mjs', args: runs(3, 1) },
+  { name: 'wire', script: 'wire.mjs', args: [] },
+  { name: 'queries', script: 'queries.mjs', args: [] },
 ]
 
 /**
@@ -179,8 +182,11 @@ const failures = []
 const suites = [...SUITES]
 const instancesScript = `${benchDir}instances.mjs`
 if (existsSync(instancesScript)) {
-  if (postgresAvailable()) suites.push({ name: 'instances', script: 'instances.mjs', args: INSTANCES_ARGS })
-  else
+  if (postgresAvailable()) {
+    // One instance on PostgreSQL beside SQLite's (server.mjs --postgres), then one versus two.
+    suites.push({ name: 'serverPostgres', script: 'server.mjs', args: [...runs(3, 1), '--postgres'] })
+    suites.push({ name: 'instances', script: 'instances.mjs', args: INSTANCES_ARGS })
+  } else
     results.instances = {
       skipped:
         'PostgreSQL is not available (no SUPORTRA_TEST_PG_URL, no initdb and pg_ctl to start a cluster)',

@@ -19,7 +19,9 @@ import { transcriptRows } from './lib/transcript-rows.mjs'
 const unlimited = { points: 1e9, duration: 1 }
 const server = await startServer({
   port: 0,
-  db: join(mkdtempSync(join(tmpdir(), 'suportra-bench-')), 'bench.db'),
+  // BENCH_DB: a PostgreSQL URL (server.mjs --postgres) or a SQLite file (drain.mjs restarts on one).
+  db: process.env.BENCH_DB ?? join(mkdtempSync(join(tmpdir(), 'suportra-bench-')), 'bench.db'),
+  ...(process.env.BENCH_PORT && { port: Number(process.env.BENCH_PORT) }),
   seed: 'demo',
   scryptCost: 2 ** 12,
   // Every load-generating client speaks from 127.0.0.1 and signs up in batches of 50.

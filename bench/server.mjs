@@ -9,8 +9,12 @@
 //               for SECONDS; p50/p99 of send → builder receipt.
 //   throughput  closed loop: every session sends messages back to back (the next once the previous
 //               is acknowledged); messages/s until the builder has received them all.
-// Usage: node bench/server.mjs [--runs 3] [sessions ...]   (default: 100 1000; prints JSON)
+// Usage: node bench/server.mjs [--runs 3] [--postgres] [sessions ...]   (default: 100 1000; prints JSON)
+//   --postgres  ours on one instance on PostgreSQL (a fresh database on SUPORTRA_TEST_PG_URL, or a
+//               throwaway cluster started through scripts/with-postgres.mjs), the ceiling as always
+import { spawnSync } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
 import { activeSessions, call, inBatches, socket } from './lib/api.mjs'
 import { startChild } from './lib/child.mjs'
 import { figure, percentile } from './lib/stats.mjs'
@@ -116,7 +120,13 @@ async function throughputPhase(target, tag) {
   return { rate: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), total }
 }
 
-export async function measureServer({ sizes = [100, 1000], runs = 3 } = {}) {
+export async function measureServer({ sizes = [100, 1000], runs = 3, postgres = false } = {}) {
+  let database
+  if (postgres) {
+    const { createTestDatabase } = await import('@suportra/server/testing')
+    database = await createTestDatabase()
+    process.env.BENCH_DB = database.url
+  }
   const ours = await startChild(new URL('./serve.mjs', import.meta.url))
   const ceiling = await startChild(new URL('./ceiling.mjs', import.meta.url))
   const results = []
@@ -208,14 +218,30 @@ export async function measureServer({ sizes = [100, 1000], runs = 3 } = {}) {
   } finally {
     await ours.close()
     await ceiling.close()
+    await database?.drop()
   }
-  return { rate: RATE, seconds: SECONDS, throughputMessages: THROUGHPUT_MESSAGES, results }
+  return {
+    database: postgres ? 'postgres' : 'sqlite',
+    rate: RATE,
+    seconds: SECONDS,
+    throughputMessages: THROUGHPUT_MESSAGES,
+    results,
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2)
+  const postgres = args.includes('--postgres')
+  if (postgres && !process.env.SUPORTRA_TEST_PG_URL) {
+    const withPostgres = fileURLToPath(new URL('../scripts/with-postgres.mjs', import.meta.url))
+    const self = fileURLToPath(import.meta.url)
+    const run = [withPostgres, '--', process.execPath, self, ...args]
+    process.exit(spawnSync(process.execPath, run, { stdio: 'inherit' }).status ?? 1)
+  }
   const runsAt = args.indexOf('--runs')
   const runs = runsAt === -1 ? 3 : Number(args.splice(runsAt, 2)[1])
   const sizes = args.map(Number).filter(Boolean)
-  console.log(JSON.stringify(await measureServer({ runs, ...(sizes.length && { sizes }) }), null, 2))
+  console.log(
+    JSON.stringify(await measureServer({ runs, postgres, ...(sizes.length && { sizes }) }), null, 2),
+  )
 }

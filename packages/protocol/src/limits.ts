@@ -1,5 +1,5 @@
 import { MIN_PASSWORD_LENGTH, PASSWORD_RESET_MINUTES } from './account-limits.js'
-import { MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH } from './message-limits.js'
+import { MAX_ATTACHMENT_BYTES, MAX_BATCH_MESSAGES, MAX_TEXT_LENGTH } from './message-limits.js'
 
 /** Size limits the server enforces. */
 export const LIMITS = {
@@ -23,6 +23,10 @@ export const LIMITS = {
   urlLength: 2048,
   /** Minutes a password reset link works (once). */
   passwordResetMinutes: PASSWORD_RESET_MINUTES,
+  /** Most messages one `POST /v1/sessions/{id}/messages/batch` carries (an outbox drains in these). */
+  batchMessages: MAX_BATCH_MESSAGES,
+  /** Largest body of a batch send (larger than `jsonBodyBytes`: it carries up to `batchMessages` messages). */
+  batchBodyBytes: 2 * 1024 * 1024,
 } as const
 
 /** Size limits of a session's context, per part and in total. */

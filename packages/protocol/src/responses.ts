@@ -61,3 +61,10 @@ export type PacksResponse = z.infer<typeof PacksResponse>
 
 /** Where to send the user to pay: Stripe Checkout, or the server's test checkout in development. */
 export const CheckoutResponse = z.object({ url: z.string() })
+
+/**
+ * A batch send's messages, in the order sent (those stored before included, as a retry gets them).
+ * Marked pure, so that a bundle that never sends a batch drops it (this module's other schemas are
+ * kept whole: building a zod schema is a call a bundler must assume has side effects).
+ */
+export const BatchResponse = /* @__PURE__ */ z.object({ messages: /* @__PURE__ */ z.array(Message) })

@@ -48,20 +48,27 @@ export function createApp(ctx: Context): Hono<Env> {
   })
 
   app.use(responseCheck(ctx))
-  app.use(
-    '/v1/*',
-    cors({
-      origin: async (origin) =>
-        isServerOrigin(ctx.config, origin) || (await ctx.apps.anyAllows(origin)) ? origin : null,
-      allowMethods: ['GET', 'POST', 'DELETE'],
-      allowHeaders: ['Authorization', 'Content-Type', 'X-Suportra-App', 'Idempotency-Key'],
-      exposeHeaders: ['Retry-After'],
-      maxAge: 600,
-    }),
-  )
+  const corsHeaders = cors({
+    origin: async (origin) =>
+      isServerOrigin(ctx.config, origin) || (await ctx.apps.anyAllows(origin)) ? origin : null,
+    allowMethods: ['GET', 'POST', 'DELETE'],
+    allowHeaders: ['Authorization', 'Content-Type', 'X-Suportra-App', 'Idempotency-Key'],
+    exposeHeaders: ['Retry-After'],
+    maxAge: 600,
+  })
+  // CORS answers requests that carry an Origin; the others (servers, scripts) skip it, so that their
+  // response is not built twice (hono's cors touches the response before the route makes it).
+  app.use('/v1/*', async (c, next) => {
+    if (c.req.header('origin') !== undefined) return corsHeaders(c, next)
+    await next()
+    // (On the headers in place: `c.header` after the route would build the response again.)
+    c.res.headers.append('Vary', 'Origin')
+  })
 
   const jsonLimit = limitBody(LIMITS.jsonBodyBytes)
-  app.use('/v1/*', (c, next) => (c.req.path.endsWith('/attachments') ? next() : jsonLimit(c, next)))
+  // Uploads and batch sends have limits of their own (on their routes).
+  const ownLimit = (path: string) => path.endsWith('/attachments') || path.endsWith('/messages/batch')
+  app.use('/v1/*', (c, next) => (ownLimit(c.req.path) ? next() : jsonLimit(c, next)))
 
   app.get('/health', (c) => c.json({ ok: true }))
   app.route('/', widgetAssets())

@@ -53,10 +53,15 @@ export async function openRateLimiters(limits: RateLimits, store: Database): Pro
   return Object.fromEntries(entries) as RateLimiters
 }
 
-/** Spends one point of `limiter` for `key`, or throws `rate_limited` with the seconds to wait. */
-export async function consume(limiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
+/** Spends `points` (one by default) of `limiter` for `key`, or throws `rate_limited` with the seconds to wait. */
+export async function consume(
+  limiter: RateLimiterAbstract,
+  key: string,
+  what: string,
+  points = 1,
+): Promise<void> {
   try {
-    await limiter.consume(key)
+    await limiter.consume(key, points)
   } catch (error) {
     if (!(error instanceof RateLimiterRes)) throw error
     throw rateLimited(error, what)

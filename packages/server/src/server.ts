@@ -73,6 +73,8 @@ export async function createContext(
   const tokens = new TokenService(jwtSecret, store, config, (familyIds, userId) =>
     bus.publish({ kind: 'revoke', userId, familyIds }),
   )
+  // Revocations (from this instance or another) and resyncs drop the verified tokens they concern.
+  bus.subscribe((message) => tokens.verified.hear(message))
   const filesDir =
     config.dataDir ??
     (config.db === ':memory:'

@@ -47,6 +47,8 @@ beforeAll(async () => {
   // The outbox's timer would add its own statements to a count.
   await server.current.mailer.stop()
   builderToken = (await signIn(server.url, DEMO.builder.email, DEMO.builder.password)).accessToken
+  // Verified once here: the server remembers the token, so neither count holds its check.
+  await api(server.url, 'GET', '/v1/me', { token: builderToken })
 })
 afterAll(() => server?.close())
 

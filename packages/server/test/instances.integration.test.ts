@@ -326,11 +326,14 @@ describe.skipIf(testDialect() !== 'postgres')('two instances on one PostgreSQL d
     expect(me.status).toBe(200)
   })
 
-  test('signing out on one instance closes that sign-in’s sockets on the other', async () => {
+  test('signing out on one instance closes that sign-in’s sockets on the other, and the other refuses its token', async () => {
     const user = await createUser(a)
     const socket = await openSocket(b.url, user.accessToken)
+    // B has verified (and so remembers) the token: the revocation crossing the bus makes it forget it.
+    expect((await api(b.url, 'GET', '/v1/me', { token: user.accessToken })).status).toBe(200)
     await api(a.url, 'POST', '/v1/auth/sign-out', { token: user.accessToken })
     expect(await socket.closed).toBe(CLOSE_CODES.revoked)
+    expect((await api(b.url, 'GET', '/v1/me', { token: user.accessToken })).status).toBe(401)
   })
 
   test('when an instance loses its bus connection, its sockets are told to resume, and delivery goes on', async () => {

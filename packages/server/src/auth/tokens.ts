@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js'
 import type { UserRow } from '../db/schema.js'
 import { DomainError, unauthorized } from '../errors.js'
 import { newId, newSecret, sha256 } from '../ids.js'
+import { TokenCache } from './token-cache.js'
 
 export type { Caller }
 
@@ -27,6 +28,8 @@ export class TokenService {
   readonly #store: Database
   readonly #config: Config
   readonly #onRevoke: (familyIds: string[], userId: string) => void
+  /** Verified access tokens; the bus's revocations reach it through `hear` (server.ts subscribes it). */
+  readonly verified = new TokenCache()
 
   constructor(
     secret: string,
@@ -70,6 +73,9 @@ export class TokenService {
    * sign-in has not been revoked. `expiresAt` is when the token expires, in epoch ms.
    */
   async verify(token: string): Promise<Caller & { expiresAt: number }> {
+    const known = this.verified.get(token)
+    if (known) return { ...known }
+    const generation = this.verified.generation
     let payload: Record<string, unknown>
     try {
       ;({ payload } = await jwtVerify(token, await this.#key, {
@@ -102,6 +108,7 @@ export class TokenService {
         details: { reason: 'revoked' },
       })
     }
+    this.verified.set(token, Object.freeze({ ...caller }), generation)
     return caller
   }
 

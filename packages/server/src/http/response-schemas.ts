@@ -5,6 +5,7 @@ import {
   AuthMethodsResponse,
   AuthResponse,
   BalanceResponse,
+  BatchResponse,
   CheckoutResponse,
   MessageResponse,
   MessagesResponse,
@@ -83,6 +84,7 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodMiniType | Exempt> = {
   'POST /v1/sessions/:id/typing': OkResponse,
   'GET /v1/sessions/:id/messages': MessagesResponse,
   'POST /v1/sessions/:id/messages': MessageResponse,
+  'POST /v1/sessions/:id/messages/batch': BatchResponse,
   'POST /v1/sessions/:id/attachments': AttachmentResponse,
 
   'GET /v1/builder/queue': QueueResponse,

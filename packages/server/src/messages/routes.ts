@@ -1,12 +1,17 @@
-import { LIMITS, MessagesQuery, SendMessageRequest } from '@suportra/protocol'
+import { LIMITS, MessagesQuery, SendBatchRequest, SendMessageRequest } from '@suportra/protocol'
 import { Hono } from 'hono'
 import { parse } from '../errors.js'
 import { type C, type Env, limitBody, readJson, requireCaller } from '../http/request.js'
 import { consume } from '../rate-limit.js'
 import { checkUploadQuota, openAttachment, storeAttachment } from './attachments.js'
-import { listMessages, sendMessage } from './messages.js'
+import { listMessages } from './messages.js'
+import { storeMessages } from './send.js'
 
 const sessionIdOf = (c: C) => c.req.param('id') ?? ''
+
+/** A JSON answer already serialised (the messages' JSON is made once, for the sockets and for this). */
+const jsonText = (c: C, body: string, status: 200 | 201) =>
+  c.body(body, status, { 'content-type': 'application/json' })
 
 /** `/v1/sessions/:id/messages` and `/v1/sessions/:id/attachments`: a session's transcript. */
 export const sessionMessageRoutes = new Hono<Env>()
@@ -20,10 +25,21 @@ export const sessionMessageRoutes = new Hono<Env>()
     const ctx = c.get('ctx')
     const caller = await requireCaller(c)
     const input = await readJson(c, SendMessageRequest)
-    const { message, created } = await sendMessage(ctx, caller, sessionIdOf(c), input, () =>
-      consume(ctx.limits.send, caller.userId, 'messages'),
+    const { json, created } = await storeMessages(ctx, caller, sessionIdOf(c), [input], (n) =>
+      consume(ctx.limits.send, caller.userId, 'messages', n),
     )
-    return c.json({ message }, created ? 201 : 200)
+    return jsonText(c, `{"message":${json[0]}}`, created ? 201 : 200)
+  })
+
+  // Up to LIMITS.batchMessages in one transaction, in order (an outbox draining after an outage).
+  .post('/:id/messages/batch', limitBody(LIMITS.batchBodyBytes), async (c) => {
+    const ctx = c.get('ctx')
+    const caller = await requireCaller(c)
+    const { messages: inputs } = await readJson(c, SendBatchRequest)
+    const { json, created } = await storeMessages(ctx, caller, sessionIdOf(c), inputs, (n) =>
+      consume(ctx.limits.send, caller.userId, 'messages', n),
+    )
+    return jsonText(c, `{"messages":[${json.join(',')}]}`, created > 0 ? 201 : 200)
   })
 
   .post(

@@ -13,7 +13,14 @@ export interface PersonalEvent {
  * the other instances broke), and every socket should resume from the database.
  */
 export type BusMessage =
-  | { kind: 'event'; users: string[]; builders?: { tool: string }; event: RealtimeEvent }
+  | {
+      kind: 'event'
+      users: string[]
+      builders?: { tool: string }
+      event: RealtimeEvent
+      /** `event` as JSON, when the publisher has it already (it is written to every socket as is; local only). */
+      data?: string
+    }
   /** Each user their own event (queue positions): one message however many users, not one each. */
   | { kind: 'personal'; events: PersonalEvent[] }
   | { kind: 'revoke'; userId: string; familyIds: string[] }

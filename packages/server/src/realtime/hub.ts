@@ -273,31 +273,35 @@ export class Hub {
       }
       return
     }
-    const data = JSON.stringify(message.event)
+    const data = message.data ?? JSON.stringify(message.event)
     const targets = new Set<Connection>()
     for (const userId of message.users) for (const conn of this.#byUser.get(userId) ?? []) targets.add(conn)
     const tool = message.builders?.tool
     if (tool !== undefined) for (const conn of this.#builders) if (conn.tools.has(tool)) targets.add(conn)
-    for (const conn of targets) this.#push(conn, message.event, data)
+    // Encoded once for every socket (a string would be encoded to UTF-8 again for each).
+    const frame = targets.size > 1 ? Buffer.from(this.#checkFrame(data)) : data
+    for (const conn of targets) this.#push(conn, message.event, data, frame)
   }
 
   /** Sends a live event, or holds it until the socket's replay is done. */
-  #push(conn: Connection, event: RealtimeEvent, data: string) {
+  #push(conn: Connection, event: RealtimeEvent, data: string, frame: string | Buffer = data) {
     if (conn.pending) conn.pending.push({ event, data })
-    else if (!alreadyReplayed(conn, event)) this.#write(conn, data)
+    else if (!alreadyReplayed(conn, event)) this.#write(conn, frame)
   }
 
   #send(conn: Connection, event: RealtimeEvent) {
     this.#write(conn, JSON.stringify(event))
   }
 
-  #write(conn: Connection, data: string) {
+  /** Writes a frame: a string (checked here), or one already checked and encoded (text, not binary). */
+  #write(conn: Connection, data: string | Buffer) {
     if (conn.ws.readyState !== conn.ws.OPEN) return
     if (conn.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       conn.ws.terminate()
       return
     }
-    conn.ws.send(this.#checkFrame(data))
+    if (typeof data === 'string') conn.ws.send(this.#checkFrame(data))
+    else conn.ws.send(data, { binary: false })
   }
 
   #beat() {

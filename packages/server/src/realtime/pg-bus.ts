@@ -64,7 +64,9 @@ export class PgBus implements EventBus {
   publish(message: BusMessage): void {
     this.#emit(message)
     if (message.kind === 'resync') return
-    this.#queue.push(...this.#encode(message))
+    // The event's JSON is not sent twice: receivers serialise the event once themselves.
+    const { data: _, ...crossing } = message.kind === 'event' ? message : { ...message, data: undefined }
+    this.#queue.push(...this.#encode(crossing as BusMessage))
     if (this.#queue.length > MAX_QUEUE) {
       const dropped = this.#queue.splice(0, this.#queue.length - MAX_QUEUE).length
       this.#log.warn({ dropped }, 'realtime bus queue full; oldest notifications dropped')

@@ -11,8 +11,11 @@ export function notifySession(ctx: Context, session: Session): void {
   ctx.bus.publish({ kind: 'event', users, event: { type: 'session', session } })
 }
 
-export function notifyMessage(ctx: Context, users: string[], message: Message): void {
-  ctx.bus.publish({ kind: 'event', users, event: { type: 'message', message } })
+/** `json`: the message as JSON, if the caller has it (then the event is not serialised again). */
+export function notifyMessage(ctx: Context, users: string[], message: Message, json?: string): void {
+  const event = { type: 'message', message } as const
+  const data = json === undefined ? undefined : `{"type":"message","message":${json}}`
+  ctx.bus.publish({ kind: 'event', users, event, ...(data !== undefined && { data }) })
 }
 
 /** Tells the builders who cover the session's tool that it entered or left the queue. */

@@ -62,6 +62,19 @@ export async function loadSession(
   allowed: Access[] = ['owner', 'builder', 'preview'],
 ): Promise<{ row: SessionRecord; access: Access }> {
   const row = await sessionQuery(ctx.store).where('s.id', '=', id).executeTakeFirst()
+  return { row: row as SessionRecord, access: await checkAccess(ctx, caller, row, allowed) }
+}
+
+/**
+ * `loadSession`'s check on a row already read (the send path reads a narrower one): the caller's
+ * access, or 404 when there is no row or none, 403 when `allowed` does not include it.
+ */
+export async function checkAccess(
+  ctx: Context,
+  caller: Caller,
+  row: Pick<SessionRow, 'user_id' | 'builder_id' | 'status' | 'tool'> | undefined,
+  allowed: Access[],
+): Promise<Access> {
   const previewing = row?.status === 'waiting' && caller.role === 'builder' && row.user_id !== caller.userId
   const access = row ? accessOf(row, caller, previewing ? await toolsOf(ctx.store, caller.userId) : []) : null
   if (!row || !access) throw notFound('Session')
@@ -72,7 +85,7 @@ export async function loadSession(
         : `Only the session's ${allowed.includes('owner') ? 'user' : 'builder'} can do this`,
     )
   }
-  return { row, access }
+  return access
 }
 
 /**
@@ -147,6 +160,6 @@ function depthOf(value: unknown): number {
   return deepest
 }
 
-export function ensureOpen(row: SessionRow): void {
+export function ensureOpen(row: Pick<SessionRow, 'status'>): void {
   if (row.status === 'closed' || row.status === 'cancelled') throw conflict(`Session is ${row.status}`)
 }
