@@ -28,7 +28,11 @@ Environment: PORT, HOST, SUPORTRA_DB or DATABASE_URL, SUPORTRA_DATA_DIR, SUPORTR
              SUPORTRA_UPLOADS_PER_HOUR, SUPORTRA_UPLOAD_BYTES_PER_HOUR, SUPORTRA_UPLOAD_TTL_MINUTES
                (unattached uploads per user: 60, 209715200 bytes; deleted after 1440 minutes),
              SUPORTRA_SOCKETS_PER_USER, SUPORTRA_SOCKETS_PER_IP, SUPORTRA_UNAUTHENTICATED_SOCKETS_PER_IP,
-             SUPORTRA_FRAMES_PER_SECOND (realtime: 50, 500, 100 sockets; 20 frames a second per socket)`
+             SUPORTRA_FRAMES_PER_SECOND (realtime: 50, 500, 100 sockets; 20 frames a second per socket),
+             SUPORTRA_METRICS_TOKEN (GET /metrics with Authorization: Bearer <token>),
+             SUPORTRA_METRICS_PORT, SUPORTRA_METRICS_HOST (GET /metrics without a token on a port of its own,
+               default host 127.0.0.1), SUPORTRA_SHUTDOWN_TIMEOUT_MS (SIGTERM: time to finish, default 10000),
+             SUPORTRA_LOG_FORMAT=json|pretty (default: pretty on a terminal, JSON otherwise)`
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -68,6 +72,29 @@ const common = {
   resend: { apiKey: env.RESEND_API_KEY },
   ...(env.SUPORTRA_EMAIL_FROM && { emailFrom: env.SUPORTRA_EMAIL_FROM }),
   ...hostileOptions(),
+  ...operationsOptions(),
+}
+
+/** Metrics and shutdown (docs/guides/self-hosting.md), from the environment. */
+function operationsOptions() {
+  const whole = (name: string, min: number, max: number) => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return undefined
+    const value = Number(raw)
+    if (Number.isSafeInteger(value) && value >= min && value <= max) return value
+    console.error(`suportra-server: ${name} must be a whole number from ${min} to ${max}, not "${raw}"`)
+    process.exit(2)
+  }
+  const port = whole('SUPORTRA_METRICS_PORT', 0, 65_535)
+  const shutdownTimeoutMs = whole('SUPORTRA_SHUTDOWN_TIMEOUT_MS', 0, 600_000)
+  return {
+    metrics: {
+      token: env.SUPORTRA_METRICS_TOKEN || undefined,
+      port,
+      ...(env.SUPORTRA_METRICS_HOST && { host: env.SUPORTRA_METRICS_HOST }),
+    },
+    ...(shutdownTimeoutMs !== undefined && { shutdownTimeoutMs }),
+  }
 }
 
 /** SUPORTRA_TRUST_PROXY: how many proxies of your own are in front (`1` for one load balancer). */

@@ -134,6 +134,19 @@ export interface Config {
    * NODE_ENV is `development` or `test` or under Vitest, off otherwise (it parses every body again).
    */
   checkResponses: boolean | undefined
+
+  // ---- Operating the server (docs/guides/self-hosting.md) ----
+  /**
+   * `GET /metrics` (Prometheus): served on the API port to `Authorization: Bearer <token>` when
+   * `token` is set, and without a token on `port` (a separate listener, for a private network) when
+   * that is set; off when neither is.
+   */
+  metrics: { token: string | undefined; port: number | undefined; host: string }
+  /**
+   * How long a shutdown (SIGTERM) may take: sockets are closed at once (1012, clients reconnect
+   * elsewhere), in-flight requests and background work (outboxes) get this long, then the rest is cut.
+   */
+  shutdownTimeoutMs: number
 }
 
 export const DEFAULT_TOOLS: Tool[] = [
@@ -205,10 +218,15 @@ export const DEFAULT_CONFIG: Config = {
     unattachedTtlMinutes: 24 * 60,
   },
   checkResponses: undefined,
+  metrics: { token: undefined, port: undefined, host: '127.0.0.1' },
+  shutdownTimeoutMs: 10_000,
 }
 
-export type ServerOptions = Partial<Omit<Config, 'rateLimits' | 'stripe' | 'resend' | HostileKeys>> & {
+export type ServerOptions = Partial<
+  Omit<Config, 'rateLimits' | 'stripe' | 'resend' | 'metrics' | HostileKeys>
+> & {
   rateLimits?: Partial<RateLimits>
+  metrics?: Partial<Config['metrics']>
   stripe?: Partial<Config['stripe']>
   resend?: Partial<Config['resend']>
 } & HostileOptions
@@ -226,6 +244,7 @@ export function resolveConfig(options: ServerOptions = {}): Config {
     rateLimits: { ...DEFAULT_CONFIG.rateLimits, ...options.rateLimits },
     stripe: { ...DEFAULT_CONFIG.stripe, ...options.stripe },
     resend: { ...DEFAULT_CONFIG.resend, ...options.resend },
+    metrics: { ...DEFAULT_CONFIG.metrics, ...options.metrics },
     ...hostileConfig(options),
   }
 }

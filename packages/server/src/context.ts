@@ -3,6 +3,8 @@ import type { TokenService } from './auth/tokens.js'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import type { Logger } from './log.js'
+import type { Metrics } from './ops/metrics.js'
+import type { Background, InFlight } from './ops/shutdown.js'
 import type { RateLimiters } from './rate-limit.js'
 import type { EventBus } from './realtime/bus.js'
 
@@ -17,4 +19,10 @@ export interface Context {
   limits: RateLimiters
   /** Folder holding attachment files. */
   filesDir: string
+  /** Prometheus counters and histograms (`ops/metrics.ts`); add your own to `metrics.registry`. */
+  metrics: Metrics
+  /** Background workers drained at shutdown (`ops/shutdown.ts`): register an outbox sender here. */
+  background: Background
+  /** Requests in flight, and whether shutdown has begun (`/ready` then answers 503). */
+  requests: InFlight
 }

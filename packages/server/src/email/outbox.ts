@@ -77,6 +77,22 @@ export class Mailer {
     this.#timer.unref()
   }
 
+  /**
+   * Shutdown: stops the timer, lets the pass under way finish and sends what is due once more, all
+   * before `deadline` (epoch ms); a send still in flight then is abandoned, as `stop()` does.
+   */
+  async drain(deadline: number): Promise<void> {
+    clearInterval(this.#timer)
+    const timer = setTimeout(() => this.#stopping.abort(), Math.max(0, deadline - Date.now()))
+    try {
+      await this.#running
+      if (Date.now() < deadline) await this.flush()
+    } finally {
+      clearTimeout(timer)
+      this.#stopping.abort()
+    }
+  }
+
   /** Stops the timer and abandons a send in flight (it is retried later, with the same idempotency key). */
   async stop(): Promise<void> {
     clearInterval(this.#timer)
@@ -90,6 +106,10 @@ export class Mailer {
       this.#running = undefined
     })
     return this.#running
+  }
+
+  get #transport(): string {
+    return this.#resend ? 'resend' : 'local'
   }
 
   async #pass(): Promise<void> {
@@ -125,6 +145,7 @@ export class Mailer {
           })
           .where('id', '=', email.id)
           .execute()
+        this.#ctx.metrics.emails.inc({ outcome: sent ? 'sent' : 'kept', transport: this.#transport })
       } catch (error) {
         const delay = RETRY_MS[email.attempts]
         const message = error instanceof Error ? error.message : String(error)
@@ -137,6 +158,10 @@ export class Mailer {
           })
           .where('id', '=', email.id)
           .execute()
+        this.#ctx.metrics.emails.inc({
+          outcome: delay === undefined ? 'given_up' : 'failed',
+          transport: this.#transport,
+        })
         this.#ctx.log.warn(
           { emailId: email.id, kind: email.kind, attempt: email.attempts + 1, err: message },
           'email not sent',

@@ -79,6 +79,7 @@ export async function startSession(
       return 'started'
     })
     notifyQueue(ctx, 'added', session)
+    ctx.metrics.holds.inc({ outcome: 'placed' })
     await notifyCredits(ctx, caller.userId)
     return { session, created: true }
   } catch (error) {
@@ -108,6 +109,8 @@ export async function claimSession(ctx: Context, caller: Caller, sessionId: stri
   })
   notifyQueue(ctx, 'removed', session)
   queueChanged(ctx, [row])
+  ctx.metrics.holds.inc({ outcome: 'captured' })
+  ctx.metrics.queueWait.observe({ tool: row.tool }, (Date.now() - row.created_at) / 1000)
   return session
 }
 

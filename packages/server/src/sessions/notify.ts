@@ -11,7 +11,9 @@ export function notifySession(ctx: Context, session: Session): void {
   ctx.bus.publish({ kind: 'event', users, event: { type: 'session', session } })
 }
 
+/** Announces a message just stored (each message once: a retry answered from the database is not). */
 export function notifyMessage(ctx: Context, users: string[], message: Message): void {
+  ctx.metrics.messagesSent.inc({ author: message.author })
   ctx.bus.publish({ kind: 'event', users, event: { type: 'message', message } })
 }
 
