@@ -128,6 +128,11 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
   }, 10 * 60_000)
   sweep.unref()
   const server = createAdaptorServer({ fetch: app.fetch }) as Server
+  // In flight from the request until its response is written out (a shutdown waits for them).
+  server.on('request', (_request, response) => {
+    ctx.requests.started()
+    response.once('close', () => ctx.requests.finished())
+  })
   const wss = serveRealtime(server, hub, ctx)
 
   await new Promise<void>((resolve, reject) => {

@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import type { Writable } from 'node:stream'
 import {
   api,
@@ -216,5 +217,55 @@ describe('request ids', () => {
     })
     expect(errorResult.status).toBe(404)
     expect(errorResult.headers.get('x-request-id')).toBe('ok-1')
+  })
+})
+
+describe('graceful shutdown', () => {
+  test('a request under way when shutdown begins still finishes; sockets close with 1012; new connections are refused', async () => {
+    const server = await startTestServer()
+    let closed = false
+    cleanup.push(() => (closed ? undefined : server.close()))
+    const user = await createUser(server, { credits: 1 })
+    const socket = await openSocket(server.url, user.accessToken)
+    const start = await api(server.url, 'POST', '/v1/sessions', {
+      token: user.accessToken,
+      body: { tool: 'cursor', topic: 'Upload while it stops' },
+    })
+    const { port } = new URL(server.url)
+    // An upload whose body is still arriving when the shutdown begins.
+    const half = Buffer.alloc(64 * 1024, 7)
+    const upload = request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: `/v1/sessions/${start.body.session.id}/attachments?name=slow.bin`,
+      headers: {
+        authorization: `Bearer ${user.accessToken}`,
+        'content-type': 'application/octet-stream',
+        'content-length': String(half.length * 2),
+      },
+    })
+    const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      upload.on('response', (response) => {
+        let body = ''
+        response.on('data', (chunk) => {
+          body += chunk
+        })
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }))
+      })
+      upload.on('error', reject)
+    })
+    upload.write(half)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const closing = server.current.close().then(() => {
+      closed = true
+    })
+    expect(await socket.closed).toBe(1012)
+    await expect(fetch(`${server.url}/health`)).rejects.toThrow()
+    upload.end(half)
+    const result = await answered
+    expect(result.status).toBe(201)
+    expect(JSON.parse(result.body).attachment.size).toBe(half.length * 2)
+    await closing
   })
 })

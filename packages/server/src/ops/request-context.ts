@@ -22,31 +22,26 @@ export function requestContext(ctx: Context): MiddlewareHandler<Env> {
   return async (c, next) => {
     const reqId = requestIdOf(c.req.header('x-request-id'))
     const started = performance.now()
-    ctx.requests.started()
-    try {
-      await withRequestId(reqId, async () => {
-        c.set('ctx', ctx)
-        await next()
-        c.header('X-Request-Id', reqId)
-        const seconds = (performance.now() - started) / 1000
-        const route = routeOf(c)
-        const labels = { method: c.req.method, route, status: String(c.res.status) }
-        ctx.metrics.httpRequests.inc(labels)
-        ctx.metrics.httpDuration.observe(labels, seconds)
-        if (c.res.status === 429) ctx.metrics.rateLimited.inc({ route })
-        ctx.log.info(
-          {
-            method: c.req.method,
-            route,
-            status: c.res.status,
-            ms: Math.round(seconds * 1000),
-            userId: c.get('caller')?.userId,
-          },
-          'request',
-        )
-      })
-    } finally {
-      ctx.requests.finished()
-    }
+    await withRequestId(reqId, async () => {
+      c.set('ctx', ctx)
+      await next()
+      c.header('X-Request-Id', reqId)
+      const seconds = (performance.now() - started) / 1000
+      const route = routeOf(c)
+      const labels = { method: c.req.method, route, status: String(c.res.status) }
+      ctx.metrics.httpRequests.inc(labels)
+      ctx.metrics.httpDuration.observe(labels, seconds)
+      if (c.res.status === 429) ctx.metrics.rateLimited.inc({ route })
+      ctx.log.info(
+        {
+          method: c.req.method,
+          route,
+          status: c.res.status,
+          ms: Math.round(seconds * 1000),
+          userId: c.get('caller')?.userId,
+        },
+        'request',
+      )
+    })
   }
 }
