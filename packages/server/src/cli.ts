@@ -5,6 +5,7 @@ import { copyDatabase } from './db/copy.js'
 import { redactUrl } from './db/database.js'
 import { DEMO } from './seed.js'
 import { createContext, startServer } from './server.js'
+import type { FilesConfig } from './storage/files.js'
 
 const HELP = `suportra-server — the reference Suportra API server
 
@@ -32,7 +33,10 @@ Environment: PORT, HOST, SUPORTRA_DB or DATABASE_URL, SUPORTRA_DATA_DIR, SUPORTR
              SUPORTRA_METRICS_TOKEN (GET /metrics with Authorization: Bearer <token>),
              SUPORTRA_METRICS_PORT, SUPORTRA_METRICS_HOST (GET /metrics without a token on a port of its own,
                default host 127.0.0.1), SUPORTRA_SHUTDOWN_TIMEOUT_MS (SIGTERM: time to finish, default 10000),
-             SUPORTRA_LOG_FORMAT=json|pretty (default: pretty on a terminal, JSON otherwise)`
+             SUPORTRA_LOG_FORMAT=json|pretty (default: pretty on a terminal, JSON otherwise),
+             SUPORTRA_FILES=disk|database|s3 (attachments: --data-dir, the database, or a bucket), with s3:
+               SUPORTRA_S3_BUCKET, SUPORTRA_S3_REGION (us-east-1), SUPORTRA_S3_ENDPOINT (S3-compatible services),
+               SUPORTRA_S3_PREFIX, SUPORTRA_S3_PATH_STYLE=1, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY`
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -94,6 +98,31 @@ function operationsOptions() {
       ...(env.SUPORTRA_METRICS_HOST && { host: env.SUPORTRA_METRICS_HOST }),
     },
     ...(shutdownTimeoutMs !== undefined && { shutdownTimeoutMs }),
+    files: filesOption(),
+  }
+}
+
+/** SUPORTRA_FILES and, for `s3`, the bucket's settings. */
+function filesOption(): FilesConfig {
+  const backend = env.SUPORTRA_FILES || 'disk'
+  if (backend === 'disk' || backend === 'database') return { backend }
+  if (backend !== 's3') {
+    console.error(`suportra-server: SUPORTRA_FILES must be disk, database or s3, not "${backend}"`)
+    process.exit(2)
+  }
+  if (!env.SUPORTRA_S3_BUCKET) {
+    console.error('suportra-server: SUPORTRA_FILES=s3 needs SUPORTRA_S3_BUCKET')
+    process.exit(2)
+  }
+  return {
+    backend,
+    bucket: env.SUPORTRA_S3_BUCKET,
+    endpoint: env.SUPORTRA_S3_ENDPOINT || undefined,
+    region: env.SUPORTRA_S3_REGION || env.AWS_REGION || 'us-east-1',
+    accessKeyId: env.AWS_ACCESS_KEY_ID || undefined,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY || undefined,
+    forcePathStyle: env.SUPORTRA_S3_PATH_STYLE === '1' || env.SUPORTRA_S3_PATH_STYLE === 'true',
+    prefix: env.SUPORTRA_S3_PREFIX ?? '',
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Pack, Tool } from '@suportra/protocol'
+import type { FilesConfig } from './storage/files.js'
 
 /** A limit of `points` requests per `duration` seconds. */
 export interface RateLimit {
@@ -147,6 +148,8 @@ export interface Config {
    * elsewhere), in-flight requests and background work (outboxes) get this long, then the rest is cut.
    */
   shutdownTimeoutMs: number
+  /** Where attachment contents live (`storage/files.ts`): `disk` (dataDir), `database` or `s3`. */
+  files: FilesConfig
 }
 
 export const DEFAULT_TOOLS: Tool[] = [
@@ -220,6 +223,7 @@ export const DEFAULT_CONFIG: Config = {
   checkResponses: undefined,
   metrics: { token: undefined, port: undefined, host: '127.0.0.1' },
   shutdownTimeoutMs: 10_000,
+  files: { backend: 'disk' },
 }
 
 export type ServerOptions = Partial<

@@ -74,5 +74,6 @@ function prettyStream(): DestinationStream {
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname,service',
     sync: true,
+    singleLine: true,
   })
 }

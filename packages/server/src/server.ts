@@ -27,6 +27,7 @@ import { PgBus } from './realtime/pg-bus.js'
 import { serveRealtime } from './realtime/upgrade.js'
 import { seedDemo } from './seed.js'
 import { expireWaiting } from './sessions/withdraw.js'
+import { openFiles } from './storage/open-files.js'
 
 export interface StartOptions extends ServerOptions {
   /** 0 picks a free port. */
@@ -96,6 +97,7 @@ export async function createContext(
     log,
     limits: await openRateLimiters(config.rateLimits, store),
     filesDir,
+    files: await openFiles(config.files, store, filesDir),
     metrics: new Metrics(),
     background: new Background(),
     requests: new InFlight(),

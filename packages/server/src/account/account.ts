@@ -1,5 +1,3 @@
-import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { ExpressionBuilder } from 'kysely'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
@@ -107,7 +105,7 @@ export async function deleteAccount(ctx: Context, caller: Caller): Promise<void>
     await tx.deleteFrom('users').where('id', '=', caller.userId).execute()
     return attachments
   })
-  await Promise.all(files.map((file) => rm(join(ctx.filesDir, file.id), { force: true })))
+  await ctx.files.remove(files.map((file) => file.id))
   await ctx.store.scrubDeleted?.()
   ctx.log.info({ userId: caller.userId }, 'account deleted')
 }
@@ -137,6 +135,6 @@ export async function deleteTranscript(ctx: Context, caller: Caller, sessionId: 
       .execute()
     return attachments
   })
-  await Promise.all(files.map((file) => rm(join(ctx.filesDir, file.id), { force: true })))
+  await ctx.files.remove(files.map((file) => file.id))
   await ctx.store.scrubDeleted?.()
 }
