@@ -94,6 +94,11 @@ export interface Config {
   stripe: { secretKey: string | undefined; webhookSecret: string; apiUrl: string | undefined }
   /** Resend: with `apiKey`, emails are sent; without it, they stay in the local outbox (see `devMail`). */
   resend: { apiKey: string | undefined; baseUrl: string | undefined }
+  /**
+   * SMTP (nodemailer), e.g. `smtps://user:pass@mail.example.com:465`: when set, emails go through it
+   * rather than Resend.
+   */
+  smtp: { url: string | undefined }
   emailFrom: string
   /** Serve /dev/mail (the local outbox) and /dev/checkout (the test checkout). Never in production. */
   devPages: boolean
@@ -194,6 +199,7 @@ export const DEFAULT_CONFIG: Config = {
   waitingTimeoutMinutes: 30,
   stripe: { secretKey: undefined, webhookSecret: 'whsec_suportra_development', apiUrl: undefined },
   resend: { apiKey: undefined, baseUrl: undefined },
+  smtp: { url: undefined },
   emailFrom: 'Suportra <noreply@suportra.local>',
   devPages: false,
   trustProxy: false,

@@ -7,6 +7,7 @@ import {
 } from '@suportra/protocol'
 import { Hono } from 'hono'
 import type { UserRow } from '../db/schema.js'
+import { localeOf } from '../email/render.js'
 import { DomainError, unauthorized } from '../errors.js'
 import { type C, clientIp, type Env, readJson, requireApp, requireCaller } from '../http/request.js'
 import { consume } from '../rate-limit.js'
@@ -18,6 +19,11 @@ import { checkPassword } from './password-check.js'
 import { decoyHash, hashPassword } from './passwords.js'
 
 async function respond(c: C, user: UserRow, appId: string, status: 200 | 201 = 200) {
+  // Emails go out in the language the person's browser asks for (the widget's languages).
+  const language = c.req.header('accept-language')
+  const locale = language ? localeOf(language) : undefined
+  if (locale && locale !== (user.locale ?? 'en'))
+    await c.get('ctx').store.db.updateTable('users').set({ locale }).where('id', '=', user.id).execute()
   const tokens = await c.get('ctx').tokens.signIn(user, appId)
   return c.json({ user: toUser(user), ...tokens }, status)
 }

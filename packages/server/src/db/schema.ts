@@ -148,7 +148,14 @@ export interface DB {
     id: string
     user_id: string | null
     to_address: string
-    kind: 'session_started' | 'low_balance' | 'receipt' | 'audit' | 'password_reset' | 'email_changed'
+    kind:
+      | 'session_started'
+      | 'low_balance'
+      | 'receipt'
+      | 'audit'
+      | 'password_reset'
+      | 'email_changed'
+      | 'policy_notice'
     reference: string | null
     subject: string
     body: string

@@ -73,6 +73,7 @@ export async function startSession(
           to: user.email,
           kind: 'session_started',
           reference: id,
+          appId: caller.appId,
           ...sessionStarted({ name: user.name, topic: input.topic, tool }),
         })
       }
