@@ -1,6 +1,14 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs'
+import { userInfo } from 'node:os'
 import { parseArgs } from 'node:util'
+import { rotateIdentitySecret, setOrigins } from './admin/apps.js'
+import { deactivateBuilder, listBuilders, setBuilderTools } from './admin/builders.js'
 import { addBuilder, createApp, listApps, listAudits } from './admin/commands.js'
+import { notifyPolicyChange } from './admin/notices.js'
+import { showTranscript } from './admin/transcripts.js'
+import { UsageError } from './admin/usage-error.js'
+import { lookUpUser } from './admin/users.js'
 import { copyDatabase } from './db/copy.js'
 import { redactUrl } from './db/database.js'
 import { DEMO } from './seed.js'
@@ -16,6 +24,15 @@ Usage:
   suportra-server apps list [--db FILE]
   suportra-server audits list [--db FILE]
   suportra-server builders add --email EMAIL --name NAME --password PASSWORD [--tools cursor,v0] [--db FILE]
+  suportra-server builders list | set-tools --email EMAIL --tools cursor,v0 | deactivate --email EMAIL [--db …]
+                  (deactivate: no more sign-in, sign-ins revoked, their active sessions back to the queue)
+  suportra-server apps origins --app APP_ID --origin ORIGIN [--origin ORIGIN…] [--db …]
+  suportra-server apps rotate-secret --app APP_ID [--overlap-hours 24] [--db …]   (old secret valid until then)
+  suportra-server users show EMAIL|USER_ID|APP_ID:EXTERNAL_ID [--db …]
+  suportra-server transcripts show SESSION_ID --reason "support: …"|"safety: …" [--staff NAME] [--db …]
+                  (recorded with who, when and why; the user sees it in their data export)
+  suportra-server notify-policy-change --subject TEXT --body-file FILE [--notice-id ID] [--db …]
+                  (one email per registered user through the outbox; run again to resume, never twice)
   suportra-server db copy --from ./suportra.db --to postgres://…   (into an empty database, server stopped)
 
 Environment: PORT, HOST, SUPORTRA_DB or DATABASE_URL, SUPORTRA_DATA_DIR, SUPORTRA_JWT_SECRET, SUPORTRA_LOG_LEVEL,
@@ -56,6 +73,13 @@ const { values, positionals } = parseArgs({
     from: { type: 'string' },
     to: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
+    app: { type: 'string' },
+    'overlap-hours': { type: 'string' },
+    reason: { type: 'string' },
+    staff: { type: 'string' },
+    subject: { type: 'string' },
+    'body-file': { type: 'string' },
+    'notice-id': { type: 'string' },
     // Hostile clients (docs/security.md).
     'public-url': { type: 'string' },
   },
@@ -175,7 +199,7 @@ function hostileOptions() {
 
 function required(name: keyof typeof values): string {
   const value = values[name]
-  if (typeof value !== 'string' || value === '') throw new Error(`--${name} is required (see --help)`)
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required (see --help)`)
   return value
 }
 
@@ -210,6 +234,66 @@ async function admin(command: string) {
         tools: values.tools ? values.tools.split(',').map((t) => t.trim()) : [],
       })
       console.log(`Builder ${builder.email} added (${builder.id}), covering ${builder.tools.join(', ')}`)
+    } else if (command === 'builders list') {
+      for (const b of await listBuilders(ctx))
+        console.log(
+          `${b.id}\t${b.email}\t${b.name}\t${b.tools.join(',')}${b.deactivated_at ? '\tdeactivated' : ''}`,
+        )
+    } else if (command === 'builders set-tools') {
+      const tools = required('tools')
+        .split(',')
+        .map((t) => t.trim())
+      await setBuilderTools(ctx, required('email'), tools)
+      console.log(`${values.email} now covers ${tools.join(', ')}`)
+    } else if (command === 'builders deactivate') {
+      const { requeued } = await deactivateBuilder(ctx, required('email'))
+      console.log(
+        `${values.email} deactivated; ${requeued.length} active session(s) back in the queue${requeued.length ? `: ${requeued.join(' ')}` : ''}`,
+      )
+    } else if (command === 'apps origins') {
+      await setOrigins(ctx, required('app'), values.origin ?? [])
+      console.log(`${values.app} allows ${(values.origin ?? []).join(' ')}`)
+    } else if (command === 'apps rotate-secret') {
+      const hours = values['overlap-hours'] === undefined ? 24 : Number(values['overlap-hours'])
+      const { secret, previousValidUntil } = await rotateIdentitySecret(ctx, required('app'), hours)
+      console.log(
+        `New identity secret: ${secret}\nThe previous one stays valid until ${new Date(previousValidUntil).toISOString()}.`,
+      )
+    } else if (command === 'users show') {
+      const query = positionals[2]
+      if (!query) throw new UsageError('users show needs an email, a user id or APP_ID:EXTERNAL_ID')
+      const users = await lookUpUser(ctx, query)
+      if (users.length === 0) console.log('No user found.')
+      for (const u of users) console.log(JSON.stringify(u))
+    } else if (command === 'transcripts show') {
+      const sessionId = positionals[2]
+      if (!sessionId) throw new UsageError('transcripts show needs a session id')
+      const staff = values.staff || userInfo().username
+      const { session, messages } = await showTranscript(ctx, { sessionId, reason: values.reason, staff })
+      console.log(`Session ${session.id} (${session.tool}, ${session.status}) — access recorded for ${staff}`)
+      if (session.transcript_deleted_at) console.log('(the user deleted this transcript)')
+      for (const m of messages) {
+        const text =
+          m.code_content === null
+            ? m.body
+            : `${m.body}\n\`\`\`${m.code_language ?? ''}\n${m.code_content}\n\`\`\``
+        console.log(
+          `#${m.seq} ${new Date(m.created_at).toISOString()} ${m.author}${m.kind === 'event' ? ' (event)' : ''}: ${text}`,
+        )
+      }
+    } else if (command === 'notify-policy-change') {
+      const body = readFileSync(required('body-file'), 'utf8')
+      const result = await notifyPolicyChange(ctx, {
+        subject: required('subject'),
+        body,
+        ...(values['notice-id'] && { noticeId: values['notice-id'] }),
+        onProgress: (n) => {
+          if (n % 100 === 0) console.log(`${n} queued…`)
+        },
+      })
+      console.log(
+        `Notice ${result.id}: ${result.queued} email(s) queued now, ${result.total} in all. Run again to resume.`,
+      )
     } else {
       throw new Error(`Unknown command "${command}" (see --help)`)
     }
@@ -257,9 +341,10 @@ async function serve() {
 try {
   if (values.help) console.log(HELP)
   else if (positionals.join(' ') === 'db copy') await copy()
+  else if (positionals[0] === 'notify-policy-change') await admin('notify-policy-change')
   else if (positionals.length > 0) await admin(positionals.slice(0, 2).join(' '))
   else await serve()
 } catch (error) {
   console.error(`suportra-server: ${error instanceof Error ? error.message : String(error)}`)
-  process.exit(1)
+  process.exit(error instanceof UsageError ? 2 : 1)
 }

@@ -1,4 +1,5 @@
 import type { ExpressionBuilder } from 'kysely'
+import { staffAccessOf } from '../admin/transcripts.js'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
 import { listTransactions } from '../credits/ledger.js'
@@ -68,6 +69,7 @@ export async function exportAccount(ctx: Context, caller: Caller) {
     // Only when each link was asked for and used: the tokens themselves are not stored.
     passwordResets,
     emails,
+    staffAccess: await staffAccessOf(ctx, caller.userId),
   }
 }
 
@@ -102,6 +104,9 @@ export async function deleteAccount(ctx: Context, caller: Caller): Promise<void>
     await tx.updateTable('ledger').set({ user_id: null }).where('user_id', '=', caller.userId).execute()
     await tx.updateTable('purchases').set({ user_id: null }).where('user_id', '=', caller.userId).execute()
     await tx.deleteFrom('emails').where('user_id', '=', caller.userId).execute()
+    // Staff reads stay on the record (accountability), no longer tied to the person.
+    await tx.updateTable('staff_access').set({ user_id: null }).where('user_id', '=', caller.userId).execute()
+    await tx.deleteFrom('notice_deliveries').where('user_id', '=', caller.userId).execute()
     await tx.deleteFrom('users').where('id', '=', caller.userId).execute()
     return attachments
   })

@@ -105,7 +105,13 @@ export async function claimSession(ctx: Context, caller: Caller, sessionId: stri
       .where('status', '=', 'waiting')
       .executeTakeFirst()
     if (won.numUpdatedRows === 0n) throw conflict('Session was already claimed or has ended')
-    await settleHold(tx, row.user_id, row.cost, sessionId, 'capture')
+    // A session back in the queue (its builder was deactivated) was paid for at the first claim.
+    const requeued = await tx
+      .selectFrom('ledger')
+      .select('id')
+      .where('idempotency_key', '=', `settle:${sessionId}`)
+      .executeTakeFirst()
+    if (!requeued) await settleHold(tx, row.user_id, row.cost, sessionId, 'capture')
     return 'claimed'
   })
   notifyQueue(ctx, 'removed', session)

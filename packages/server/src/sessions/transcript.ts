@@ -37,7 +37,8 @@ export async function appendMessage(
   return row
 }
 
-export type SessionEvent = 'started' | 'claimed' | 'video' | 'closed' | 'cancelled'
+/** `requeued`: the builder was deactivated by the operator and the session went back to the queue. */
+export type SessionEvent = 'started' | 'claimed' | 'video' | 'closed' | 'cancelled' | 'requeued'
 
 /** Session lifecycle markers stored in the transcript as `event` messages. */
 export function appendEvent(tx: Tx, sessionId: string, event: SessionEvent) {
