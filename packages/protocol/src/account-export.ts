@@ -18,4 +18,6 @@ export const AccountExportResponse = z.object({
   purchases: z.array(JsonObject),
   passwordResets: z.array(JsonObject),
   emails: z.array(JsonObject),
+  /** Every time staff read one of the user's transcripts: session, who, why, when (issue 23). */
+  staffAccess: z.optional(z.array(JsonObject)),
 })

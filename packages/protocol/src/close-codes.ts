@@ -2,6 +2,8 @@
 export const CLOSE_CODES = {
   /** The server is shutting down or restarting: reconnect. */
   goingAway: 1001,
+  /** The server is restarting (graceful shutdown, SIGTERM): reconnect, to another instance if there is one. */
+  serviceRestart: 1012,
   /** A frame that is not part of the protocol. */
   protocolError: 4000,
   /** The access token is missing, invalid or expired: refresh it, then reconnect. */

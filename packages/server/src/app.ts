@@ -19,6 +19,8 @@ import { responseCheck } from './http/response-check.js'
 import { widgetAssets } from './http/widget-assets.js'
 import { attachmentRoutes, sessionMessageRoutes } from './messages/routes.js'
 import { serverApiRoutes } from './server-api/routes.js'
+import { requestContext } from './ops/request-context.js'
+import { opsRoutes } from './ops/routes.js'
 import { sessionRoutes, toolRoutes } from './sessions/routes.js'
 
 /**
@@ -31,21 +33,8 @@ export function createApp(ctx: Context): Hono<Env> {
 
   app.use(securityHeaders(ctx))
 
-  app.use(async (c, next) => {
-    c.set('ctx', ctx)
-    const started = performance.now()
-    await next()
-    ctx.log.debug(
-      {
-        method: c.req.method,
-        path: c.req.routePath,
-        status: c.res.status,
-        ms: Math.round(performance.now() - started),
-        userId: c.get('caller')?.userId,
-      },
-      'request',
-    )
-  })
+  // The request id, the access log and the HTTP metrics (ops/request-context.ts).
+  app.use(requestContext(ctx))
 
   app.use(responseCheck(ctx))
   const corsHeaders = cors({
@@ -71,6 +60,7 @@ export function createApp(ctx: Context): Hono<Env> {
   app.use('/v1/*', (c, next) => (ownLimit(c.req.path) ? next() : jsonLimit(c, next)))
 
   app.get('/health', (c) => c.json({ ok: true }))
+  app.route('/', opsRoutes)
   app.route('/', widgetAssets())
   app.route('/v1/auth', authRoutes)
   app.route('/v1/auth/password-reset', passwordResetRoutes)

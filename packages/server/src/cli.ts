@@ -1,11 +1,20 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs'
+import { userInfo } from 'node:os'
 import { parseArgs } from 'node:util'
+import { rotateIdentitySecret, setOrigins } from './admin/apps.js'
+import { deactivateBuilder, listBuilders, setBuilderTools } from './admin/builders.js'
 import { addBuilder, createApp, listApps, listAudits } from './admin/commands.js'
 import { keysCommand } from './admin/keys.js'
+import { notifyPolicyChange } from './admin/notices.js'
+import { showTranscript } from './admin/transcripts.js'
+import { UsageError } from './admin/usage-error.js'
+import { lookUpUser } from './admin/users.js'
 import { copyDatabase } from './db/copy.js'
 import { redactUrl } from './db/database.js'
 import { DEMO } from './seed.js'
 import { createContext, startServer } from './server.js'
+import type { FilesConfig } from './storage/files.js'
 
 const HELP = `suportra-server — the reference Suportra API server
 
@@ -18,6 +27,15 @@ Usage:
                   (server API keys: shown once at creation; rotate by creating a new one, then revoking the old)
   suportra-server audits list [--db FILE]
   suportra-server builders add --email EMAIL --name NAME --password PASSWORD [--tools cursor,v0] [--db FILE]
+  suportra-server builders list | set-tools --email EMAIL --tools cursor,v0 | deactivate --email EMAIL [--db …]
+                  (deactivate: no more sign-in, sign-ins revoked, their active sessions back to the queue)
+  suportra-server apps origins --app APP_ID --origin ORIGIN [--origin ORIGIN…] [--db …]
+  suportra-server apps rotate-secret --app APP_ID [--overlap-hours 24] [--db …]   (old secret valid until then)
+  suportra-server users show EMAIL|USER_ID|APP_ID:EXTERNAL_ID [--db …]
+  suportra-server transcripts show SESSION_ID --reason "support: …"|"safety: …" [--staff NAME] [--db …]
+                  (recorded with who, when and why; the user sees it in their data export)
+  suportra-server notify-policy-change --subject TEXT --body-file FILE [--notice-id ID] [--db …]
+                  (one email per registered user through the outbox; run again to resume, never twice)
   suportra-server db copy --from ./suportra.db --to postgres://…   (into an empty database, server stopped)
 
 Environment: PORT, HOST, SUPORTRA_DB or DATABASE_URL, SUPORTRA_DATA_DIR, SUPORTRA_JWT_SECRET, SUPORTRA_LOG_LEVEL,
@@ -25,6 +43,7 @@ Environment: PORT, HOST, SUPORTRA_DB or DATABASE_URL, SUPORTRA_DATA_DIR, SUPORTR
                is the X-Forwarded-For entry the outermost one wrote, N from the right),
              SUPORTRA_SCRYPT_N (password hashing cost, default 131072),
              STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (payments), RESEND_API_KEY, SUPORTRA_EMAIL_FROM (email),
+             SUPORTRA_SMTP_URL (smtp[s]://user:password@host:port: email through SMTP rather than Resend),
              SUPORTRA_DEV_PAGES=1 (test checkout and /dev/mail; on by default with --seed demo),
              SUPORTRA_PUBLIC_URL (the server's public origin, as --public-url; default: the listen address),
              SUPORTRA_HASHES_CONCURRENT, SUPORTRA_HASHES_PER_IP (password hashes at once: 4, 2),
@@ -32,7 +51,14 @@ Environment: PORT, HOST, SUPORTRA_DB or DATABASE_URL, SUPORTRA_DATA_DIR, SUPORTR
                (unattached uploads per user: 60, 209715200 bytes; deleted after 1440 minutes),
              SUPORTRA_SOCKETS_PER_USER, SUPORTRA_SOCKETS_PER_IP, SUPORTRA_UNAUTHENTICATED_SOCKETS_PER_IP,
              SUPORTRA_FRAMES_PER_SECOND (realtime: 50, 500, 100 sockets; 20 frames a second per socket),
-             SUPORTRA_WEBHOOK_TIMEOUT_MS (longest wait for a webhook endpoint's answer, default 10000)
+             SUPORTRA_WEBHOOK_TIMEOUT_MS (longest wait for a webhook endpoint's answer, default 10000),
+             SUPORTRA_METRICS_TOKEN (GET /metrics with Authorization: Bearer <token>),
+             SUPORTRA_METRICS_PORT, SUPORTRA_METRICS_HOST (GET /metrics without a token on a port of its own,
+               default host 127.0.0.1), SUPORTRA_SHUTDOWN_TIMEOUT_MS (SIGTERM: time to finish, default 10000),
+             SUPORTRA_LOG_FORMAT=json|pretty (default: pretty on a terminal, JSON otherwise),
+             SUPORTRA_FILES=disk|database|s3 (attachments: --data-dir, the database, or a bucket), with s3:
+               SUPORTRA_S3_BUCKET, SUPORTRA_S3_REGION (us-east-1), SUPORTRA_S3_ENDPOINT (S3-compatible services),
+               SUPORTRA_S3_PREFIX, SUPORTRA_S3_PATH_STYLE=1, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
 
 --allow-private-webhooks lets webhook endpoints be http:// and on private or loopback addresses (a backend on
 127.0.0.1 in development; on by default with --seed demo). Never in production.`
@@ -54,10 +80,16 @@ const { values, positionals } = parseArgs({
     from: { type: 'string' },
     to: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
+    app: { type: 'string' },
+    'overlap-hours': { type: 'string' },
+    reason: { type: 'string' },
+    staff: { type: 'string' },
+    subject: { type: 'string' },
+    'body-file': { type: 'string' },
+    'notice-id': { type: 'string' },
     // Hostile clients (docs/security.md).
     'public-url': { type: 'string' },
     // Server API keys and webhooks.
-    app: { type: 'string' },
     key: { type: 'string' },
     'allow-private-webhooks': { type: 'boolean' },
   },
@@ -77,9 +109,11 @@ const common = {
     ...(env.STRIPE_WEBHOOK_SECRET && { webhookSecret: env.STRIPE_WEBHOOK_SECRET }),
   },
   resend: { apiKey: env.RESEND_API_KEY },
+  smtp: { url: env.SUPORTRA_SMTP_URL || undefined },
   ...(env.SUPORTRA_EMAIL_FROM && { emailFrom: env.SUPORTRA_EMAIL_FROM }),
   ...hostileOptions(),
   ...webhookOptions(),
+  ...operationsOptions(),
 }
 
 /** Webhooks: private addresses (development) and the endpoint timeout. */
@@ -96,6 +130,53 @@ function webhookOptions() {
       ...(values['allow-private-webhooks'] && { allowPrivate: true }),
       ...(timeout !== undefined && { timeoutMs: Number(timeout) }),
     },
+  }
+}
+
+/** Metrics and shutdown (docs/guides/self-hosting.md), from the environment. */
+function operationsOptions() {
+  const whole = (name: string, min: number, max: number) => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return undefined
+    const value = Number(raw)
+    if (Number.isSafeInteger(value) && value >= min && value <= max) return value
+    console.error(`suportra-server: ${name} must be a whole number from ${min} to ${max}, not "${raw}"`)
+    process.exit(2)
+  }
+  const port = whole('SUPORTRA_METRICS_PORT', 0, 65_535)
+  const shutdownTimeoutMs = whole('SUPORTRA_SHUTDOWN_TIMEOUT_MS', 0, 600_000)
+  return {
+    metrics: {
+      token: env.SUPORTRA_METRICS_TOKEN || undefined,
+      port,
+      ...(env.SUPORTRA_METRICS_HOST && { host: env.SUPORTRA_METRICS_HOST }),
+    },
+    ...(shutdownTimeoutMs !== undefined && { shutdownTimeoutMs }),
+    files: filesOption(),
+  }
+}
+
+/** SUPORTRA_FILES and, for `s3`, the bucket's settings. */
+function filesOption(): FilesConfig {
+  const backend = env.SUPORTRA_FILES || 'disk'
+  if (backend === 'disk' || backend === 'database') return { backend }
+  if (backend !== 's3') {
+    console.error(`suportra-server: SUPORTRA_FILES must be disk, database or s3, not "${backend}"`)
+    process.exit(2)
+  }
+  if (!env.SUPORTRA_S3_BUCKET) {
+    console.error('suportra-server: SUPORTRA_FILES=s3 needs SUPORTRA_S3_BUCKET')
+    process.exit(2)
+  }
+  return {
+    backend,
+    bucket: env.SUPORTRA_S3_BUCKET,
+    endpoint: env.SUPORTRA_S3_ENDPOINT || undefined,
+    region: env.SUPORTRA_S3_REGION || env.AWS_REGION || 'us-east-1',
+    accessKeyId: env.AWS_ACCESS_KEY_ID || undefined,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY || undefined,
+    forcePathStyle: env.SUPORTRA_S3_PATH_STYLE === '1' || env.SUPORTRA_S3_PATH_STYLE === 'true',
+    prefix: env.SUPORTRA_S3_PREFIX ?? '',
   }
 }
 
@@ -146,7 +227,7 @@ function hostileOptions() {
 
 function required(name: keyof typeof values): string {
   const value = values[name]
-  if (typeof value !== 'string' || value === '') throw new Error(`--${name} is required (see --help)`)
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required (see --help)`)
   return value
 }
 
@@ -183,6 +264,66 @@ async function admin(command: string) {
         tools: values.tools ? values.tools.split(',').map((t) => t.trim()) : [],
       })
       console.log(`Builder ${builder.email} added (${builder.id}), covering ${builder.tools.join(', ')}`)
+    } else if (command === 'builders list') {
+      for (const b of await listBuilders(ctx))
+        console.log(
+          `${b.id}\t${b.email}\t${b.name}\t${b.tools.join(',')}${b.deactivated_at ? '\tdeactivated' : ''}`,
+        )
+    } else if (command === 'builders set-tools') {
+      const tools = required('tools')
+        .split(',')
+        .map((t) => t.trim())
+      await setBuilderTools(ctx, required('email'), tools)
+      console.log(`${values.email} now covers ${tools.join(', ')}`)
+    } else if (command === 'builders deactivate') {
+      const { requeued } = await deactivateBuilder(ctx, required('email'))
+      console.log(
+        `${values.email} deactivated; ${requeued.length} active session(s) back in the queue${requeued.length ? `: ${requeued.join(' ')}` : ''}`,
+      )
+    } else if (command === 'apps origins') {
+      await setOrigins(ctx, required('app'), values.origin ?? [])
+      console.log(`${values.app} allows ${(values.origin ?? []).join(' ')}`)
+    } else if (command === 'apps rotate-secret') {
+      const hours = values['overlap-hours'] === undefined ? 24 : Number(values['overlap-hours'])
+      const { secret, previousValidUntil } = await rotateIdentitySecret(ctx, required('app'), hours)
+      console.log(
+        `New identity secret: ${secret}\nThe previous one stays valid until ${new Date(previousValidUntil).toISOString()}.`,
+      )
+    } else if (command === 'users show') {
+      const query = positionals[2]
+      if (!query) throw new UsageError('users show needs an email, a user id or APP_ID:EXTERNAL_ID')
+      const users = await lookUpUser(ctx, query)
+      if (users.length === 0) console.log('No user found.')
+      for (const u of users) console.log(JSON.stringify(u))
+    } else if (command === 'transcripts show') {
+      const sessionId = positionals[2]
+      if (!sessionId) throw new UsageError('transcripts show needs a session id')
+      const staff = values.staff || userInfo().username
+      const { session, messages } = await showTranscript(ctx, { sessionId, reason: values.reason, staff })
+      console.log(`Session ${session.id} (${session.tool}, ${session.status}) — access recorded for ${staff}`)
+      if (session.transcript_deleted_at) console.log('(the user deleted this transcript)')
+      for (const m of messages) {
+        const text =
+          m.code_content === null
+            ? m.body
+            : `${m.body}\n\`\`\`${m.code_language ?? ''}\n${m.code_content}\n\`\`\``
+        console.log(
+          `#${m.seq} ${new Date(m.created_at).toISOString()} ${m.author}${m.kind === 'event' ? ' (event)' : ''}: ${text}`,
+        )
+      }
+    } else if (command === 'notify-policy-change') {
+      const body = readFileSync(required('body-file'), 'utf8')
+      const result = await notifyPolicyChange(ctx, {
+        subject: required('subject'),
+        body,
+        ...(values['notice-id'] && { noticeId: values['notice-id'] }),
+        onProgress: (n) => {
+          if (n % 100 === 0) console.log(`${n} queued…`)
+        },
+      })
+      console.log(
+        `Notice ${result.id}: ${result.queued} email(s) queued now, ${result.total} in all. Run again to resume.`,
+      )
     } else {
       throw new Error(`Unknown command "${command}" (see --help)`)
     }
@@ -231,9 +372,10 @@ async function serve() {
 try {
   if (values.help) console.log(HELP)
   else if (positionals.join(' ') === 'db copy') await copy()
+  else if (positionals[0] === 'notify-policy-change') await admin('notify-policy-change')
   else if (positionals.length > 0) await admin(positionals.slice(0, 2).join(' '))
   else await serve()
 } catch (error) {
   console.error(`suportra-server: ${error instanceof Error ? error.message : String(error)}`)
-  process.exit(1)
+  process.exit(error instanceof UsageError ? 2 : 1)
 }

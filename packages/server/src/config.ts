@@ -1,4 +1,5 @@
 import type { Pack, Tool } from '@suportra/protocol'
+import type { FilesConfig } from './storage/files.js'
 
 /** A limit of `points` requests per `duration` seconds. */
 export interface RateLimit {
@@ -115,6 +116,11 @@ export interface Config {
   stripe: { secretKey: string | undefined; webhookSecret: string; apiUrl: string | undefined }
   /** Resend: with `apiKey`, emails are sent; without it, they stay in the local outbox (see `devMail`). */
   resend: { apiKey: string | undefined; baseUrl: string | undefined }
+  /**
+   * SMTP (nodemailer), e.g. `smtps://user:pass@mail.example.com:465`: when set, emails go through it
+   * rather than Resend.
+   */
+  smtp: { url: string | undefined }
   emailFrom: string
   /** Serve /dev/mail (the local outbox) and /dev/checkout (the test checkout). Never in production. */
   devPages: boolean
@@ -157,6 +163,21 @@ export interface Config {
    */
   checkResponses: boolean | undefined
   webhooks: WebhookConfig
+
+  // ---- Operating the server (docs/guides/self-hosting.md) ----
+  /**
+   * `GET /metrics` (Prometheus): served on the API port to `Authorization: Bearer <token>` when
+   * `token` is set, and without a token on `port` (a separate listener, for a private network) when
+   * that is set; off when neither is.
+   */
+  metrics: { token: string | undefined; port: number | undefined; host: string }
+  /**
+   * How long a shutdown (SIGTERM) may take: sockets are closed at once (1012, clients reconnect
+   * elsewhere), in-flight requests and background work (outboxes) get this long, then the rest is cut.
+   */
+  shutdownTimeoutMs: number
+  /** Where attachment contents live (`storage/files.ts`): `disk` (dataDir), `database` or `s3`. */
+  files: FilesConfig
 }
 
 export const DEFAULT_TOOLS: Tool[] = [
@@ -201,6 +222,7 @@ export const DEFAULT_CONFIG: Config = {
   waitingTimeoutMinutes: 30,
   stripe: { secretKey: undefined, webhookSecret: 'whsec_suportra_development', apiUrl: undefined },
   resend: { apiKey: undefined, baseUrl: undefined },
+  smtp: { url: undefined },
   emailFrom: 'Suportra <noreply@suportra.local>',
   devPages: false,
   trustProxy: false,
@@ -237,13 +259,17 @@ export const DEFAULT_CONFIG: Config = {
     retryForMs: 24 * 60 * 60_000,
     timeoutMs: 10_000,
   },
+  metrics: { token: undefined, port: undefined, host: '127.0.0.1' },
+  shutdownTimeoutMs: 10_000,
+  files: { backend: 'disk' },
 }
 
 export type ServerOptions = Partial<
-  Omit<Config, 'rateLimits' | 'stripe' | 'resend' | 'webhooks' | HostileKeys>
+  Omit<Config, 'rateLimits' | 'stripe' | 'resend' | 'webhooks' | 'metrics' | HostileKeys>
 > & {
   rateLimits?: Partial<RateLimits>
   webhooks?: Partial<WebhookConfig>
+  metrics?: Partial<Config['metrics']>
   stripe?: Partial<Config['stripe']>
   resend?: Partial<Config['resend']>
 } & HostileOptions
@@ -262,6 +288,7 @@ export function resolveConfig(options: ServerOptions = {}): Config {
     stripe: { ...DEFAULT_CONFIG.stripe, ...options.stripe },
     resend: { ...DEFAULT_CONFIG.resend, ...options.resend },
     webhooks: { ...DEFAULT_CONFIG.webhooks, ...options.webhooks },
+    metrics: { ...DEFAULT_CONFIG.metrics, ...options.metrics },
     ...hostileConfig(options),
   }
 }

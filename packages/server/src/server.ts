@@ -16,6 +16,10 @@ import { Mailer } from './email/outbox.js'
 import { newSecret } from './ids.js'
 import { createLogger, type Logger } from './log.js'
 import { sweepUploads } from './messages/upload-sweep.js'
+import { Metrics } from './ops/metrics.js'
+import { queueByTool } from './ops/queue-stats.js'
+import { serveMetricsPort } from './ops/routes.js'
+import { Background, InFlight } from './ops/shutdown.js'
 import { openRateLimiters } from './rate-limit.js'
 import { type EventBus, LocalBus } from './realtime/bus.js'
 import { Hub } from './realtime/hub.js'
@@ -24,6 +28,7 @@ import { serveRealtime } from './realtime/upgrade.js'
 import { seedDemo } from './seed.js'
 import { expireWaiting } from './sessions/withdraw.js'
 import { WebhookWorker } from './webhooks/worker.js'
+import { openFiles } from './storage/open-files.js'
 
 export interface StartOptions extends ServerOptions {
   /** 0 picks a free port. */
@@ -42,6 +47,8 @@ export interface SuportraServer {
   /** Base URL, e.g. `http://127.0.0.1:8787`. */
   url: string
   port: number
+  /** `http://host:port` of the separate metrics listener, when `metrics.port` is set. */
+  metricsUrl: string | undefined
   context: Context
   hub: Hub
   /** Sends what the email outbox holds (also runs by itself every two seconds). */
@@ -50,8 +57,12 @@ export interface SuportraServer {
   webhooks: WebhookWorker
   /** Cuts every HTTP and WebSocket connection at once, as a network failure would (fault tests). */
   dropConnections(): void
-  /** Closes sockets (clients will reconnect), stops listening and closes the database. */
-  close(): Promise<void>
+  /**
+   * Shuts down gracefully: `/ready` turns 503, listening stops, sockets close with 1012 (clients
+   * reconnect elsewhere), in-flight requests and background workers finish up to
+   * `config.shutdownTimeoutMs` (or `deadlineMs`), then every connection is cut and the database closed.
+   */
+  close(options?: { deadlineMs?: number }): Promise<void>
 }
 
 /** Builds the shared context: database (migrated), secrets, token service, bus. */
@@ -91,6 +102,10 @@ export async function createContext(
     log,
     limits: await openRateLimiters(config.rateLimits, store),
     filesDir,
+    files: await openFiles(config.files, store, filesDir),
+    metrics: new Metrics(),
+    background: new Background(),
+    requests: new InFlight(),
   }
 }
 
@@ -106,6 +121,11 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
   mailer.start()
   const webhooks = new WebhookWorker(ctx)
   webhooks.start()
+  ctx.background.register({ name: 'email outbox', drain: (deadline) => mailer.drain(deadline) })
+  ctx.background.register({ name: 'webhook outbox', drain: (deadline) => webhooks.drain(deadline) })
+  ctx.metrics.observe({ sockets: () => hub.counts(), queue: () => queueByTool(ctx) })
+  const { metrics } = ctx.config
+  if (metrics.token || metrics.port !== undefined) ctx.metrics.collectProcessMetrics()
   const expiry = setInterval(
     () => expireWaiting(ctx).catch((err) => ctx.log.error({ err }, 'expiry failed')),
     30_000,
@@ -120,6 +140,11 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
   }, 10 * 60_000)
   sweep.unref()
   const server = createAdaptorServer({ fetch: app.fetch }) as Server
+  // In flight from the request until its response is written out (a shutdown waits for them).
+  server.on('request', (_request, response) => {
+    ctx.requests.started()
+    response.once('close', () => ctx.requests.finished())
+  })
   const wss = serveRealtime(server, hub, ctx)
 
   await new Promise<void>((resolve, reject) => {
@@ -128,14 +153,21 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
   })
   const { port, address } = server.address() as AddressInfo
   const host = address.includes(':') ? `[${address}]` : address
-  ctx.log.info({ port }, 'listening')
+  const metricsServer =
+    metrics.port === undefined ? undefined : await serveMetricsPort(ctx, metrics.port, metrics.host)
+  ctx.log.info(
+    { port, metricsPort: (metricsServer?.address() as AddressInfo | undefined)?.port },
+    'listening',
+  )
 
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`
   // In development the public origin is the listen address (see config.publicUrl).
   ctx.config.publicUrl ??= url
+  const metricsAddress = metricsServer?.address() as AddressInfo | undefined
   return {
     url,
     port,
+    metricsUrl: metricsAddress && `http://${metrics.host}:${metricsAddress.port}`,
     context: ctx,
     hub,
     mailer,
@@ -144,20 +176,37 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
       hub.dropAll()
       server.closeAllConnections()
     },
-    async close() {
+    async close(options = {}) {
+      const started = Date.now()
+      const deadline = started + (options.deadlineMs ?? ctx.config.shutdownTimeoutMs)
+      ctx.requests.closing = true
       clearInterval(expiry)
       clearInterval(sweep)
-      await sweeping
-      await mailer.stop()
-      await webhooks.stop()
+      // No new connections; idle keep-alive ones close now, busy ones once their response is out.
+      const listening = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
       hub.close()
       wss.close()
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
+      const finished = await ctx.requests.settled(deadline)
+      server.closeAllConnections()
+      // Sockets that did not answer the close frame by the deadline are cut.
+      let cut: NodeJS.Timeout | undefined
+      await Promise.race([
+        listening,
+        new Promise<void>((resolve) => {
+          cut = setTimeout(resolve, Math.max(0, deadline - Date.now()))
+        }),
+      ])
+      clearTimeout(cut)
+      hub.dropAll()
+      await listening
+      const workers = await ctx.background.drain(deadline)
+      await sweeping
+      await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()))
+      metricsServer?.closeAllConnections()
       await ctx.bus.close?.()
       await ctx.store.close()
+      ctx.log.info({ ms: Date.now() - started, requestsFinished: finished, workers }, 'shut down')
     },
   }
 }

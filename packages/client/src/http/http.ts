@@ -68,7 +68,7 @@ export function createHttp(config: {
       response = await config.fetch(url, {
         method: options.method ?? 'GET',
         headers,
-        body: body ?? null,
+        body,
         signal: abort.signal,
       })
       // The answer has started: a large body on a slow link may take longer to arrive.

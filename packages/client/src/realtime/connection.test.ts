@@ -185,6 +185,24 @@ describe('authentication', () => {
     })
   })
 
+  test('a server restart (1012) or going away (1001) reconnects without an error; any other close reports one', async () => {
+    const codes = new Set([...Array.from({ length: 16 }, (_, i) => 1000 + i), ...Object.values(CLOSE_CODES)])
+    codes.delete(UNAUTHORIZED) // refresh and retry (tested below)
+    codes.delete(REVOKED)
+    const t = setup()
+    const silent: number[] = []
+    for (const code of codes) {
+      const { ws } = await t.open()
+      ws.closed(code)
+      const change = t.changes.at(-1)
+      expect(change?.current).toBe('reconnecting')
+      if (!change?.error) silent.push(code)
+      await wait(t.retryIn())
+    }
+    expect(silent).toEqual([CLOSE_CODES.goingAway, CLOSE_CODES.serviceRestart])
+    expect(t.deps.onError).not.toHaveBeenCalled()
+  })
+
   test('answers reauth with a fresh token on the same socket, silently', async () => {
     const token = vi.fn().mockResolvedValueOnce('tok_1').mockResolvedValue('tok_2')
     const t = setup({ token })

@@ -217,9 +217,12 @@ export function createConnection(deps: ConnectionDeps) {
         disable()
         return deps.onRevoked(token)
       }
+      // Going away (1001) and service restart (1012, a graceful shutdown) reconnect with no error:
+      // the only multiples of 11 among the codes a socket can close with (1000–1015 and the
+      // protocol's 4000–4029; connection.test.ts checks every one), fewer bytes than two comparisons.
       return fire(
         'failed',
-        code === GOING_AWAY ? undefined : new SuportraError('network', `Realtime closed (${code})`),
+        code % 11 === 0 ? undefined : new SuportraError('network', `Realtime closed (${code})`),
       )
     }
     // The access token expired (while connecting, or on an open socket that did not answer

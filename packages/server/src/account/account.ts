@@ -1,6 +1,5 @@
-import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { ExpressionBuilder } from 'kysely'
+import { staffAccessOf } from '../admin/transcripts.js'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
 import { listTransactions } from '../credits/ledger.js'
@@ -71,6 +70,7 @@ export async function exportAccount(ctx: Context, caller: Caller) {
     // Only when each link was asked for and used: the tokens themselves are not stored.
     passwordResets,
     emails,
+    staffAccess: await staffAccessOf(ctx, caller.userId),
   }
 }
 
@@ -110,6 +110,9 @@ export async function deleteAccount(
     await tx.updateTable('ledger').set({ user_id: null }).where('user_id', '=', caller.userId).execute()
     await tx.updateTable('purchases').set({ user_id: null }).where('user_id', '=', caller.userId).execute()
     await tx.deleteFrom('emails').where('user_id', '=', caller.userId).execute()
+    // Staff reads stay on the record (accountability), no longer tied to the person.
+    await tx.updateTable('staff_access').set({ user_id: null }).where('user_id', '=', caller.userId).execute()
+    await tx.deleteFrom('notice_deliveries').where('user_id', '=', caller.userId).execute()
     await tx.deleteFrom('users').where('id', '=', caller.userId).execute()
     // Webhook events about them (sessions, grants) go too, sent or not; user.deleted is the last one.
     await forgetUserEvents(tx, caller.userId)
@@ -122,7 +125,7 @@ export async function deleteAccount(
     }
     return attachments
   })
-  await Promise.all(files.map((file) => rm(join(ctx.filesDir, file.id), { force: true })))
+  await ctx.files.remove(files.map((file) => file.id))
   await ctx.store.scrubDeleted?.()
   ctx.log.info({ userId: caller.userId }, 'account deleted')
 }
@@ -152,6 +155,6 @@ export async function deleteTranscript(ctx: Context, caller: Caller, sessionId: 
       .execute()
     return attachments
   })
-  await Promise.all(files.map((file) => rm(join(ctx.filesDir, file.id), { force: true })))
+  await ctx.files.remove(files.map((file) => file.id))
   await ctx.store.scrubDeleted?.()
 }

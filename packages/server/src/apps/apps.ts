@@ -8,6 +8,9 @@ export interface App {
   name: string
   allowedOrigins: string[]
   identitySecret: string
+  /** After a rotation, the secret before it, accepted until `previousSecretExpiresAt` (epoch ms). */
+  previousIdentitySecret?: string | null
+  previousSecretExpiresAt?: number | null
   identityRequired: boolean
   createdAt: number
 }
@@ -18,6 +21,8 @@ function toApp(row: AppRow): App {
     name: row.name,
     allowedOrigins: JSON.parse(row.allowed_origins) as string[],
     identitySecret: row.identity_secret,
+    previousIdentitySecret: row.previous_identity_secret,
+    previousSecretExpiresAt: row.previous_secret_expires_at,
     identityRequired: row.identity_required === 1,
     createdAt: row.created_at,
   }
@@ -81,6 +86,14 @@ export class Apps {
     this.#cache = undefined
     return app
   }
+}
+
+/** The identity secrets a token may be signed with now: the current one, and the previous one in its overlap window. */
+export function identitySecretsOf(app: App, now = Date.now()): string[] {
+  const previous = app.previousIdentitySecret
+  return previous && (app.previousSecretExpiresAt ?? 0) > now
+    ? [app.identitySecret, previous]
+    : [app.identitySecret]
 }
 
 export function allows(app: App, origin: string): boolean {

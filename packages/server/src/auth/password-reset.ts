@@ -48,6 +48,7 @@ export async function sendResetLink(ctx: Context, app: App, email: string, page:
       to: user.email ?? email,
       kind: 'password_reset',
       reference: id,
+      appId: app.id,
       ...passwordReset({ link: link.href, minutes: LIMITS.passwordResetMinutes }),
     })
   })

@@ -6,7 +6,9 @@ import {
   SignUpRequest,
 } from '@suportra/protocol'
 import { Hono } from 'hono'
+import { type App, identitySecretsOf } from '../apps/apps.js'
 import type { UserRow } from '../db/schema.js'
+import { localeOf } from '../email/render.js'
 import { DomainError, unauthorized } from '../errors.js'
 import { type C, clientIp, type Env, readJson, requireApp, requireCaller } from '../http/request.js'
 import { consume } from '../rate-limit.js'
@@ -18,8 +20,24 @@ import { checkPassword } from './password-check.js'
 import { decoyHash, hashPassword } from './passwords.js'
 
 async function respond(c: C, user: UserRow, appId: string, status: 200 | 201 = 200) {
+  // Emails go out in the language the person's browser asks for (the widget's languages).
+  const language = c.req.header('accept-language')
+  const locale = language ? localeOf(language) : undefined
+  if (locale && locale !== (user.locale ?? 'en'))
+    await c.get('ctx').store.db.updateTable('users').set({ locale }).where('id', '=', user.id).execute()
   const tokens = await c.get('ctx').tokens.signIn(user, appId)
   return c.json({ user: toUser(user), ...tokens }, status)
+}
+
+/** Verifies with the current identity secret, then (during a rotation's overlap window) the previous one. */
+async function verifyWithAnySecret(token: string, app: App) {
+  const [current, previous] = identitySecretsOf(app)
+  try {
+    return await verifyIdentityToken(token, app.id, current as string)
+  } catch (error) {
+    if (!previous) throw error
+    return verifyIdentityToken(token, app.id, previous)
+  }
 }
 
 export const authRoutes = new Hono<Env>()
@@ -74,6 +92,7 @@ export const authRoutes = new Hono<Env>()
       throw unauthorized('Email or password is incorrect')
     }
     if (user.role === 'user' && app.identityRequired) throw identityOnly()
+    if (user.deactivated_at !== null) throw unauthorized('This account was deactivated by the operator')
     ctx.log.info({ userId: user.id, appId: app.id }, 'user signed in')
     return respond(c, user, app.id)
   })
@@ -83,7 +102,7 @@ export const authRoutes = new Hono<Env>()
     const app = await requireApp(c)
     await consume(ctx.limits.auth, clientIp(c), 'sign-in attempts')
     const { token } = await readJson(c, IdentifyRequest)
-    const claims = await verifyIdentityToken(token, app.id, app.identitySecret)
+    const claims = await verifyWithAnySecret(token, app)
     const user = await upsertIdentifiedUser(ctx.store, {
       appId: app.id,
       externalId: claims.sub,

@@ -132,13 +132,13 @@ ${
       const items = emails
         .map(
           (e) =>
-            `<article style="border-top:1px solid #ddd;padding:8px 0"><strong>${html(e.subject)}</strong><br><small>to ${html(e.to_address)} · ${html(e.kind)} · ${html(e.status)} · ${html(new Date(e.created_at).toISOString())}</small><pre style="white-space:pre-wrap">${html(e.body)}</pre></article>`,
+            `<article style="border-top:1px solid #ddd;padding:8px 0"><strong>${html(e.subject)}</strong><br><small>to ${html(e.to_address)} · ${html(e.kind)} · ${html(e.status)} · ${html(new Date(e.created_at).toISOString())}</small><h3 style="font-size:13px;margin:8px 0 0">Text part</h3><pre dir="auto" style="white-space:pre-wrap">${html(e.body)}</pre>${e.html ? `<h3 style="font-size:13px;margin:8px 0 0">HTML part</h3><iframe sandbox title="HTML part of ${html(e.subject)}" srcdoc="${html(e.html)}" style="width:100%;height:360px;border:1px solid #ddd;border-radius:8px"></iframe>` : ''}</article>`,
         )
         .join('')
       return page(
         c,
         'Outbox',
-        `<h1>Local email outbox</h1><p>${emails.length} emails (newest first). Set RESEND_API_KEY to send them.</p>${items}`,
+        `<h1>Local email outbox</h1><p>${emails.length} emails (newest first). Set SUPORTRA_SMTP_URL or RESEND_API_KEY to send them.</p>${items}`,
       )
     })
 }

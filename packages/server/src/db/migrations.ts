@@ -342,4 +342,56 @@ export const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+  '0008_operations': {
+    // Operating the server (issue 23): files in the database, staff access on the record, policy
+    // notices sent once per user, identity secret rotation, deactivated builders, HTML emails.
+    // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's table types
+    async up(db: Kysely<any>) {
+      const ms = 'bigint'
+      // Attachment contents when SUPORTRA_FILES=database (several instances, no shared folder).
+      // `bytea` is PostgreSQL's binary type; SQLite stores the blob as it is under any type name.
+      await db.schema
+        .createTable('files')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('data', 'bytea', (c) => c.notNull())
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .execute()
+      // Every staff read of a transcript: who, when, why (the user sees these in their data export).
+      await db.schema
+        .createTable('staff_access')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text')
+        .addColumn('staff', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('staff_access_user').on('staff_access').column('user_id').execute()
+      // Policy-change notices and the one email each registered user gets for each.
+      await db.schema
+        .createTable('notices')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createTable('notice_deliveries')
+        .addColumn('notice_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('email_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .addPrimaryKeyConstraint('notice_deliveries_pk', ['notice_id', 'user_id'])
+        .execute()
+      // Identity secret rotation: the previous secret stays valid until the overlap window ends.
+      await db.schema.alterTable('apps').addColumn('previous_identity_secret', 'text').execute()
+      await db.schema.alterTable('apps').addColumn('previous_secret_expires_at', ms).execute()
+      // A deactivated builder cannot sign in, and their active sessions went back to the queue.
+      await db.schema.alterTable('users').addColumn('deactivated_at', ms).execute()
+      // The language emails are written in (en, es, de, ar); null: English.
+      await db.schema.alterTable('users').addColumn('locale', 'text').execute()
+      // Emails in HTML besides the text part (null for emails queued before this version).
+      await db.schema.alterTable('emails').addColumn('html', 'text').execute()
+    },
+  },
 }

@@ -11,6 +11,9 @@ export interface DB {
     identity_secret: string
     identity_required: number
     created_at: number
+    /** After a rotation: the secret before it, accepted too until `previous_secret_expires_at`. */
+    previous_identity_secret: Generated<string | null>
+    previous_secret_expires_at: Generated<number | null>
   }
   users: {
     id: string
@@ -29,6 +32,10 @@ export interface DB {
     created_at: number
     /** When the person confirmed at sign-up that they are 16 or older; null if never asked. */
     age_confirmed_at: number | null
+    /** Set when an operator deactivated the account (builders): it can no longer sign in. */
+    deactivated_at: Generated<number | null>
+    /** The language of the emails sent to this user (`en`, `es`, `de`, `ar`); null: English. */
+    locale: Generated<string | null>
   }
   /** Password reset links (see `auth/password-reset.ts`). */
   password_resets: {
@@ -141,7 +148,14 @@ export interface DB {
     id: string
     user_id: string | null
     to_address: string
-    kind: 'session_started' | 'low_balance' | 'receipt' | 'audit' | 'password_reset' | 'email_changed'
+    kind:
+      | 'session_started'
+      | 'low_balance'
+      | 'receipt'
+      | 'audit'
+      | 'password_reset'
+      | 'email_changed'
+      | 'policy_notice'
     reference: string | null
     subject: string
     body: string
@@ -152,6 +166,8 @@ export interface DB {
     created_at: number
     next_attempt_at: number
     sent_at: number | null
+    /** The HTML part (the text part is `body`); null for emails queued before it existed. */
+    html: Generated<string | null>
   }
   audits: {
     id: string
@@ -215,6 +231,21 @@ export interface DB {
     created_at: number
     delivered_at: number | null
   }
+  /** Attachment contents stored in the database (`storage/database-files.ts`). */
+  files: { id: string; data: Uint8Array; created_at: number }
+  /** Staff reads of transcripts (`admin/transcripts.ts`): who, when, why. */
+  staff_access: {
+    id: string
+    session_id: string
+    /** The session's user, who sees the row in their export; null once that account is deleted. */
+    user_id: string | null
+    staff: string
+    reason: string
+    created_at: number
+  }
+  notices: { id: string; subject: string; body: string; created_at: number }
+  /** One row per notice and user: the email queued for them (at most once). */
+  notice_deliveries: { notice_id: string; user_id: string; email_id: string; created_at: number }
 }
 
 export type AppRow = Selectable<DB['apps']>

@@ -1,9 +1,11 @@
 import type { Selectable } from 'kysely'
+import { createTransport, type Transporter } from 'nodemailer'
 import { Resend } from 'resend'
 import type { Context } from '../context.js'
 import type { Database, Tx } from '../db/database.js'
 import type { DB } from '../db/schema.js'
 import { newId } from '../ids.js'
+import { type Locale, localeOf, render, type Template } from './render.js'
 import { withoutResetToken } from './templates.js'
 
 type Kind = DB['emails']['kind']
@@ -22,19 +24,43 @@ const LEASE_MS = 60_000
  */
 export async function queueEmail(
   tx: Tx,
-  email: { userId: string | null; to: string; kind: Kind; subject: string; body: string; reference?: string },
-): Promise<void> {
+  email: {
+    userId: string | null
+    to: string
+    kind: Kind
+    template: Template
+    reference?: string
+    /** The vendor the email is about (its name signs it); else the user's own app, else "Suportra". */
+    appId?: string
+    /** The language when there is no user to read it from (`Accept-Language`); else the user's. */
+    locale?: Locale
+  },
+): Promise<string> {
   const now = Date.now()
+  const user = email.userId
+    ? await tx
+        .selectFrom('users')
+        .select(['locale', 'app_id'])
+        .where('id', '=', email.userId)
+        .executeTakeFirst()
+    : undefined
+  const appId = email.appId ?? user?.app_id
+  const app = appId
+    ? await tx.selectFrom('apps').select('name').where('id', '=', appId).executeTakeFirst()
+    : undefined
+  const rendered = render(email.template, email.locale ?? localeOf(user?.locale), app?.name ?? 'Suportra')
+  const id = newId('eml')
   await tx
     .insertInto('emails')
     .values({
-      id: newId('eml'),
+      id,
       user_id: email.userId,
       to_address: email.to,
       kind: email.kind,
       reference: email.reference ?? null,
-      subject: email.subject,
-      body: email.body,
+      subject: rendered.subject,
+      body: rendered.body,
+      html: rendered.html,
       status: 'pending',
       last_error: null,
       created_at: now,
@@ -42,6 +68,7 @@ export async function queueEmail(
       sent_at: null,
     })
     .execute()
+  return id
 }
 
 /**
@@ -58,6 +85,7 @@ export function recentEmails(store: Database, limit = 200) {
 export class Mailer {
   readonly #ctx: Context
   readonly #resend: Resend | undefined
+  readonly #smtp: Transporter | undefined
   #timer: NodeJS.Timeout | undefined
   #running: Promise<void> | undefined
   readonly #stopping = new AbortController()
@@ -65,7 +93,9 @@ export class Mailer {
   constructor(ctx: Context) {
     this.#ctx = ctx
     const { apiKey, baseUrl } = ctx.config.resend
-    this.#resend = apiKey ? new Resend(apiKey, baseUrl ? { baseUrl } : undefined) : undefined
+    // SMTP when configured (self-hosters), else Resend with a key, else the local outbox.
+    this.#smtp = ctx.config.smtp.url ? createTransport(smtpOptions(ctx.config.smtp.url)) : undefined
+    this.#resend = !this.#smtp && apiKey ? new Resend(apiKey, baseUrl ? { baseUrl } : undefined) : undefined
   }
 
   start(intervalMs = 2_000): void {
@@ -75,6 +105,22 @@ export class Mailer {
       intervalMs,
     )
     this.#timer.unref()
+  }
+
+  /**
+   * Shutdown: stops the timer, lets the pass under way finish and sends what is due once more, all
+   * before `deadline` (epoch ms); a send still in flight then is abandoned, as `stop()` does.
+   */
+  async drain(deadline: number): Promise<void> {
+    clearInterval(this.#timer)
+    const timer = setTimeout(() => this.#stopping.abort(), Math.max(0, deadline - Date.now()))
+    try {
+      await this.#running
+      if (Date.now() < deadline) await this.flush()
+    } finally {
+      clearTimeout(timer)
+      this.#stopping.abort()
+    }
   }
 
   /** Stops the timer and abandons a send in flight (it is retried later, with the same idempotency key). */
@@ -90,6 +136,10 @@ export class Mailer {
       this.#running = undefined
     })
     return this.#running
+  }
+
+  get #transport(): string {
+    return this.#smtp ? 'smtp' : this.#resend ? 'resend' : 'local'
   }
 
   async #pass(): Promise<void> {
@@ -121,10 +171,15 @@ export class Mailer {
             sent_at: Date.now(),
             last_error: null,
             // A sent reset link's token has no business staying in the database.
-            ...(sent && email.kind === 'password_reset' && { body: withoutResetToken(email.body) }),
+            ...(sent &&
+              email.kind === 'password_reset' && {
+                body: withoutResetToken(email.body),
+                html: email.html && withoutResetToken(email.html),
+              }),
           })
           .where('id', '=', email.id)
           .execute()
+        this.#ctx.metrics.emails.inc({ outcome: sent ? 'sent' : 'kept', transport: this.#transport })
       } catch (error) {
         const delay = RETRY_MS[email.attempts]
         const message = error instanceof Error ? error.message : String(error)
@@ -137,6 +192,10 @@ export class Mailer {
           })
           .where('id', '=', email.id)
           .execute()
+        this.#ctx.metrics.emails.inc({
+          outcome: delay === undefined ? 'given_up' : 'failed',
+          transport: this.#transport,
+        })
         this.#ctx.log.warn(
           { emailId: email.id, kind: email.kind, attempt: email.attempts + 1, err: message },
           'email not sent',
@@ -145,11 +204,23 @@ export class Mailer {
     }
   }
 
-  /** True when sent; false when there is no Resend key (development: it stays in the local outbox). */
+  /** True when sent; false when no transport is configured (development: it stays in the local outbox). */
   async #send(email: Selectable<DB['emails']>): Promise<boolean> {
+    const message = {
+      from: this.#ctx.config.emailFrom,
+      to: email.to_address,
+      subject: email.subject,
+      text: email.body,
+      ...(email.html && { html: email.html }),
+    }
+    if (this.#smtp) {
+      // The email id as Message-ID: a retry after a lost answer is recognisable as the same email.
+      await this.#smtp.sendMail({ ...message, messageId: `<${email.id}@suportra>` })
+      return true
+    }
     if (!this.#resend) return false
     const { error } = await this.#resend.emails.send(
-      { from: this.#ctx.config.emailFrom, to: email.to_address, subject: email.subject, text: email.body },
+      message,
       // A provider that never answers must not hold the outbox (or shutdown) hostage.
       {
         idempotencyKey: email.id,
@@ -158,5 +229,21 @@ export class Mailer {
     )
     if (error) throw new Error(`Resend: ${error.message}`)
     return true
+  }
+}
+
+/** An SMTP URL as nodemailer options, with timeouts so a mail server that hangs cannot hold the outbox. */
+function smtpOptions(url: string) {
+  const parsed = new URL(url)
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port) || (parsed.protocol === 'smtps:' ? 465 : 587),
+    secure: parsed.protocol === 'smtps:',
+    ...(parsed.username && {
+      auth: { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) },
+    }),
+    connectionTimeout: SEND_TIMEOUT_MS,
+    greetingTimeout: SEND_TIMEOUT_MS,
+    socketTimeout: SEND_TIMEOUT_MS,
   }
 }

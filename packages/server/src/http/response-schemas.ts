@@ -44,6 +44,8 @@ const StripeWebhookResponse = z.object({ received: z.literal(true), duplicate: z
  */
 export const RESPONSE_SCHEMAS: Record<string, z.ZodMiniType | Exempt> = {
   'GET /health': OkResponse,
+  'GET /ready': z.object({ ok: z.literal(true), checks: z.record(z.string(), z.literal('ok')) }),
+  'GET /metrics': { exempt: 'the Prometheus text format' },
   'GET /widget.js': { exempt: 'the widget loader (JavaScript)' },
   'GET /widget/:file{[\\w.-]+\\.js}': { exempt: 'the widget chunks (JavaScript)' },
 

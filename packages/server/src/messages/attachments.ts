@@ -1,7 +1,3 @@
-import { createReadStream } from 'node:fs'
-import { type FileHandle, mkdir, open, rename, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import { type Attachment, LIMITS } from '@suportra/protocol'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
@@ -96,13 +92,9 @@ export async function storeAttachment(
     await checkUploadQuota(ctx, caller.userId, row.size, tx)
     await tx.insertInto('attachments').values(row).execute()
   })
-  const path = join(ctx.filesDir, row.id)
   try {
-    await mkdir(ctx.filesDir, { recursive: true })
-    await writeFile(`${path}.part`, file.data)
-    await rename(`${path}.part`, path)
+    await ctx.files.put(row.id, file.data, row.type)
   } catch (error) {
-    await rm(`${path}.part`, { force: true }).catch(() => {})
     await ctx.store.db.deleteFrom('attachments').where('id', '=', row.id).execute()
     throw error
   }
@@ -125,23 +117,23 @@ export async function openAttachment(ctx: Context, caller: Caller, id: string) {
   const access = row && accessOf(row, caller)
   const visible = row && (row.message_id !== null || row.uploader_id === caller.userId)
   if (!row || !visible || (access !== 'owner' && access !== 'builder')) throw notFound('Attachment')
-  let file: FileHandle
-  try {
-    file = await open(join(ctx.filesDir, row.id), 'r')
-  } catch (error) {
-    ctx.log.error({ attachmentId: row.id, err: (error as Error).message }, 'attachment file missing')
+  const file = await ctx.files.get(row.id).catch((error: unknown) => {
+    ctx.log.error({ attachmentId: row.id, err: (error as Error).message }, 'attachment file unreadable')
+    throw new DomainError('server', 'The file could not be read; try again', { kind: 'unavailable' })
+  })
+  if (!file) {
+    ctx.log.error({ attachmentId: row.id }, 'attachment file missing')
     throw gone()
   }
-  const { size } = await file.stat()
-  if (size !== row.size) {
-    await file.close()
-    ctx.log.error({ attachmentId: row.id, size, expected: row.size }, 'attachment file has the wrong size')
+  if (file.size !== row.size) {
+    await file.stream.cancel()
+    ctx.log.error(
+      { attachmentId: row.id, size: file.size, expected: row.size },
+      'attachment file has the wrong size',
+    )
     throw gone()
   }
-  return {
-    attachment: toAttachment(row),
-    stream: Readable.toWeb(createReadStream('', { fd: file })),
-  }
+  return { attachment: toAttachment(row), stream: file.stream }
 }
 
 const gone = () =>

@@ -1,5 +1,3 @@
-import { readdir, rm, stat } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { Context } from '../context.js'
 
 /** Files this recent are left alone (an upload of an older server version writes its file first). */
@@ -36,30 +34,14 @@ export async function sweepUploads(ctx: Context): Promise<{ expired: number; orp
     if (stale.length < BATCH) break
   }
 
-  let orphans = 0
-  const names = await readdir(ctx.filesDir).catch(() => [] as string[])
-  for (let i = 0; i < names.length; i += BATCH) {
-    const batch = names.slice(i, i + BATCH)
-    const ids = [...new Set(batch.map((name) => name.replace(/\.part$/, '')))]
-    const known = new Set(
-      (await ctx.store.db.selectFrom('attachments').select('id').where('id', 'in', ids).execute()).map(
-        (row) => row.id,
-      ),
-    )
-    for (const name of batch) {
-      if (known.has(name.replace(/\.part$/, ''))) continue
-      const path = join(ctx.filesDir, name)
-      const info = await stat(path).catch(() => undefined)
-      if (!info?.isFile() || Date.now() - info.mtimeMs < GRACE_MS) continue
-      await rm(path, { force: true })
-      orphans++
-    }
-  }
+  const orphans = await ctx.files.sweepOrphans(async (ids) => {
+    const rows = await ctx.store.db.selectFrom('attachments').select('id').where('id', 'in', ids).execute()
+    return new Set(rows.map((row) => row.id))
+  }, GRACE_MS)
   if (expired + orphans > 0) ctx.log.info({ expired, orphans }, 'upload sweep')
   return { expired, orphans }
 }
 
 async function removeFile(ctx: Context, id: string) {
-  const path = join(ctx.filesDir, id)
-  await Promise.all([rm(path, { force: true }), rm(`${path}.part`, { force: true })])
+  await ctx.files.remove([id])
 }

@@ -35,6 +35,8 @@ export type BusMessage =
 export interface EventBus {
   publish(message: BusMessage): void
   subscribe(listener: (message: BusMessage) => void): () => void
+  /** Whether the link to the other instances is up (readiness); absent when there is no link. */
+  connected?(): boolean
   /** Sends what is still queued and releases the bus's connection, if it has one. */
   close?(): Promise<void>
 }

@@ -142,11 +142,25 @@ export class Hub {
     return this.#sockets.size
   }
 
-  /** Closes every socket (server shutdown): clients reconnect and resume. */
+  /** Open sockets by role, for the metrics (`unauthenticated` until their first frame is accepted). */
+  counts(): Record<'unauthenticated' | 'user' | 'builder', number> {
+    const builders = this.#builders.size
+    const authenticated = this.size
+    return {
+      unauthenticated: this.#sockets.size - authenticated,
+      user: authenticated - builders,
+      builder: builders,
+    }
+  }
+
+  /**
+   * Closes every socket (server shutdown) with 1012, "service restart": clients reconnect at once,
+   * without showing an error, and resume from their last `seq` (on another instance if there is one).
+   */
   close(): void {
     clearInterval(this.#heartbeat)
     this.#unsubscribe()
-    for (const ws of this.#sockets) ws.close(CLOSE_CODES.goingAway, 'server shutting down')
+    for (const ws of this.#sockets) ws.close(CLOSE_CODES.serviceRestart, 'server restarting')
   }
 
   /** Counts a frame of any kind; past the rate the socket is closed and false returned. */
@@ -339,6 +353,7 @@ export class Hub {
     if (peer.shut) return
     peer.shut = true
     clearTimeout(peer.timer)
+    if (code === CLOSE_CODES.rateLimited) this.#ctx.metrics.rateLimited.inc({ route: 'realtime' })
     this.#ctx.log[level](
       { ip: peer.ip, userId: peer.conn?.caller.userId, code, reason },
       'realtime socket closed',

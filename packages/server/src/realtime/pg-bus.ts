@@ -79,6 +79,10 @@ export class PgBus implements EventBus {
     return () => this.#listeners.delete(listener)
   }
 
+  connected(): boolean {
+    return this.#client !== undefined
+  }
+
   async close(): Promise<void> {
     this.#closed = true
     const deadline = Date.now() + 2_000

@@ -73,12 +73,14 @@ export async function startSession(
           to: user.email,
           kind: 'session_started',
           reference: id,
+          appId: caller.appId,
           ...sessionStarted({ name: user.name, topic: input.topic, tool }),
         })
       }
       return 'started'
     })
     notifyQueue(ctx, 'added', session)
+    ctx.metrics.holds.inc({ outcome: 'placed' })
     await notifyCredits(ctx, caller.userId)
     return { session, created: true }
   } catch (error) {
@@ -103,11 +105,19 @@ export async function claimSession(ctx: Context, caller: Caller, sessionId: stri
       .where('status', '=', 'waiting')
       .executeTakeFirst()
     if (won.numUpdatedRows === 0n) throw conflict('Session was already claimed or has ended')
-    await settleHold(tx, row.user_id, row.cost, sessionId, 'capture')
+    // A session back in the queue (its builder was deactivated) was paid for at the first claim.
+    const requeued = await tx
+      .selectFrom('ledger')
+      .select('id')
+      .where('idempotency_key', '=', `settle:${sessionId}`)
+      .executeTakeFirst()
+    if (!requeued) await settleHold(tx, row.user_id, row.cost, sessionId, 'capture')
     return 'claimed'
   })
   notifyQueue(ctx, 'removed', session)
   queueChanged(ctx, [row])
+  ctx.metrics.holds.inc({ outcome: 'captured' })
+  ctx.metrics.queueWait.observe({ tool: row.tool }, (Date.now() - row.created_at) / 1000)
   return session
 }
 

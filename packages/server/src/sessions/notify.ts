@@ -11,8 +11,12 @@ export function notifySession(ctx: Context, session: Session): void {
   ctx.bus.publish({ kind: 'event', users, event: { type: 'session', session } })
 }
 
-/** `json`: the message as JSON, if the caller has it (then the event is not serialised again). */
+/**
+ * Announces a message just stored (each message once: a retry answered from the database is not).
+ * `json`: the message as JSON, if the caller has it (then the event is not serialised again).
+ */
 export function notifyMessage(ctx: Context, users: string[], message: Message, json?: string): void {
+  ctx.metrics.messagesSent.inc({ author: message.author })
   const event = { type: 'message', message } as const
   const data = json === undefined ? undefined : `{"type":"message","message":${json}}`
   ctx.bus.publish({ kind: 'event', users, event, ...(data !== undefined && { data }) })

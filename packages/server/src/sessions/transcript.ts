@@ -38,7 +38,8 @@ export async function appendMessage(
   return row
 }
 
-export type SessionEvent = 'started' | 'claimed' | 'video' | 'closed' | 'cancelled'
+/** `requeued`: the builder was deactivated by the operator and the session went back to the queue. */
+export type SessionEvent = 'started' | 'claimed' | 'video' | 'closed' | 'cancelled' | 'requeued'
 
 /**
  * Session lifecycle markers stored in the transcript as `event` messages; in the same transaction,

@@ -70,6 +70,7 @@ async function withdraw(ctx: Context, row: SessionRecord): Promise<Session> {
     await settleHold(tx, row.user_id, row.cost, sessionId, 'release')
     return appendEvent(tx, sessionId, 'cancelled')
   })
+  ctx.metrics.holds.inc({ outcome: 'released' })
   const session = await announceCancelled(ctx, event)
   queueChanged(ctx, [row])
   await notifyCredits(ctx, row.user_id)

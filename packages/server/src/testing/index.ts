@@ -44,6 +44,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     // Every test client speaks from 127.0.0.1, and tests sign users up in parallel.
     passwordHashing: { concurrent: 64, concurrentPerIp: 64 },
     logger: createLogger(process.env.SUPORTRA_LOG_LEVEL ?? 'silent'),
+    // A hung third party (a fake Resend that never answers) holds a shutdown this long at most.
+    shutdownTimeoutMs: 3_000,
     ...options,
   }
   let current: SuportraServer

@@ -5,6 +5,8 @@ export interface TcpProxy {
   url: string
   /** Connections handed to each target port so far. */
   served: Map<number, number>
+  /** Cuts every open connection at once (a network failure); new ones are still accepted. */
+  cut(): void
   close(): Promise<void>
 }
 
@@ -50,6 +52,9 @@ export async function startProxy(targets: number[]): Promise<TcpProxy> {
   return {
     url: `http://127.0.0.1:${port}`,
     served,
+    cut() {
+      for (const socket of open) socket.destroy()
+    },
     async close() {
       for (const socket of open) socket.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -42,6 +42,21 @@ export class WebhookWorker {
     this.#timer.unref()
   }
 
+  /**
+   * Shutdown: stops the timer and lets the pass under way finish before `deadline` (epoch ms); sends
+   * still in flight then are abandoned as `stop()` does (their leases run out; they are sent later).
+   */
+  async drain(deadline: number): Promise<void> {
+    clearInterval(this.#timer)
+    const timer = setTimeout(() => this.#stopping.abort(), Math.max(0, deadline - Date.now()))
+    try {
+      await this.#running?.catch(() => {})
+    } finally {
+      clearTimeout(timer)
+      this.#stopping.abort()
+    }
+  }
+
   /** Stops the timer and abandons sends in flight (their leases run out; they are sent again later). */
   async stop(): Promise<void> {
     clearInterval(this.#timer)
