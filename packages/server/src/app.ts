@@ -18,9 +18,9 @@ import { type Env, limitBody } from './http/request.js'
 import { responseCheck } from './http/response-check.js'
 import { widgetAssets } from './http/widget-assets.js'
 import { attachmentRoutes, sessionMessageRoutes } from './messages/routes.js'
-import { serverApiRoutes } from './server-api/routes.js'
 import { requestContext } from './ops/request-context.js'
 import { opsRoutes } from './ops/routes.js'
+import { serverApiRoutes } from './server-api/routes.js'
 import { sessionRoutes, toolRoutes } from './sessions/routes.js'
 
 /**

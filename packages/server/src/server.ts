@@ -27,8 +27,8 @@ import { PgBus } from './realtime/pg-bus.js'
 import { serveRealtime } from './realtime/upgrade.js'
 import { seedDemo } from './seed.js'
 import { expireWaiting } from './sessions/withdraw.js'
-import { WebhookWorker } from './webhooks/worker.js'
 import { openFiles } from './storage/open-files.js'
+import { WebhookWorker } from './webhooks/worker.js'
 
 export interface StartOptions extends ServerOptions {
   /** 0 picks a free port. */
