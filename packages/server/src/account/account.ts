@@ -1,5 +1,4 @@
 import type { ExpressionBuilder } from 'kysely'
-import { staffAccessOf } from '../admin/transcripts.js'
 import type { Caller } from '../auth/tokens.js'
 import type { Context } from '../context.js'
 import { listTransactions } from '../credits/ledger.js'
@@ -10,6 +9,7 @@ import { describeSessions, loadSession, sessionQuery } from '../sessions/session
 import { toAttachment } from '../sessions/transcript.js'
 import { findUser, toUser } from '../users/users.js'
 import { forgetUserEvents, queueWebhook } from '../webhooks/outbox.js'
+import { staffAccessOf } from './staff-access.js'
 
 /** Everything stored about the caller, as one JSON document (the right to access and export). */
 export async function exportAccount(ctx: Context, caller: Caller) {

@@ -44,13 +44,3 @@ export async function showTranscript(
     .execute()
   return { session, messages }
 }
-
-/** The staff accesses to a user's transcripts, for their data export. */
-export function staffAccessOf(ctx: Context, userId: string) {
-  return ctx.store.db
-    .selectFrom('staff_access')
-    .select(['session_id as sessionId', 'staff', 'reason', 'created_at as at'])
-    .where('user_id', '=', userId)
-    .orderBy('created_at')
-    .execute()
-}
