@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { Availability } from './availability.js'
 import { ERROR_CODES } from './error-codes.js'
 import type { RealtimeEventType } from './event-types.js'
 import { JsonObject, Message, QueueInfo, Role, Session } from './models.js'
@@ -27,6 +28,8 @@ export const REALTIME_EVENTS = {
   /** The access token expired: send a new `auth` frame on this socket, or it is closed with 4001. */
   reauth: JsonObject,
   error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
+  /** Users: whether builders are there for the user's app (any tool) changed. */
+  availability: z.object({ availability: Availability }),
 } satisfies Record<RealtimeEventType, unknown>
 
 type Events = typeof REALTIME_EVENTS

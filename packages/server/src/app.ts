@@ -8,6 +8,7 @@ import { auditRoutes } from './audits/routes.js'
 import { methodsRoutes } from './auth/methods.js'
 import { passwordResetRoutes } from './auth/password-reset-routes.js'
 import { authRoutes, meRoutes } from './auth/routes.js'
+import { availabilityRoutes, builderAvailabilityRoutes } from './availability/routes.js'
 import { devPages } from './billing/dev-pages.js'
 import { billingRoutes, webhookRoutes } from './billing/routes.js'
 import { builderRoutes } from './builders/routes.js'
@@ -80,6 +81,8 @@ export function createApp(ctx: Context): Hono<Env> {
   app.route('/v1/builder', builderRoutes)
   app.route('/v1/attachments', attachmentRoutes)
   app.route('/v1/audits', auditRoutes)
+  app.route('/v1/availability', availabilityRoutes)
+  app.route('/v1/builder/availability', builderAvailabilityRoutes)
 
   app.notFound(notFoundResponse)
   app.onError((error, c) => errorResponse(c, error, ctx.log))

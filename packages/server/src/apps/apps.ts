@@ -10,6 +10,8 @@ export interface App {
   identitySecret: string
   identityRequired: boolean
   createdAt: number
+  /** Business hours as stored (JSON, `availability/hours.ts`); null: always open. */
+  businessHours: string | null
 }
 
 function toApp(row: AppRow): App {
@@ -20,6 +22,7 @@ function toApp(row: AppRow): App {
     identitySecret: row.identity_secret,
     identityRequired: row.identity_required === 1,
     createdAt: row.created_at,
+    businessHours: row.business_hours,
   }
 }
 
@@ -52,6 +55,11 @@ export class Apps {
     return false
   }
 
+  /** Forgets the cached apps (after a change made outside `create`). */
+  invalidate(): void {
+    this.#cache = undefined
+  }
+
   async create(input: {
     id?: string
     name: string
@@ -66,6 +74,7 @@ export class Apps {
       identitySecret: input.identitySecret ?? newSecret(),
       identityRequired: input.identityRequired ?? false,
       createdAt: Date.now(),
+      businessHours: null,
     }
     await this.#store.db
       .insertInto('apps')

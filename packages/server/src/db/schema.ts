@@ -11,6 +11,8 @@ export interface DB {
     identity_secret: string
     identity_required: number
     created_at: number
+    /** JSON `{ timeZone, weekly }` (availability/hours.ts), or null: always open. */
+    business_hours: Generated<string | null>
   }
   users: {
     id: string
@@ -29,6 +31,10 @@ export interface DB {
     created_at: number
     /** When the person confirmed at sign-up that they are 16 or older; null if never asked. */
     age_confirmed_at: number | null
+    /** Builders: the console's available/away switch (1 available). */
+    available: Generated<number>
+    /** When the user last had a connected socket; null if never. */
+    seen_at: Generated<number | null>
   }
   /** Password reset links (see `auth/password-reset.ts`). */
   password_resets: {
@@ -79,6 +85,11 @@ export interface DB {
     user_read_seq: Generated<number>
     builder_read_seq: Generated<number>
     transcript_deleted_at: number | null
+    /** The page the session started from, on one of the app's origins (the away email's link). */
+    return_url: Generated<string | null>
+    /** The language the session was asked in (the away email's). */
+    locale: Generated<string | null>
+    away_emailed_at: Generated<number | null>
   }
   messages: {
     id: string
@@ -141,7 +152,14 @@ export interface DB {
     id: string
     user_id: string | null
     to_address: string
-    kind: 'session_started' | 'low_balance' | 'receipt' | 'audit' | 'password_reset' | 'email_changed'
+    kind:
+      | 'session_started'
+      | 'low_balance'
+      | 'receipt'
+      | 'audit'
+      | 'password_reset'
+      | 'email_changed'
+      | 'builder_replied'
     reference: string | null
     subject: string
     body: string

@@ -4,7 +4,9 @@ import {
   AuditResponse,
   AuthMethodsResponse,
   AuthResponse,
+  Availability,
   BalanceResponse,
+  BuilderAvailability,
   CheckoutResponse,
   MessageResponse,
   MessagesResponse,
@@ -80,4 +82,7 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodMiniType | Exempt> = {
   'POST /v1/builder/sessions/:id/claim': SessionResponse,
   'GET /v1/attachments/:id': { exempt: 'the file itself, with the type it was uploaded with' },
   'POST /v1/audits': AuditResponse,
+  'GET /v1/availability': Availability,
+  'GET /v1/builder/availability': BuilderAvailability,
+  'POST /v1/builder/availability': BuilderAvailability,
 }

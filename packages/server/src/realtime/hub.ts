@@ -4,6 +4,7 @@ import type { RawData, WebSocket } from 'ws'
 import { allows } from '../apps/apps.js'
 import { isServerOrigin } from '../apps/origins.js'
 import type { Caller } from '../auth/tokens.js'
+import { Presence } from '../availability/presence.js'
 import type { Context } from '../context.js'
 import { DomainError } from '../errors.js'
 import { socketIp } from '../http/request.js'
@@ -70,6 +71,8 @@ export class Hub {
   readonly #ips: IpCounts
   /** Development and tests: every frame checked against the protocol before it is sent. */
   readonly #checkFrame: (data: string) => string
+  /** Who is connected, for availability (and the `availability` events to this process's users). */
+  readonly presence: Presence
 
   constructor(ctx: Context) {
     this.#ctx = ctx
@@ -78,6 +81,7 @@ export class Hub {
     this.#unsubscribe = ctx.bus.subscribe((message) => this.#deliver(message))
     this.#heartbeat = setInterval(() => this.#beat(), ctx.config.heartbeatMs)
     this.#heartbeat.unref()
+    this.presence = new Presence(ctx, (appId, event) => this.#toApp(appId, event))
   }
 
   /** Number of authenticated sockets. */
@@ -146,6 +150,7 @@ export class Hub {
   close(): void {
     clearInterval(this.#heartbeat)
     this.#unsubscribe()
+    this.presence.close()
     for (const ws of this.#sockets) ws.close(CLOSE_CODES.goingAway, 'server shutting down')
   }
 
@@ -264,6 +269,7 @@ export class Hub {
       }
       return
     }
+    if (message.kind === 'presence' || message.kind === 'availability') return
     if (message.kind === 'personal') {
       for (const { userId, event } of message.events) {
         const conns = this.#byUser.get(userId)
@@ -279,6 +285,14 @@ export class Hub {
     const tool = message.builders?.tool
     if (tool !== undefined) for (const conn of this.#builders) if (conn.tools.has(tool)) targets.add(conn)
     for (const conn of targets) this.#push(conn, message.event, data)
+  }
+
+  /** An event for every user (not builder) of an app connected to this process. */
+  #toApp(appId: string, event: RealtimeEvent) {
+    const data = JSON.stringify(event)
+    for (const set of this.#byUser.values())
+      for (const conn of set)
+        if (conn.caller.appId === appId && conn.caller.role !== 'builder') this.#push(conn, event, data)
   }
 
   /** Sends a live event, or holds it until the socket's replay is done. */
@@ -318,11 +332,12 @@ export class Hub {
     set.add(conn)
     this.#byUser.set(conn.caller.userId, set)
     if (conn.caller.role === 'builder') this.#builders.add(conn)
+    this.presence.opened(conn.caller, conn.tools)
   }
 
   #remove(conn: Connection) {
     const set = this.#byUser.get(conn.caller.userId)
-    set?.delete(conn)
+    if (set?.delete(conn)) this.presence.closed(conn.caller)
     if (set?.size === 0) this.#byUser.delete(conn.caller.userId)
     this.#builders.delete(conn)
   }

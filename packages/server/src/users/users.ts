@@ -67,6 +67,8 @@ export async function createPasswordUser(
     external_id: null,
     created_at: Date.now(),
     age_confirmed_at: input.ageConfirmedAt ?? null,
+    available: 1,
+    seen_at: null,
   }
   const inserted = await store.db
     .insertInto('users')
