@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
 import { addBuilder, createApp, listApps, listAudits } from './admin/commands.js'
+import { setBusinessHours } from './availability/hours-admin.js'
 import { copyDatabase } from './db/copy.js'
 import { redactUrl } from './db/database.js'
 import { DEMO } from './seed.js'
@@ -13,6 +14,8 @@ Usage:
                   [--public-url https://chat.example.com]
   suportra-server apps create --name NAME --origin ORIGIN [--origin ORIGIN…] [--identity-required] [--db FILE]
   suportra-server apps list [--db FILE]
+  suportra-server apps hours --app ID --time-zone Europe/Berlin --hours "mon-fri 09:00-17:00" [--hours …]
+                             (no --hours: always open) [--db FILE]
   suportra-server audits list [--db FILE]
   suportra-server builders add --email EMAIL --name NAME --password PASSWORD [--tools cursor,v0] [--db FILE]
   suportra-server db copy --from ./suportra.db --to postgres://…   (into an empty database, server stopped)
@@ -28,7 +31,9 @@ Environment: PORT, HOST, SUPORTRA_DB or DATABASE_URL, SUPORTRA_DATA_DIR, SUPORTR
              SUPORTRA_UPLOADS_PER_HOUR, SUPORTRA_UPLOAD_BYTES_PER_HOUR, SUPORTRA_UPLOAD_TTL_MINUTES
                (unattached uploads per user: 60, 209715200 bytes; deleted after 1440 minutes),
              SUPORTRA_SOCKETS_PER_USER, SUPORTRA_SOCKETS_PER_IP, SUPORTRA_UNAUTHENTICATED_SOCKETS_PER_IP,
-             SUPORTRA_FRAMES_PER_SECOND (realtime: 50, 500, 100 sockets; 20 frames a second per socket)`
+             SUPORTRA_FRAMES_PER_SECOND (realtime: 50, 500, 100 sockets; 20 frames a second per socket),
+             SUPORTRA_AWAY_EMAIL_MINUTES (a builder's reply is emailed to a user gone this long: 5),
+             SUPORTRA_BUILDER_CAPACITY (active sessions per builder before availability says busy: 1)`
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -44,6 +49,9 @@ const { values, positionals } = parseArgs({
     email: { type: 'string' },
     password: { type: 'string' },
     tools: { type: 'string' },
+    app: { type: 'string' },
+    'time-zone': { type: 'string' },
+    hours: { type: 'string', multiple: true },
     from: { type: 'string' },
     to: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -106,6 +114,8 @@ function hostileOptions() {
       socketsPerIp: number('SUPORTRA_SOCKETS_PER_IP'),
       unauthenticatedSocketsPerIp: number('SUPORTRA_UNAUTHENTICATED_SOCKETS_PER_IP'),
       framesPerSecond: number('SUPORTRA_FRAMES_PER_SECOND'),
+      builderSessionCapacity: number('SUPORTRA_BUILDER_CAPACITY'),
+      awayEmailMs: (number('SUPORTRA_AWAY_EMAIL_MINUTES') ?? 0) * 60_000 || undefined,
     }),
     uploads: drop({
       unattachedPerHour: number('SUPORTRA_UPLOADS_PER_HOUR'),
@@ -138,6 +148,13 @@ async function admin(command: string) {
           `${app.id}\t${app.name}\t${app.allowedOrigins.join(' ')}${app.identityRequired ? '\tidentity required' : ''}`,
         )
       }
+    } else if (command === 'apps hours') {
+      const hours = await setBusinessHours(ctx, {
+        appId: required('app'),
+        timeZone: values['time-zone'],
+        hours: values.hours ?? [],
+      })
+      console.log(hours ? `Business hours set: ${JSON.stringify(hours)}` : 'Always open (no business hours).')
     } else if (command === 'audits list') {
       for (const audit of await listAudits(ctx)) {
         console.log(
