@@ -15,11 +15,11 @@ export const Availability = z.object({
   buildersOnline: z.number(),
   /** The usual wait before a builder joins, in seconds (median of recent sessions); null before any. */
   expectedWait: z.nullable(z.number()),
-  /** Outside business hours: when they open next (epoch milliseconds). */
-  nextOpen: z.optional(z.number()),
+  /**
+   * Outside business hours: when they open next (epoch milliseconds); null otherwise. (Always
+   * present, as every optional field of the protocol's responses: `z.optional` alone would cost
+   * the client bundle its machinery.)
+   */
+  nextOpen: z.nullable(z.number()),
 })
 export type Availability = z.infer<typeof Availability>
-
-/** `GET` and `POST /v1/builder/availability`: the builder's available/away switch. */
-export const BuilderAvailability = z.object({ available: z.boolean() })
-export const BuilderAvailabilityRequest = z.strictObject({ available: z.boolean() })

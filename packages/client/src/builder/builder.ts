@@ -1,12 +1,12 @@
-import { QueueResponse, type Session, SessionResponse } from '@suportra/protocol'
+import { BuilderAvailability, QueueResponse, type Session, SessionResponse } from '@suportra/protocol'
 import { atom } from 'nanostores'
-import { liveStore } from '../core/live-store.js'
+import type { Live } from '../core/live-store.js'
 import type { Http } from '../http/http.js'
 import type { SessionHandle } from '../sessions/session-handle.js'
 import type { Sessions } from '../sessions/sessions.js'
 
 /** For builders: the queue of waiting sessions, and claiming one. (A closure rather than a class: fewer bundle bytes.) */
-export function createBuilder(http: Http, sessions: Sessions, retain: () => () => void) {
+export function createBuilder(http: Http, sessions: Sessions, live: Live) {
   /** Waiting sessions for the tools you cover, oldest first; live. */
   const $queue = atom<Session[]>([])
 
@@ -20,7 +20,7 @@ export function createBuilder(http: Http, sessions: Sessions, retain: () => () =
     $queue.set($queue.value.filter((s) => s.id !== sessionId))
   }
 
-  liveStore($queue, { retain, load: refresh })
+  live($queue, refresh)
 
   return {
     $queue,
@@ -44,6 +44,19 @@ export function createBuilder(http: Http, sessions: Sessions, retain: () => () =
       remove(session.id)
       if (action === 'added') $queue.set([...$queue.value, session].sort((a, b) => a.createdAt - b.createdAt))
     },
+
+    /**
+     * Your available/away switch: with `available`, sets it; without, reads it. Users see builders
+     * online while one is available and connected.
+     */
+    available: async (available?: boolean): Promise<boolean> =>
+      (
+        await http(
+          '/v1/builder/availability',
+          BuilderAvailability,
+          available === undefined ? {} : { method: 'POST', body: { available } },
+        )
+      ).available,
 
     remove,
   } as const

@@ -6,11 +6,11 @@ import {
   TransactionsResponse,
 } from '@suportra/protocol'
 import { atom } from 'nanostores'
-import { liveStore } from '../core/live-store.js'
+import type { Live } from '../core/live-store.js'
 import type { Http } from '../http/http.js'
 
 /** The credit balance and the ledger behind it. (A closure rather than a class: fewer bundle bytes.) */
-export function createCredits(http: Http, retain: () => () => void) {
+export function createCredits(http: Http, live: Live) {
   /** Undefined until loaded; follows realtime updates (holds, releases, purchases). */
   const $balance = atom<number | undefined>(undefined)
 
@@ -20,7 +20,7 @@ export function createCredits(http: Http, retain: () => () => void) {
     return balance
   }
 
-  liveStore($balance, { retain, load: refresh })
+  live($balance, refresh)
 
   return {
     $balance,

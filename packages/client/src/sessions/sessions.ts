@@ -7,7 +7,7 @@ import {
 } from '@suportra/protocol'
 import { atom } from 'nanostores'
 import { clientId } from '../core/ids.js'
-import { liveStore } from '../core/live-store.js'
+import type { Live } from '../core/live-store.js'
 import type { storedValue } from '../core/storage.js'
 import type { Http } from '../http/http.js'
 import type { Outbox } from './outbox.js'
@@ -20,6 +20,8 @@ export interface StartInput {
   topic: string
   context?: SessionContext
   kind?: SessionKind
+  /** The page the session starts from: the away email links back to it (the widget sends `location.href`). */
+  returnUrl?: string
 }
 
 type Cache = ReturnType<typeof storedValue<Session[]>>
@@ -27,6 +29,8 @@ type Cache = ReturnType<typeof storedValue<Session[]>>
 interface Deps {
   outbox: Outbox
   retain(): () => void
+  /** Makes the list live (see `Live`). */
+  live: Live
   me(): string | undefined
 }
 
@@ -79,7 +83,7 @@ export function createSessions(http: Http, deps: Deps) {
     return sessions
   }
 
-  liveStore($list, { retain: deps.retain, load: list })
+  deps.live($list, list)
 
   return {
     $list,

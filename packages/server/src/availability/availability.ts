@@ -24,7 +24,7 @@ export async function availabilityOf(ctx: Context, appId: string, tool?: string)
   const hours = parseHours(app.businessHours)
   if (hours && !isOpen(hours, now)) {
     const next = nextOpen(hours, now)
-    return { status: 'offline', buildersOnline: 0, expectedWait: wait, ...(next ? { nextOpen: next } : {}) }
+    return { status: 'offline', buildersOnline: 0, expectedWait: wait, nextOpen: next ?? null }
   }
   const connected = [...(presenceOf(ctx)?.builders() ?? [])].filter(
     ([, tools]) => tool === undefined || tools.includes(tool),
@@ -40,7 +40,8 @@ export async function availabilityOf(ctx: Context, appId: string, tool?: string)
           .where('role', '=', 'builder')
           .where('available', '=', 1)
           .execute()
-  if (available.length === 0) return { status: 'offline', buildersOnline: 0, expectedWait: wait }
+  if (available.length === 0)
+    return { status: 'offline', buildersOnline: 0, expectedWait: wait, nextOpen: null }
   const online = available.map((row) => row.id)
   const { db } = ctx.store
   const active = await db
@@ -64,5 +65,6 @@ export async function availabilityOf(ctx: Context, appId: string, tool?: string)
     status: free > Number(waiting.n) ? 'online' : 'busy',
     buildersOnline: online.length,
     expectedWait: wait,
+    nextOpen: null,
   }
 }
