@@ -9,6 +9,7 @@ import * as z from 'zod/mini'
 import { createApp } from './app.js'
 import { Apps } from './apps/apps.js'
 import { TokenService } from './auth/tokens.js'
+import { startAwaySweep } from './away/away-email.js'
 import { DEFAULT_CONFIG, resolveConfig, type ServerOptions } from './config.js'
 import type { Context } from './context.js'
 import { type Database, isPostgresUrl, openDatabase } from './db/database.js'
@@ -97,6 +98,7 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
   const hub = new Hub(ctx)
   const mailer = new Mailer(ctx)
   mailer.start()
+  const away = startAwaySweep(ctx)
   const expiry = setInterval(
     () => expireWaiting(ctx).catch((err) => ctx.log.error({ err }, 'expiry failed')),
     30_000,
@@ -138,6 +140,7 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
       clearInterval(expiry)
       clearInterval(sweep)
       await sweeping
+      await away.stop()
       await mailer.stop()
       hub.close()
       wss.close()
