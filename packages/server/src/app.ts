@@ -19,6 +19,7 @@ import { type Env, limitBody } from './http/request.js'
 import { responseCheck } from './http/response-check.js'
 import { widgetAssets } from './http/widget-assets.js'
 import { attachmentRoutes, sessionMessageRoutes } from './messages/routes.js'
+import { openApiRoutes } from './openapi/routes.js'
 import { sessionRoutes, toolRoutes } from './sessions/routes.js'
 
 /**
@@ -65,6 +66,7 @@ export function createApp(ctx: Context): Hono<Env> {
 
   app.get('/health', (c) => c.json({ ok: true }))
   app.route('/', widgetAssets())
+  app.route('/', openApiRoutes)
   app.route('/v1/auth', authRoutes)
   app.route('/v1/auth/password-reset', passwordResetRoutes)
   app.route('/v1/auth/methods', methodsRoutes)

@@ -36,6 +36,7 @@ const StripeWebhookResponse = z.object({ received: z.literal(true), duplicate: z
  */
 export const RESPONSE_SCHEMAS: Record<string, z.ZodMiniType | Exempt> = {
   'GET /health': OkResponse,
+  'GET /openapi.json': { exempt: 'the OpenAPI document (it describes the others)' },
   'GET /widget.js': { exempt: 'the widget loader (JavaScript)' },
   'GET /widget/:file{[\\w.-]+\\.js}': { exempt: 'the widget chunks (JavaScript)' },
 
