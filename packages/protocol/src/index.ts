@@ -5,7 +5,6 @@
  */
 
 export * from './account-export.js'
-export * from './availability.js'
 export * from './constants.js'
 export * from './context.js'
 export * from './errors.js'

@@ -1,8 +1,7 @@
 import * as z from 'zod/mini'
-import { Availability } from './availability.js'
 import { ERROR_CODES } from './error-codes.js'
 import type { RealtimeEventType } from './event-types.js'
-import { JsonObject, Message, QueueInfo, Role, Session } from './models.js'
+import { Availability, JsonObject, Message, QueueInfo, Role, Session } from './models.js'
 
 const sessionId = z.string()
 

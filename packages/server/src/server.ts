@@ -9,6 +9,7 @@ import * as z from 'zod/mini'
 import { createApp } from './app.js'
 import { Apps } from './apps/apps.js'
 import { TokenService } from './auth/tokens.js'
+import { Presence } from './availability/presence.js'
 import { startAwaySweep } from './away/away-email.js'
 import { DEFAULT_CONFIG, resolveConfig, type ServerOptions } from './config.js'
 import type { Context } from './context.js'
@@ -96,6 +97,7 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
   if (options.seed === 'demo') await seedDemo(ctx)
   const app = createApp(ctx)
   const hub = new Hub(ctx)
+  const presence = new Presence(ctx, hub)
   const mailer = new Mailer(ctx)
   mailer.start()
   const away = startAwaySweep(ctx)
@@ -142,6 +144,7 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
       await sweeping
       await away.stop()
       await mailer.stop()
+      presence.close()
       hub.close()
       wss.close()
       await new Promise<void>((resolve) => {

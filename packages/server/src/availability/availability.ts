@@ -3,7 +3,6 @@ import type { Context } from '../context.js'
 import { notFound } from '../errors.js'
 import { expectedWait } from '../sessions/queue-position.js'
 import { isOpen, nextOpen, parseHours } from './hours.js'
-import { presenceOf } from './presence.js'
 
 /**
  * Whether anyone is there for `appId` (and `tool`, or any tool), now:
@@ -16,7 +15,13 @@ import { presenceOf } from './presence.js'
  * `expectedWait` is the usual wait (the median of the last claimed sessions, as queue positions
  * give it), in seconds.
  */
-export async function availabilityOf(ctx: Context, appId: string, tool?: string): Promise<Availability> {
+export async function availabilityOf(
+  ctx: Context,
+  appId: string,
+  tool: string | undefined,
+  /** The builders connected to any instance, with their tools (`Presence.builders()`). */
+  builders: ReadonlyMap<string, string[]>,
+): Promise<Availability> {
   const app = await ctx.apps.get(appId)
   if (!app) throw notFound(`App ${appId}`)
   const now = Date.now()
@@ -26,9 +31,7 @@ export async function availabilityOf(ctx: Context, appId: string, tool?: string)
     const next = nextOpen(hours, now)
     return { status: 'offline', buildersOnline: 0, expectedWait: wait, nextOpen: next ?? null }
   }
-  const connected = [...(presenceOf(ctx)?.builders() ?? [])].filter(
-    ([, tools]) => tool === undefined || tools.includes(tool),
-  )
+  const connected = [...builders].filter(([, tools]) => tool === undefined || tools.includes(tool))
   const ids = connected.map(([id]) => id)
   const available =
     ids.length === 0

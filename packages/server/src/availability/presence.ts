@@ -3,6 +3,7 @@ import type { RealtimeEvent } from '@suportra/protocol'
 import type { Caller } from '../caller.js'
 import type { Context } from '../context.js'
 import type { BusMessage } from '../realtime/bus.js'
+import type { Hub } from '../realtime/hub.js'
 import { availabilityOf } from './availability.js'
 
 /** Changes within this window are folded into one recomputation. */
@@ -44,9 +45,12 @@ export class Presence {
   #settle: NodeJS.Timeout | undefined
   #closed = false
 
-  constructor(ctx: Context, push: (appId: string, event: RealtimeEvent) => void) {
+  /** Follows `hub`'s sockets and tells its users of changes. */
+  constructor(ctx: Context, hub: Hub) {
     this.#ctx = ctx
-    this.#push = push
+    this.#push = (appId, event) => hub.toApp(appId, event)
+    hub.onSocket = (change, caller, tools) =>
+      change === 'opened' ? this.opened(caller, tools) : this.closed(caller)
     registry.set(ctx, this)
     this.#unsubscribe = ctx.bus.subscribe((message) => this.#hear(message))
     this.#refresh = setInterval(() => {
@@ -151,7 +155,7 @@ export class Presence {
 
   async #tell() {
     for (const appId of [...this.#apps.keys()]) {
-      const availability = await availabilityOf(this.#ctx, appId)
+      const availability = await availabilityOf(this.#ctx, appId, undefined, this.builders())
       const json = JSON.stringify(availability)
       if (this.#told.get(appId) === json || !this.#apps.has(appId)) continue
       this.#told.set(appId, json)

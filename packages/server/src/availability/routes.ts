@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { invalid } from '../errors.js'
 import { type Env, readJson, requireApp, requireBuilder } from '../http/request.js'
 import { availabilityOf } from './availability.js'
+import { presenceOf } from './presence.js'
 
 /** `GET /v1/availability?tool=`: whether builders are there for the app (`X-Suportra-App`); no sign-in. */
 export const availabilityRoutes = new Hono<Env>().get('/', async (c) => {
@@ -11,7 +12,7 @@ export const availabilityRoutes = new Hono<Env>().get('/', async (c) => {
   const tool = c.req.query('tool')
   if (tool !== undefined && !ctx.config.tools.some((t) => t.id === tool))
     throw invalid(`Unknown tool "${tool.slice(0, 40)}" (GET /v1/tools lists them)`)
-  return c.json(await availabilityOf(ctx, app.id, tool))
+  return c.json(await availabilityOf(ctx, app.id, tool, presenceOf(ctx)?.builders() ?? new Map()))
 })
 
 /** `/v1/builder/availability`: the builder's available/away switch (kept across sign-ins). */

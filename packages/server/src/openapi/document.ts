@@ -80,8 +80,8 @@ export function openApiDocument(serverUrl?: string): Json {
   const paths: Record<string, Record<string, Json>> = {}
   for (const [key, op] of Object.entries(OPERATIONS)) {
     const [method = '', path = ''] = key.split(' ')
-    const entry = (paths[openApiPath(path)] ??= {})
-    entry[method.toLowerCase()] = operation(key, op)
+    const at = openApiPath(path)
+    paths[at] = { ...paths[at], [method.toLowerCase()]: operation(key, op) }
   }
   const webhooks = Object.fromEntries(
     Object.entries(WEBHOOKS).map(([type, hook]) => [

@@ -4,7 +4,6 @@ import type { RawData, WebSocket } from 'ws'
 import { allows } from '../apps/apps.js'
 import { isServerOrigin } from '../apps/origins.js'
 import type { Caller } from '../auth/tokens.js'
-import { Presence } from '../availability/presence.js'
 import type { Context } from '../context.js'
 import { DomainError } from '../errors.js'
 import { socketIp } from '../http/request.js'
@@ -71,8 +70,11 @@ export class Hub {
   readonly #ips: IpCounts
   /** Development and tests: every frame checked against the protocol before it is sent. */
   readonly #checkFrame: (data: string) => string
-  /** Who is connected, for availability (and the `availability` events to this process's users). */
-  readonly presence: Presence
+  /**
+   * Told when a socket authenticates (`opened`) and when an authenticated one closes (`closed`):
+   * availability's presence (`availability/presence.ts`) keeps count.
+   */
+  onSocket: ((change: 'opened' | 'closed', caller: Caller, tools: ReadonlySet<string>) => void) | undefined
 
   constructor(ctx: Context) {
     this.#ctx = ctx
@@ -81,7 +83,6 @@ export class Hub {
     this.#unsubscribe = ctx.bus.subscribe((message) => this.#deliver(message))
     this.#heartbeat = setInterval(() => this.#beat(), ctx.config.heartbeatMs)
     this.#heartbeat.unref()
-    this.presence = new Presence(ctx, (appId, event) => this.#toApp(appId, event))
   }
 
   /** Number of authenticated sockets. */
@@ -150,7 +151,6 @@ export class Hub {
   close(): void {
     clearInterval(this.#heartbeat)
     this.#unsubscribe()
-    this.presence.close()
     for (const ws of this.#sockets) ws.close(CLOSE_CODES.goingAway, 'server shutting down')
   }
 
@@ -287,8 +287,8 @@ export class Hub {
     for (const conn of targets) this.#push(conn, message.event, data)
   }
 
-  /** An event for every user (not builder) of an app connected to this process. */
-  #toApp(appId: string, event: RealtimeEvent) {
+  /** Sends an event to every user (not builder) of an app connected to this process. */
+  toApp(appId: string, event: RealtimeEvent): void {
     const data = JSON.stringify(event)
     for (const set of this.#byUser.values())
       for (const conn of set)
@@ -332,12 +332,12 @@ export class Hub {
     set.add(conn)
     this.#byUser.set(conn.caller.userId, set)
     if (conn.caller.role === 'builder') this.#builders.add(conn)
-    this.presence.opened(conn.caller, conn.tools)
+    this.onSocket?.('opened', conn.caller, conn.tools)
   }
 
   #remove(conn: Connection) {
     const set = this.#byUser.get(conn.caller.userId)
-    if (set?.delete(conn)) this.presence.closed(conn.caller)
+    if (set?.delete(conn)) this.onSocket?.('closed', conn.caller, conn.tools)
     if (set?.size === 0) this.#byUser.delete(conn.caller.userId)
     this.#builders.delete(conn)
   }
