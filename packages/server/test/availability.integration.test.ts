@@ -99,6 +99,32 @@ describe('availability', () => {
       headers: { 'content-type': 'application/json' },
     })
     expect(garbage.status).toBe(400)
+    const huge = await get(server, `?tool=${'x'.repeat(50_000)}`)
+    expect([400, 414, 431]).toContain(huge.status)
+  })
+
+  test('a flood of reads and of concurrent switches: every answer 200, the last switch wins', async () => {
+    const reads = await Promise.all(Array.from({ length: 200 }, () => get(server, '?tool=v0')))
+    expect(new Set(reads.map((r) => r.status))).toEqual(new Set([200]))
+    const builder = await signIn(server.url, DEMO.builder.email)
+    const flips = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        api(server.url, 'POST', '/v1/builder/availability', {
+          token: builder.accessToken,
+          body: { available: i % 2 === 0 },
+        }),
+      ),
+    )
+    expect(new Set(flips.map((r) => r.status))).toEqual(new Set([200]))
+    await api(server.url, 'POST', '/v1/builder/availability', {
+      token: builder.accessToken,
+      body: { available: true },
+    })
+    expect(
+      (await api(server.url, 'GET', '/v1/builder/availability', { token: builder.accessToken })).body,
+    ).toEqual({
+      available: true,
+    })
   })
 
   test('outside business hours: offline with when they open next', async () => {

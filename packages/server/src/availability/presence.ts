@@ -44,6 +44,8 @@ export class Presence {
   readonly #refresh: NodeJS.Timeout
   #settle: NodeJS.Timeout | undefined
   #closed = false
+  /** Counts the changes heard: an availability computed at another count may be stale. */
+  generation = 0
 
   /** Follows `hub`'s sockets and tells its users of changes. */
   constructor(ctx: Context, hub: Hub) {
@@ -145,6 +147,7 @@ export class Presence {
 
   /** Recomputes, shortly, the availability of every app with users here; pushes what changed. */
   #changed() {
+    this.generation++
     if (this.#settle || this.#closed || this.#apps.size === 0) return
     this.#settle = setTimeout(() => {
       this.#settle = undefined
