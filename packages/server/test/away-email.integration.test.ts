@@ -92,6 +92,20 @@ test('one email per absence, localized, linking to the page the session started 
   await sleep(50)
   await reply('Ping')
   await expect.poll(() => emails(email), { timeout: 8_000, interval: 100 }).toHaveLength(2)
+
+  // Deleting the transcript forgets the page and the emails about it.
+  await api(server.url, 'POST', `/v1/sessions/${id}/close`, { token: user.accessToken })
+  const deleted = await api(server.url, 'DELETE', `/v1/sessions/${id}/transcript`, {
+    token: user.accessToken,
+  })
+  expect(deleted.status).toBe(200)
+  const scrubbed = await server.current.context.store.db
+    .selectFrom('sessions')
+    .select('return_url')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow()
+  expect(scrubbed.return_url).toBeNull()
+  expect(await emails(email)).toHaveLength(0)
 })
 
 test('a page on an origin the app does not allow is not linked; other languages get English', async () => {
