@@ -2,7 +2,6 @@ import {
   AuditResponse,
   AuthMethodsResponse,
   AuthResponse,
-  Availability,
   JsonObject,
   OkResponse,
   type RealtimeEvent,
@@ -18,7 +17,7 @@ import { createTokens } from './auth/tokens.js'
 import { createBuilder } from './builder/builder.js'
 import { createEmitter } from './core/emitter.js'
 import { SuportraError } from './core/errors.js'
-import { isWatched, type Live, liveStore } from './core/live-store.js'
+import { isWatched } from './core/live-store.js'
 import { resolveStorage, type StorageOption, storedValue } from './core/storage.js'
 import { createCredits } from './credits/credits.js'
 import { createHttp } from './http/http.js'
@@ -52,6 +51,7 @@ export type ClientEvents = {
   read: Extract<RealtimeEvent, { type: 'read' }>
   queue: Extract<RealtimeEvent, { type: 'queue' }>
   credits: Extract<RealtimeEvent, { type: 'credits' }>
+  /** Whether builders are there changed (its `availability`: see `@suportra/client/availability`). */
   availability: Extract<RealtimeEvent, { type: 'availability' }>
   connection: ConnectionChange
   /** The signed-in user changed: someone signed in (a User) or out (null). */
@@ -85,23 +85,13 @@ export function createClient(options: ClientOptions) {
   )
   const me = () => $user.get()?.id
   const retain = () => connection.retain()
-  /** The client-wide live stores, each reloaded at every `ready` while watched (`refreshLive`). */
-  const loaders: [ReadableAtom<unknown>, () => Promise<unknown>][] = []
-  const live: Live = (store, load) => {
-    liveStore(store, { retain, load })
-    loaders.push([store, load])
-  }
   const outbox = createOutbox(storage, prefix, http, (message) =>
     sessions.get(message.sessionId).receive(message),
   )
   const toolsCache = storedValue<Tool[]>(storage, `${prefix}tools`)
-  const sessions = createSessions(http, { outbox, retain, me, live })
-  const credits = createCredits(http, live)
-  const builder = createBuilder(http, sessions, live)
-  const $availability = atom<Availability | undefined>()
-  live($availability, async () =>
-    $availability.set(await http('/v1/availability', Availability, { auth: false })),
-  )
+  const sessions = createSessions(http, { outbox, retain, me })
+  const credits = createCredits(http, retain)
+  const builder = createBuilder(http, sessions, retain)
 
   const connection = createConnection({
     url: `${options.baseUrl.replace(/^http/, 'ws').replace(/\/$/, '')}/v1/realtime`,
@@ -153,7 +143,6 @@ export function createClient(options: ClientOptions) {
         credits.$balance.set(event.balance)
         break
       case 'availability':
-        $availability.set(event.availability)
         break
       case 'continuity_lost':
         sessions
@@ -170,8 +159,10 @@ export function createClient(options: ClientOptions) {
   }
 
   function refreshLive() {
-    for (const [store, load] of loaders)
-      if (isWatched(store)) load().catch((error) => events.emit('error', error))
+    const quiet = (promise: Promise<unknown>) => promise.catch((error) => events.emit('error', error))
+    if (isWatched(sessions.$list)) quiet(sessions.list())
+    if (isWatched(credits.$balance)) quiet(credits.refresh())
+    if (isWatched(builder.$queue)) quiet(builder.refresh())
   }
 
   function setUser(user: User | null) {
@@ -219,12 +210,6 @@ export function createClient(options: ClientOptions) {
     $user: $user as ReadableAtom<User | null>,
     /** Realtime status: `idle`, `connecting`, `open`, `reconnecting` or `offline`. */
     $connection: $connection as ReadableAtom<ConnectionStatus>,
-    /**
-     * Whether builders are there (`online`, `busy`, `offline`), how many, the usual wait and, outside
-     * business hours, when they are back; undefined until loaded. Loaded when watched; live for a
-     * signed-in user (the realtime `availability` event), reloaded at each reconnect.
-     */
-    $availability: $availability as ReadableAtom<Availability | undefined>,
 
     auth: {
       /** How people sign in to your app: with `password` accounts (sign-up, reset) or by vendor identity token only. */

@@ -1,4 +1,5 @@
-import { startTestServer, type TestServer } from '@suportra/server/testing'
+import { availabilityStore } from '@suportra/client/availability'
+import { DEMO, startTestServer, type TestServer } from '@suportra/server/testing'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 import { eventually, makeClient, signedIn, watch } from './helpers.js'
 
@@ -12,19 +13,20 @@ afterEach(() => {
 })
 afterAll(() => server.close())
 
-test('$availability loads when watched (signed out too) and follows the builder’s switch live', async () => {
+test('availabilityStore loads when watched (signed out too) and follows the builder’s switch live', async () => {
+  const options = { baseUrl: server.url, appId: DEMO.appId }
   const anonymous = makeClient(server.url)
   cleanup.push(() => anonymous.destroy())
-  expect(anonymous.$availability.get()).toBeUndefined()
-  cleanup.push(watch(anonymous.$availability))
-  await eventually(() => expect(anonymous.$availability.get()?.status).toBe('offline'))
+  const $anonymous = availabilityStore(anonymous, options)
+  expect($anonymous.get()).toBeUndefined()
+  cleanup.push(watch($anonymous))
+  await eventually(() => expect($anonymous.get()?.status).toBe('offline'))
 
   const user = await signedIn(server.url, 'user')
   cleanup.push(() => user.destroy())
-  cleanup.push(watch(user.$availability))
-  await eventually(() =>
-    expect(user.$availability.get()).toMatchObject({ status: 'offline', buildersOnline: 0 }),
-  )
+  const $availability = availabilityStore(user, options)
+  cleanup.push(watch($availability))
+  await eventually(() => expect($availability.get()).toMatchObject({ status: 'offline', buildersOnline: 0 }))
 
   // The builder connects away, then switches to available: the user's store follows without a request.
   const builder = await signedIn(server.url, 'builder')
@@ -33,13 +35,13 @@ test('$availability loads when watched (signed out too) and follows the builder�
   cleanup.push(watch(builder.builder.$queue, builder.$connection))
   await eventually(() => expect(builder.$connection.get()).toBe('open'))
   expect(await builder.builder.available()).toBe(false)
-  expect(user.$availability.get()?.status).toBe('offline')
+  expect($availability.get()?.status).toBe('offline')
   await builder.builder.available(true)
   await eventually(() =>
-    expect(user.$availability.get()).toMatchObject({ status: 'online', buildersOnline: 1, nextOpen: null }),
+    expect($availability.get()).toMatchObject({ status: 'online', buildersOnline: 1, nextOpen: null }),
   )
   await builder.builder.available(false)
-  await eventually(() => expect(user.$availability.get()?.status).toBe('offline'))
+  await eventually(() => expect($availability.get()?.status).toBe('offline'))
 })
 
 test('a user cannot flip the switch', async () => {

@@ -109,9 +109,6 @@ export const RateRequest = z.strictObject({
 })
 export type RateRequest = z.input<typeof RateRequest>
 
-/** `POST /v1/builder/availability`: the builder's available/away switch. */
-export const BuilderAvailabilityRequest = z.strictObject({ available: z.boolean() })
-
 export const ReadRequest = z.strictObject({ seq: z.int().check(z.gte(0)) })
 
 // ---- messages ----

@@ -25,9 +25,6 @@ export type AuthMethodsResponse = z.infer<typeof AuthMethodsResponse>
 
 export const ToolsResponse = z.object({ tools: z.array(Tool) })
 
-/** `GET` and `POST /v1/builder/availability`: the builder's available/away switch. */
-export const BuilderAvailability = z.object({ available: z.boolean() })
-
 /** `{ ok: true }`: acknowledgements and `GET /health`. */
 export const OkResponse = z.object({ ok: z.boolean() })
 

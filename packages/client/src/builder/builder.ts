@@ -1,12 +1,12 @@
-import { BuilderAvailability, QueueResponse, type Session, SessionResponse } from '@suportra/protocol'
+import { JsonObject, QueueResponse, type Session, SessionResponse } from '@suportra/protocol'
 import { atom } from 'nanostores'
-import type { Live } from '../core/live-store.js'
+import { liveStore } from '../core/live-store.js'
 import type { Http } from '../http/http.js'
 import type { SessionHandle } from '../sessions/session-handle.js'
 import type { Sessions } from '../sessions/sessions.js'
 
 /** For builders: the queue of waiting sessions, and claiming one. (A closure rather than a class: fewer bundle bytes.) */
-export function createBuilder(http: Http, sessions: Sessions, live: Live) {
+export function createBuilder(http: Http, sessions: Sessions, retain: () => () => void) {
   /** Waiting sessions for the tools you cover, oldest first; live. */
   const $queue = atom<Session[]>([])
 
@@ -20,7 +20,7 @@ export function createBuilder(http: Http, sessions: Sessions, live: Live) {
     $queue.set($queue.value.filter((s) => s.id !== sessionId))
   }
 
-  live($queue, refresh)
+  liveStore($queue, { retain, load: refresh })
 
   return {
     $queue,
@@ -50,13 +50,14 @@ export function createBuilder(http: Http, sessions: Sessions, live: Live) {
      * online while one is available and connected.
      */
     available: async (available?: boolean): Promise<boolean> =>
+      // Checked loosely (`{ available }`, a boolean): its schema stays out of the core bundle.
       (
         await http(
           '/v1/builder/availability',
-          BuilderAvailability,
+          JsonObject,
           available === undefined ? {} : { method: 'POST', body: { available } },
         )
-      ).available,
+      ).available === true,
 
     remove,
   } as const

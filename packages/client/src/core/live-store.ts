@@ -57,9 +57,6 @@ export function liveStore(
   )
 }
 
-/** Makes `store` live with `load` (`liveStore`) and reloads it at every reconnect while watched. */
-export type Live = (store: ReadableAtom<unknown>, load: () => Promise<unknown>) => void
-
 /**
  * A store computed from two others: what the client needs of nanostores' `computed()` (it follows
  * them while watched; a `get()` while unwatched computes afresh), for a fraction of its bytes.

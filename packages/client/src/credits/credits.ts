@@ -6,11 +6,11 @@ import {
   TransactionsResponse,
 } from '@suportra/protocol'
 import { atom } from 'nanostores'
-import type { Live } from '../core/live-store.js'
+import { liveStore } from '../core/live-store.js'
 import type { Http } from '../http/http.js'
 
 /** The credit balance and the ledger behind it. (A closure rather than a class: fewer bundle bytes.) */
-export function createCredits(http: Http, live: Live) {
+export function createCredits(http: Http, retain: () => () => void) {
   /** Undefined until loaded; follows realtime updates (holds, releases, purchases). */
   const $balance = atom<number | undefined>(undefined)
 
@@ -20,7 +20,7 @@ export function createCredits(http: Http, live: Live) {
     return balance
   }
 
-  live($balance, refresh)
+  liveStore($balance, { retain, load: refresh })
 
   return {
     $balance,

@@ -7,7 +7,7 @@ import {
 } from '@suportra/protocol'
 import { atom } from 'nanostores'
 import { clientId } from '../core/ids.js'
-import type { Live } from '../core/live-store.js'
+import { liveStore } from '../core/live-store.js'
 import type { storedValue } from '../core/storage.js'
 import type { Http } from '../http/http.js'
 import type { Outbox } from './outbox.js'
@@ -29,8 +29,6 @@ type Cache = ReturnType<typeof storedValue<Session[]>>
 interface Deps {
   outbox: Outbox
   retain(): () => void
-  /** Makes the list live (see `Live`). */
-  live: Live
   me(): string | undefined
 }
 
@@ -83,7 +81,7 @@ export function createSessions(http: Http, deps: Deps) {
     return sessions
   }
 
-  deps.live($list, list)
+  liveStore($list, { retain: deps.retain, load: list })
 
   return {
     $list,

@@ -1,3 +1,4 @@
+import { availabilityStore } from '@suportra/client/availability'
 import type { JSX } from 'preact'
 import css from './availability.css?inline'
 import { useT, useWidget } from './context.js'
@@ -14,7 +15,7 @@ export function AvailabilityNote(): JSX.Element | null {
   addStyles(css)
   const widget = useWidget()
   const t = useT()
-  const a = useStore(widget.client.$availability)
+  const a = useStore((widget.availability ??= availabilityStore(widget.client, widget.options)))
   if (!a) return null
   const wait = a.expectedWait
   return (
