@@ -15,7 +15,9 @@ export function AvailabilityNote(): JSX.Element | null {
   addStyles(css)
   const widget = useWidget()
   const t = useT()
-  const a = useStore((widget.availability ??= availabilityStore(widget.client, widget.options)))
+  // One store per widget, made the first time the note shows.
+  widget.availability ??= availabilityStore(widget.client, widget.options)
+  const a = useStore(widget.availability)
   if (!a) return null
   const wait = a.expectedWait
   return (
