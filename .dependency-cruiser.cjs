@@ -48,7 +48,7 @@ module.exports = {
       from: {
         path: '^packages/protocol/src/',
         pathNot:
-          '/(models|requests|responses|realtime|errors|frames|context|account-export|server-api|batch|index)[.]ts$',
+          '/(models|requests|responses|realtime|errors|frames|context|account-export|server-api|batch|availability|index)[.]ts$',
       },
       to: { path: ZOD },
     },

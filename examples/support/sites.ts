@@ -1,3 +1,4 @@
+import type { StartOptions } from '@suportra/server'
 import { startTestServer, type TestServer } from '@suportra/server/testing'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll } from 'vitest'
@@ -36,7 +37,7 @@ export interface Sites {
  * For a browser test file: starts the server and Chromium before its tests and closes everything
  * after them. Opened sites are closed after each test with `closeAfterEach`, else after the file.
  */
-export function setupSites(options: { closeAfterEach?: boolean } = {}): Sites {
+export function setupSites(options: { closeAfterEach?: boolean; server?: StartOptions } = {}): Sites {
   const closers: (() => unknown)[] = []
   const closeSites = async () => {
     for (const close of closers.splice(0).reverse()) await close()
@@ -49,7 +50,7 @@ export function setupSites(options: { closeAfterEach?: boolean } = {}): Sites {
   }
 
   beforeAll(async () => {
-    server = await startTestServer()
+    server = await startTestServer(options.server)
     browser = await launchBrowser()
   })
   if (options.closeAfterEach) afterEach(closeSites)

@@ -1,6 +1,7 @@
 import { useBuilderQueue, useConnection, useSessions, useSuportra, useUser } from '@suportra/react'
 import { type FormEvent, useState } from 'react'
 import { useQueueAnnouncer } from './announce.js'
+import { AvailabilitySwitch } from './availability.js'
 import { ChatPane } from './chat-pane.js'
 import { Queue } from './queue.js'
 
@@ -26,6 +27,7 @@ export function App() {
       <header>
         <h1>Builder console</h1>
         <Announcer />
+        <AvailabilitySwitch />
         <span>
           {user.name} · <span className={`dot ${connection}`}>{connection}</span>{' '}
           <button type="button" className="link" onClick={() => client.auth.signOut()}>

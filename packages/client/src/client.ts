@@ -51,6 +51,8 @@ export type ClientEvents = {
   read: Extract<RealtimeEvent, { type: 'read' }>
   queue: Extract<RealtimeEvent, { type: 'queue' }>
   credits: Extract<RealtimeEvent, { type: 'credits' }>
+  /** Whether builders are there changed (its `availability`: see `@suportra/client/availability`). */
+  availability: Extract<RealtimeEvent, { type: 'availability' }>
   connection: ConnectionChange
   /** The signed-in user changed: someone signed in (a User) or out (null). */
   user: User | null
@@ -139,6 +141,8 @@ export function createClient(options: ClientOptions) {
       }
       case 'credits':
         credits.$balance.set(event.balance)
+        break
+      case 'availability':
         break
       case 'continuity_lost':
         sessions

@@ -12,6 +12,7 @@ export const REALTIME_EVENT_TYPES = [
   'pong',
   'reauth',
   'error',
+  'availability',
 ] as const
 
 /** One realtime event `type`. */

@@ -6,6 +6,7 @@
 
 export * from './account-export.js'
 export * from './batch.js'
+export * from './availability.js'
 export * from './constants.js'
 export * from './context.js'
 export * from './errors.js'

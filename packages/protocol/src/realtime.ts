@@ -27,6 +27,12 @@ export const REALTIME_EVENTS = {
   /** The access token expired: send a new `auth` frame on this socket, or it is closed with 4001. */
   reauth: JsonObject,
   error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
+  /**
+   * Users: whether builders are there for the user's app (any tool) changed. The payload is an
+   * `Availability` (`./availability.ts`), checked by `@suportra/client/availability`: kept loose here
+   * so the core client does not carry its schema.
+   */
+  availability: z.object({ availability: JsonObject }),
 } satisfies Record<RealtimeEventType, unknown>
 
 type Events = typeof REALTIME_EVENTS

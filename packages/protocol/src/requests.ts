@@ -95,6 +95,11 @@ export const StartSessionRequest = z.strictObject({
   topic: text(1, LIMITS.topicLength),
   context: z.optional(SessionContextInput),
   kind: z.optional(SessionKind),
+  /**
+   * The page the session started from: the away email links back to it (with the chat open on the
+   * session) when it is on one of the app's allowed origins; ignored otherwise.
+   */
+  returnUrl: z.optional(z.string().check(z.maxLength(2_000))),
 })
 export type StartSessionRequest = z.input<typeof StartSessionRequest>
 

@@ -8,6 +8,7 @@ import { auditRoutes } from './audits/routes.js'
 import { methodsRoutes } from './auth/methods.js'
 import { passwordResetRoutes } from './auth/password-reset-routes.js'
 import { authRoutes, meRoutes } from './auth/routes.js'
+import { availabilityRoutes, builderAvailabilityRoutes } from './availability/routes.js'
 import { devPages } from './billing/dev-pages.js'
 import { billingRoutes, webhookRoutes } from './billing/routes.js'
 import { builderRoutes } from './builders/routes.js'
@@ -18,6 +19,7 @@ import { type Env, limitBody } from './http/request.js'
 import { responseCheck } from './http/response-check.js'
 import { widgetAssets } from './http/widget-assets.js'
 import { attachmentRoutes, sessionMessageRoutes } from './messages/routes.js'
+import { openApiRoutes } from './openapi/routes.js'
 import { requestContext } from './ops/request-context.js'
 import { opsRoutes } from './ops/routes.js'
 import { serverApiRoutes } from './server-api/routes.js'
@@ -62,6 +64,7 @@ export function createApp(ctx: Context): Hono<Env> {
   app.get('/health', (c) => c.json({ ok: true }))
   app.route('/', opsRoutes)
   app.route('/', widgetAssets())
+  app.route('/', openApiRoutes)
   app.route('/v1/auth', authRoutes)
   app.route('/v1/auth/password-reset', passwordResetRoutes)
   app.route('/v1/auth/methods', methodsRoutes)
@@ -79,6 +82,8 @@ export function createApp(ctx: Context): Hono<Env> {
   app.route('/v1/attachments', attachmentRoutes)
   app.route('/v1/audits', auditRoutes)
   app.route('/v1/server', serverApiRoutes)
+  app.route('/v1/availability', availabilityRoutes)
+  app.route('/v1/builder/availability', builderAvailabilityRoutes)
 
   app.notFound(notFoundResponse)
   app.onError((error, c) => errorResponse(c, error, ctx.log))

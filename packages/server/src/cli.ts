@@ -10,6 +10,7 @@ import { notifyPolicyChange } from './admin/notices.js'
 import { showTranscript } from './admin/transcripts.js'
 import { UsageError } from './admin/usage-error.js'
 import { lookUpUser } from './admin/users.js'
+import { setBusinessHours } from './availability/hours-admin.js'
 import { copyDatabase } from './db/copy.js'
 import { redactUrl } from './db/database.js'
 import { DEMO } from './seed.js'
@@ -25,6 +26,8 @@ Usage:
   suportra-server apps list [--db FILE]
   suportra-server apps keys create --app APP_ID [--name NAME] | apps keys list --app APP_ID | apps keys revoke --key KEY_ID
                   (server API keys: shown once at creation; rotate by creating a new one, then revoking the old)
+  suportra-server apps hours --app ID --time-zone Europe/Berlin --hours "mon-fri 09:00-17:00" [--hours …]
+                             (no --hours: always open) [--db FILE]
   suportra-server audits list [--db FILE]
   suportra-server builders add --email EMAIL --name NAME --password PASSWORD [--tools cursor,v0] [--db FILE]
   suportra-server builders list | set-tools --email EMAIL --tools cursor,v0 | deactivate --email EMAIL [--db …]
@@ -51,6 +54,8 @@ Environment: PORT, HOST, SUPORTRA_DB or DATABASE_URL, SUPORTRA_DATA_DIR, SUPORTR
                (unattached uploads per user: 60, 209715200 bytes; deleted after 1440 minutes),
              SUPORTRA_SOCKETS_PER_USER, SUPORTRA_SOCKETS_PER_IP, SUPORTRA_UNAUTHENTICATED_SOCKETS_PER_IP,
              SUPORTRA_FRAMES_PER_SECOND (realtime: 50, 500, 100 sockets; 20 frames a second per socket),
+             SUPORTRA_AWAY_EMAIL_MINUTES (a builder's reply is emailed to a user gone this long: 5),
+             SUPORTRA_BUILDER_CAPACITY (active sessions per builder before availability says busy: 1),
              SUPORTRA_WEBHOOK_TIMEOUT_MS (longest wait for a webhook endpoint's answer, default 10000),
              SUPORTRA_METRICS_TOKEN (GET /metrics with Authorization: Bearer <token>),
              SUPORTRA_METRICS_PORT, SUPORTRA_METRICS_HOST (GET /metrics without a token on a port of its own,
@@ -77,10 +82,12 @@ const { values, positionals } = parseArgs({
     email: { type: 'string' },
     password: { type: 'string' },
     tools: { type: 'string' },
+    app: { type: 'string' },
+    'time-zone': { type: 'string' },
+    hours: { type: 'string', multiple: true },
     from: { type: 'string' },
     to: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
-    app: { type: 'string' },
     'overlap-hours': { type: 'string' },
     reason: { type: 'string' },
     staff: { type: 'string' },
@@ -216,6 +223,8 @@ function hostileOptions() {
       socketsPerIp: number('SUPORTRA_SOCKETS_PER_IP'),
       unauthenticatedSocketsPerIp: number('SUPORTRA_UNAUTHENTICATED_SOCKETS_PER_IP'),
       framesPerSecond: number('SUPORTRA_FRAMES_PER_SECOND'),
+      builderSessionCapacity: number('SUPORTRA_BUILDER_CAPACITY'),
+      awayEmailMs: (number('SUPORTRA_AWAY_EMAIL_MINUTES') ?? 0) * 60_000 || undefined,
     }),
     uploads: drop({
       unattachedPerHour: number('SUPORTRA_UPLOADS_PER_HOUR'),
@@ -250,6 +259,13 @@ async function admin(command: string) {
       }
     } else if (command === 'apps keys') {
       for (const line of await keysCommand(ctx, positionals[2], values)) console.log(line)
+    } else if (command === 'apps hours') {
+      const hours = await setBusinessHours(ctx, {
+        appId: required('app'),
+        timeZone: values['time-zone'],
+        hours: values.hours ?? [],
+      })
+      console.log(hours ? `Business hours set: ${JSON.stringify(hours)}` : 'Always open (no business hours).')
     } else if (command === 'audits list') {
       for (const audit of await listAudits(ctx)) {
         console.log(

@@ -78,6 +78,12 @@ export interface Config {
   videoUrlTemplate: string
   /** Server ping interval; a socket that misses one is closed. */
   heartbeatMs: number
+  /** How often each instance re-announces its connected builders and users' `seen_at` (availability). */
+  presenceRefreshMs: number
+  /** Active sessions a builder takes at once before availability says `busy`. */
+  builderSessionCapacity: number
+  /** How long a user has had no socket before a builder's reply is emailed to them. */
+  awayEmailMs: number
   /** Time a new socket has to send its `auth` frame. */
   authTimeoutMs: number
   /** Most messages replayed per session on resume; beyond it the client gets `continuity_lost`. */
@@ -203,6 +209,9 @@ export const DEFAULT_CONFIG: Config = {
   videoCost: 1,
   videoUrlTemplate: 'https://meet.jit.si/suportra-{session}',
   heartbeatMs: 25_000,
+  presenceRefreshMs: 15_000,
+  builderSessionCapacity: 1,
+  awayEmailMs: 5 * 60_000,
   authTimeoutMs: 5_000,
   resumeWindow: 1_000,
   socketsPerUser: 50,

@@ -9,6 +9,8 @@ import * as z from 'zod/mini'
 import { createApp } from './app.js'
 import { Apps } from './apps/apps.js'
 import { TokenService } from './auth/tokens.js'
+import { Presence } from './availability/presence.js'
+import { startAwaySweep } from './away/away-email.js'
 import { DEFAULT_CONFIG, resolveConfig, type ServerOptions } from './config.js'
 import type { Context } from './context.js'
 import { type Database, isPostgresUrl, openDatabase } from './db/database.js'
@@ -117,6 +119,7 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
   if (options.seed === 'demo') await seedDemo(ctx)
   const app = createApp(ctx)
   const hub = new Hub(ctx)
+  const presence = new Presence(ctx, hub)
   const mailer = new Mailer(ctx)
   mailer.start()
   const webhooks = new WebhookWorker(ctx)
@@ -126,6 +129,7 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
   ctx.metrics.observe({ sockets: () => hub.counts(), queue: () => queueByTool(ctx) })
   const { metrics } = ctx.config
   if (metrics.token || metrics.port !== undefined) ctx.metrics.collectProcessMetrics()
+  const away = startAwaySweep(ctx)
   const expiry = setInterval(
     () => expireWaiting(ctx).catch((err) => ctx.log.error({ err }, 'expiry failed')),
     30_000,
@@ -182,6 +186,8 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
       ctx.requests.closing = true
       clearInterval(expiry)
       clearInterval(sweep)
+      await away.stop()
+      presence.close()
       // No new connections; idle keep-alive ones close now, busy ones once their response is out.
       const listening = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()

@@ -89,9 +89,11 @@ export function mount(options: MountOptions): WidgetInstance {
     },
   }
   mounted.set(options.appId, instance)
-  // A password reset link (`#suportra-reset=<token>`) opens the widget on "choose a new password".
-  if (location.hash.includes('suportra-reset=')) {
-    widget.view.value = { name: 'account', step: 'reset' }
+  // A password reset link (`#suportra-reset=<token>`) opens the widget on "choose a new password";
+  // the away email's (`#suportra-session=<id>`), on that session's chat.
+  const id = /suportra-session=([\w-]+)/.exec(location.hash)?.[1]
+  if (id || location.hash.includes('suportra-reset=')) {
+    widget.view.value = id ? { name: 'chat', id } : { name: 'account', step: 'reset' }
     widget.open()
   }
   if (widget.i18n.catalog.value) draw()

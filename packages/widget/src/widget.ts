@@ -10,6 +10,8 @@ import {
   SuportraError,
   type WebSocketFactory,
 } from '@suportra/client'
+import type { Availability } from '@suportra/client/availability'
+import type { ReadableAtom } from 'nanostores'
 import { createI18n } from './i18n/i18n.js'
 import { type Progress, uploadFetch } from './upload/upload-fetch.js'
 
@@ -161,6 +163,9 @@ export function createWidget(options: MountOptions) {
 
   const widget = {
     client,
+    options,
+    /** `@suportra/client/availability`'s store, made by the start screen's note (its own chunk). */
+    availability: undefined as ReadableAtom<Availability | undefined> | undefined,
     i18n,
     isOpen,
     view,

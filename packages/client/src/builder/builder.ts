@@ -1,4 +1,4 @@
-import { QueueResponse, type Session, SessionResponse } from '@suportra/protocol'
+import { JsonObject, QueueResponse, type Session, SessionResponse } from '@suportra/protocol'
 import { atom } from 'nanostores'
 import { liveStore } from '../core/live-store.js'
 import type { Http } from '../http/http.js'
@@ -44,6 +44,20 @@ export function createBuilder(http: Http, sessions: Sessions, retain: () => () =
       remove(session.id)
       if (action === 'added') $queue.set([...$queue.value, session].sort((a, b) => a.createdAt - b.createdAt))
     },
+
+    /**
+     * Your available/away switch: with `available`, sets it; without, reads it. Users see builders
+     * online while one is available and connected.
+     */
+    available: async (available?: boolean): Promise<boolean> =>
+      // Checked loosely (`{ available }`, a boolean): its schema stays out of the core bundle.
+      (
+        await http(
+          '/v1/builder/availability',
+          JsonObject,
+          available === undefined ? {} : { method: 'POST', body: { available } },
+        )
+      ).available === true,
 
     remove,
   } as const

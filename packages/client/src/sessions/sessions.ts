@@ -20,6 +20,8 @@ export interface StartInput {
   topic: string
   context?: SessionContext
   kind?: SessionKind
+  /** The page the session starts from: the away email links back to it (the widget sends `location.href`). */
+  returnUrl?: string
 }
 
 type Cache = ReturnType<typeof storedValue<Session[]>>

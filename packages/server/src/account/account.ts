@@ -146,11 +146,17 @@ export async function deleteTranscript(ctx: Context, caller: Caller, sessionId: 
       .execute()
     await tx.deleteFrom('attachments').where('session_id', '=', sessionId).execute()
     await tx.deleteFrom('messages').where('session_id', '=', sessionId).execute()
-    // The confirmation email quoted the topic.
+    // The confirmation email quoted the topic (and the away email linked to the page it started on).
     await tx.deleteFrom('emails').where('reference', '=', sessionId).execute()
     await tx
       .updateTable('sessions')
-      .set({ topic: '', context: null, rating_comment: null, transcript_deleted_at: Date.now() })
+      .set({
+        topic: '',
+        context: null,
+        rating_comment: null,
+        return_url: null,
+        transcript_deleted_at: Date.now(),
+      })
       .where('id', '=', sessionId)
       .execute()
     return attachments

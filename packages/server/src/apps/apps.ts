@@ -13,6 +13,8 @@ export interface App {
   previousSecretExpiresAt?: number | null
   identityRequired: boolean
   createdAt: number
+  /** Business hours as stored (JSON, `availability/hours.ts`); null: always open. */
+  businessHours: string | null
 }
 
 function toApp(row: AppRow): App {
@@ -25,6 +27,7 @@ function toApp(row: AppRow): App {
     previousSecretExpiresAt: row.previous_secret_expires_at,
     identityRequired: row.identity_required === 1,
     createdAt: row.created_at,
+    businessHours: row.business_hours,
   }
 }
 
@@ -57,6 +60,11 @@ export class Apps {
     return false
   }
 
+  /** Forgets the cached apps (after a change made outside `create`). */
+  invalidate(): void {
+    this.#cache = undefined
+  }
+
   async create(input: {
     id?: string
     name: string
@@ -71,6 +79,7 @@ export class Apps {
       identitySecret: input.identitySecret ?? newSecret(),
       identityRequired: input.identityRequired ?? false,
       createdAt: Date.now(),
+      businessHours: null,
     }
     await this.#store.db
       .insertInto('apps')

@@ -342,6 +342,27 @@ export const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+  '0007_availability': {
+    // Builders' presence, business hours and the away email (see `availability/`).
+    // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's table types
+    async up(db: Kysely<any>) {
+      const ms = 'bigint'
+      // The console's available/away switch; a builder counts while available and connected.
+      await db.schema
+        .alterTable('users')
+        .addColumn('available', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute()
+      // When the user last had a connected socket (refreshed while connected): the away email's clock.
+      await db.schema.alterTable('users').addColumn('seen_at', ms).execute()
+      // JSON { timeZone, weekly } or null (always open).
+      await db.schema.alterTable('apps').addColumn('business_hours', 'text').execute()
+      // The page the session started from (on an allowed origin) and the language it was asked in.
+      await db.schema.alterTable('sessions').addColumn('return_url', 'text').execute()
+      await db.schema.alterTable('sessions').addColumn('locale', 'text').execute()
+      // The last away email for the session: one per absence (the user seen since allows the next).
+      await db.schema.alterTable('sessions').addColumn('away_emailed_at', ms).execute()
+    },
+  },
   '0008_operations': {
     // Operating the server (issue 23): files in the database, staff access on the record, policy
     // notices sent once per user, identity secret rotation, deactivated builders, HTML emails.

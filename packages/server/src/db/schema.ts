@@ -14,6 +14,8 @@ export interface DB {
     /** After a rotation: the secret before it, accepted too until `previous_secret_expires_at`. */
     previous_identity_secret: Generated<string | null>
     previous_secret_expires_at: Generated<number | null>
+    /** JSON `{ timeZone, weekly }` (availability/hours.ts), or null: always open. */
+    business_hours: Generated<string | null>
   }
   users: {
     id: string
@@ -36,6 +38,10 @@ export interface DB {
     deactivated_at: Generated<number | null>
     /** The language of the emails sent to this user (`en`, `es`, `de`, `ar`); null: English. */
     locale: Generated<string | null>
+    /** Builders: the console's available/away switch (1 available). */
+    available: Generated<number>
+    /** When the user last had a connected socket; null if never. */
+    seen_at: Generated<number | null>
   }
   /** Password reset links (see `auth/password-reset.ts`). */
   password_resets: {
@@ -86,6 +92,11 @@ export interface DB {
     user_read_seq: Generated<number>
     builder_read_seq: Generated<number>
     transcript_deleted_at: number | null
+    /** The page the session started from, on one of the app's origins (the away email's link). */
+    return_url: Generated<string | null>
+    /** The language the session was asked in (the away email's). */
+    locale: Generated<string | null>
+    away_emailed_at: Generated<number | null>
   }
   messages: {
     id: string
@@ -156,6 +167,7 @@ export interface DB {
       | 'password_reset'
       | 'email_changed'
       | 'policy_notice'
+      | 'builder_replied'
     reference: string | null
     subject: string
     body: string

@@ -4,8 +4,10 @@ import {
   AuditResponse,
   AuthMethodsResponse,
   AuthResponse,
+  Availability,
   BalanceResponse,
   BatchResponse,
+  BuilderAvailability,
   CheckoutResponse,
   MessageResponse,
   MessagesResponse,
@@ -46,6 +48,7 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodMiniType | Exempt> = {
   'GET /health': OkResponse,
   'GET /ready': z.object({ ok: z.literal(true), checks: z.record(z.string(), z.literal('ok')) }),
   'GET /metrics': { exempt: 'the Prometheus text format' },
+  'GET /openapi.json': { exempt: 'the OpenAPI document (it describes the others)' },
   'GET /widget.js': { exempt: 'the widget loader (JavaScript)' },
   'GET /widget/:file{[\\w.-]+\\.js}': { exempt: 'the widget chunks (JavaScript)' },
 
@@ -102,4 +105,7 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodMiniType | Exempt> = {
   'POST /v1/builder/sessions/:id/claim': SessionResponse,
   'GET /v1/attachments/:id': { exempt: 'the file itself, with the type it was uploaded with' },
   'POST /v1/audits': AuditResponse,
+  'GET /v1/availability': Availability,
+  'GET /v1/builder/availability': BuilderAvailability,
+  'POST /v1/builder/availability': BuilderAvailability,
 }

@@ -24,6 +24,14 @@ export type BusMessage =
   /** Each user their own event (queue positions): one message however many users, not one each. */
   | { kind: 'personal'; events: PersonalEvent[] }
   | { kind: 'revoke'; userId: string; familyIds: string[] }
+  /**
+   * The builders connected to one instance (all of them, each time: a snapshot), sent on every
+   * change and refreshed every `presenceRefreshMs`; `builders: []` when it stops. An instance
+   * silent for three refreshes is forgotten (it died). See `availability/presence.ts`.
+   */
+  | { kind: 'presence'; instance: string; builders: { id: string; tools: string[] }[] }
+  /** Something availability depends on changed (a builder's switch, an app's hours): recompute. */
+  | { kind: 'availability' }
   | { kind: 'resync' }
 
 /**

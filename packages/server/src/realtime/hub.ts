@@ -70,6 +70,11 @@ export class Hub {
   readonly #ips: IpCounts
   /** Development and tests: every frame checked against the protocol before it is sent. */
   readonly #checkFrame: (data: string) => string
+  /**
+   * Told when a socket authenticates (`opened`) and when an authenticated one closes (`closed`):
+   * availability's presence (`availability/presence.ts`) keeps count.
+   */
+  onSocket: ((change: 'opened' | 'closed', caller: Caller, tools: ReadonlySet<string>) => void) | undefined
 
   constructor(ctx: Context) {
     this.#ctx = ctx
@@ -278,6 +283,7 @@ export class Hub {
       }
       return
     }
+    if (message.kind === 'presence' || message.kind === 'availability') return
     if (message.kind === 'personal') {
       for (const { userId, event } of message.events) {
         const conns = this.#byUser.get(userId)
@@ -295,6 +301,14 @@ export class Hub {
     // Encoded once for every socket (a string would be encoded to UTF-8 again for each).
     const frame = targets.size > 1 ? Buffer.from(this.#checkFrame(data)) : data
     for (const conn of targets) this.#push(conn, message.event, data, frame)
+  }
+
+  /** Sends an event to every user (not builder) of an app connected to this process. */
+  toApp(appId: string, event: RealtimeEvent): void {
+    const data = JSON.stringify(event)
+    for (const set of this.#byUser.values())
+      for (const conn of set)
+        if (conn.caller.appId === appId && conn.caller.role !== 'builder') this.#push(conn, event, data)
   }
 
   /** Sends a live event, or holds it until the socket's replay is done. */
@@ -336,11 +350,12 @@ export class Hub {
     set.add(conn)
     this.#byUser.set(conn.caller.userId, set)
     if (conn.caller.role === 'builder') this.#builders.add(conn)
+    this.onSocket?.('opened', conn.caller, conn.tools)
   }
 
   #remove(conn: Connection) {
     const set = this.#byUser.get(conn.caller.userId)
-    set?.delete(conn)
+    if (set?.delete(conn)) this.onSocket?.('closed', conn.caller, conn.tools)
     if (set?.size === 0) this.#byUser.delete(conn.caller.userId)
     this.#builders.delete(conn)
   }

@@ -12,6 +12,8 @@ const BATCH = 256
 /** Beyond this many unsent notifications (PostgreSQL unreachable) the oldest are dropped. */
 const MAX_QUEUE = 20_000
 const RECONNECT_MS = [100, 250, 500, 1_000, 2_000, 5_000]
+/** What other instances may send (`resync` is only ever raised locally). */
+const REMOTE_KINDS = new Set<string>(['event', 'personal', 'revoke', 'presence', 'availability'])
 /** One statement, one implicit transaction: its notifications are delivered together, in order. */
 const NOTIFY_SQL =
   'SELECT pg_notify($1, payload) FROM unnest($2::text[]) WITH ORDINALITY AS t(payload, n) ORDER BY n'
@@ -218,8 +220,7 @@ export class PgBus implements EventBus {
   }
 
   #emitRemote(message: BusMessage) {
-    if (message.kind === 'event' || message.kind === 'personal' || message.kind === 'revoke')
-      this.#emit(message)
+    if (REMOTE_KINDS.has(message.kind)) this.#emit(message)
   }
 
   #emit(message: BusMessage) {

@@ -1,5 +1,6 @@
 import { ClientId, RateRequest, ReadRequest, StartSessionRequest } from '@suportra/protocol'
 import { Hono } from 'hono'
+import { recordOrigin } from '../away/return-url.js'
 import { parse } from '../errors.js'
 import { type C, type Env, expectNoBody, readJson, requireCaller, requireCustomer } from '../http/request.js'
 import { listSessions, markRead, rateSession, sendTyping } from './activity.js'
@@ -25,6 +26,13 @@ export const sessionRoutes = new Hono<Env>()
       input,
       key === undefined ? undefined : parse(ClientId, key, 'Idempotency-Key'),
     )
+    if (created)
+      await recordOrigin(ctx, {
+        sessionId: session.id,
+        appId: caller.appId,
+        returnUrl: input.returnUrl,
+        acceptLanguage: c.req.header('accept-language'),
+      })
     return c.json({ session }, created ? 201 : 200)
   })
 

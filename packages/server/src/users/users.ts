@@ -69,6 +69,8 @@ export async function createPasswordUser(
     age_confirmed_at: input.ageConfirmedAt ?? null,
     deactivated_at: null,
     locale: null,
+    available: 1,
+    seen_at: null,
   }
   const inserted = await store.db
     .insertInto('users')

@@ -1,6 +1,12 @@
 import type { LaterCatalog } from './en.later.js'
 
 export const arLater: LaterCatalog = {
+  // availability, on the start screen (its own chunk)
+  avail_online: 'الخبراء متصلون الآن.',
+  avail_busy: 'الخبراء مشغولون: قد يطول انتظارك.',
+  avail_offline: 'لا يوجد خبير متاح الآن.',
+  backAt: 'يعودون {when}.',
+  leave: 'يمكنك ترك سؤالك على أي حال: سينتظر في قائمة الانتظار، ولن تدفع إلا عندما ينضم خبير.',
   stars: '{score} من 5',
   comment: 'هل تريد إضافة شيء؟ (اختياري)',
   submit: 'إرسال',

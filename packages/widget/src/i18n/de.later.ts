@@ -1,6 +1,13 @@
 import type { LaterCatalog } from './en.later.js'
 
 export const deLater: LaterCatalog = {
+  // availability, on the start screen (its own chunk)
+  avail_online: 'Builder sind online.',
+  avail_busy: 'Die Builder sind beschäftigt: Es kann länger dauern.',
+  avail_offline: 'Gerade ist kein Builder verfügbar.',
+  backAt: 'Wieder da: {when}.',
+  leave:
+    'Du kannst deine Frage trotzdem hinterlassen: Sie wartet in der Warteschlange, und du zahlst erst, wenn ein Builder beitritt.',
   stars: '{score} von 5',
   comment: 'Noch etwas? (optional)',
   submit: 'Senden',

@@ -3,6 +3,12 @@
  * chat's history once paged back to): their own chunk. The account screens' are in `en.account.ts`.
  */
 export const enLater = {
+  // availability, on the start screen (its own chunk)
+  avail_online: 'Builders are online.',
+  avail_busy: 'Builders are busy: you may wait longer.',
+  avail_offline: 'No builder is available right now.',
+  backAt: 'Back {when}.',
+  leave: 'You can still leave your question: it waits in the queue, and you pay only when a builder joins.',
   stars: '{score} of 5',
   comment: 'Anything to add? (optional)',
   submit: 'Send',

@@ -1,6 +1,12 @@
 import type { LaterCatalog } from './en.later.js'
 
 export const esLater: LaterCatalog = {
+  // availability, on the start screen (its own chunk)
+  avail_online: 'Hay builders en línea.',
+  avail_busy: 'Los builders están ocupados: quizá esperes más.',
+  avail_offline: 'Ahora no hay ningún builder disponible.',
+  backAt: 'Vuelven {when}.',
+  leave: 'Puedes dejar tu pregunta igualmente: espera en la cola y solo pagas cuando se une un builder.',
   stars: '{score} de 5',
   comment: '¿Algo más? (opcional)',
   submit: 'Enviar',

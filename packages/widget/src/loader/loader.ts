@@ -61,8 +61,9 @@ if (tag && !win.__suportra) {
   }
   suportra.q = queue
   win.Suportra = suportra
-  // A password reset link (`#suportra-reset=…`) opens the widget on "choose a new password".
-  if (config.open || queue.some(needed) || location.hash.includes('suportra-reset=')) load()
+  // A password reset link (`#suportra-reset=…`) opens the widget on "choose a new password", the away
+  // email's (`#suportra-session=…`) on that chat.
+  if (config.open || queue.some(needed) || location.hash.includes('suportra-')) load()
 
   if (data.launcher !== 'false') {
     host = document.createElement('suportra-widget')

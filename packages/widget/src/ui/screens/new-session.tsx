@@ -5,8 +5,11 @@ import { useEffect } from 'preact/hooks'
 import { useT, useWidget } from '../context.js'
 import { Field } from '../field.js'
 import { Form, Go } from '../form.js'
+import { lazy } from '../lazy.js'
 import { type Redact, useShare } from '../use-share.js'
 import { useStore } from '../use-store.js'
+
+const AvailabilityNote = lazy(() => import('../availability.js').then((m) => m.AvailabilityNote))
 
 /** Pick the tool, describe the blocker, see what is shared and what it costs, start. */
 export function NewSession(): JSX.Element {
@@ -50,6 +53,8 @@ export function NewSession(): JSX.Element {
       tool,
       topic: redact ? redact(topic) : topic,
       ...(shared && { context: shared }),
+      // The away email links back here (the server keeps neither query nor fragment).
+      returnUrl: location.href,
     })
     widget.prefill.value = {}
     widget.started(session.$session.get() ?? (await session.refresh()))
@@ -61,6 +66,7 @@ export function NewSession(): JSX.Element {
   return (
     <section>
       <h3>{t('newTitle')}</h3>
+      <AvailabilityNote />
       <Form
         submit={t('start')}
         action={share.check}
