@@ -21,6 +21,8 @@ const SECURITY: Record<Access, Json[] | undefined> = {
   app: [{ app: [] }],
   user: [{ bearer: [] }],
   builder: [{ bearer: [] }],
+  server: [{ serverKey: [] }],
+  metrics: [{ metricsToken: [] }],
   stripe: [],
   dev: [],
 }
@@ -43,7 +45,10 @@ function operation(key: string, op: Operation): Json {
   }
   if (path === '/v1/availability')
     parameters.push({ name: 'tool', in: 'query', required: false, schema: { type: 'string' } })
-  if (method === 'POST' && (path === '/v1/sessions' || path.endsWith('/checkout')))
+  if (
+    (method === 'POST' && (path === '/v1/sessions' || path.endsWith('/checkout'))) ||
+    (op.access === 'server' && method === 'POST')
+  )
     parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } })
   const response = RESPONSE_SCHEMAS[key]
   const success =
@@ -110,6 +115,12 @@ export function openApiDocument(serverUrl?: string): Json {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An access token from /v1/auth/*' },
         app: { type: 'apiKey', in: 'header', name: 'X-Suportra-App', description: 'Your app id' },
+        serverKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A server key (sk_…) of your app: `suportra-server apps keys create`; backends only',
+        },
+        metricsToken: { type: 'http', scheme: 'bearer', description: 'SUPORTRA_METRICS_TOKEN' },
       },
       responses: {
         Error: {

@@ -1,4 +1,5 @@
 import { Validator } from '@seriousme/openapi-schema-validator'
+import { WEBHOOK_EVENT_TYPES } from '@suportra/protocol/server-api'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { createApp } from '../app.js'
 import type { Context } from '../context.js'
@@ -71,4 +72,12 @@ test('request and response bodies come from the protocol’s schemas', () => {
   const availability = JSON.stringify(doc.paths['/v1/availability']?.get?.responses)
   for (const field of ['online', 'busy', 'offline', 'buildersOnline', 'expectedWait', 'nextOpen'])
     expect(availability).toContain(field)
+})
+
+test('every webhook event type is described, with its own payload', () => {
+  const webhooks = openApiDocument().webhooks as Record<string, { post: { requestBody: unknown } }>
+  expect(Object.keys(webhooks).sort()).toEqual([...WEBHOOK_EVENT_TYPES].sort())
+  const body = JSON.stringify(webhooks['credits.granted']?.post.requestBody)
+  expect(body).toContain('"const":"credits.granted"')
+  expect(body).not.toContain('session.started')
 })

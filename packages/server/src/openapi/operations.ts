@@ -9,6 +9,7 @@ import {
   RateRequest,
   ReadRequest,
   RefreshRequest,
+  SendBatchRequest,
   SendMessageRequest,
   SignInRequest,
   SignOutRequest,
@@ -16,14 +17,22 @@ import {
   StartSessionRequest,
   UpdateAccountRequest,
 } from '@suportra/protocol'
+import {
+  CreateWebhookEndpointRequest,
+  GrantRequest,
+  ServerSessionsQuery,
+  WEBHOOK_EVENT_TYPES,
+  WebhookEvent,
+} from '@suportra/protocol/server-api'
 import type * as z from 'zod/mini'
 
 /**
  * Who may call a route: nobody in particular (`public`), with the app id header before sign-in
  * (`app`), a signed-in user or builder (`user`), a builder (`builder`), Stripe (`stripe`, signed),
- * or the development pages (`dev`, only with `--seed demo` / `SUPORTRA_DEV_PAGES`).
+ * the vendor's backend with a server key `sk_…` (`server`), the development pages (`dev`, only with
+ * `--seed demo` / `SUPORTRA_DEV_PAGES`), or a Prometheus scraper (`metrics`, `SUPORTRA_METRICS_TOKEN`).
  */
-export type Access = 'public' | 'app' | 'user' | 'builder' | 'stripe' | 'dev'
+export type Access = 'public' | 'app' | 'user' | 'builder' | 'server' | 'stripe' | 'dev' | 'metrics'
 
 /** One route of the API, as the OpenAPI document describes it (its success body: `RESPONSE_SCHEMAS`). */
 export interface Operation {
@@ -47,6 +56,18 @@ export interface Operation {
  */
 export const OPERATIONS: Record<string, Operation> = {
   'GET /health': { summary: 'Liveness', tag: 'server', access: 'public' },
+  'GET /ready': {
+    summary:
+      'Readiness: the database, its migrations and (PostgreSQL) the LISTEN connection; 503 names the failing check',
+    tag: 'server',
+    access: 'public',
+  },
+  'GET /metrics': {
+    summary: 'Prometheus metrics (off unless SUPORTRA_METRICS_TOKEN is set)',
+    tag: 'server',
+    access: 'metrics',
+    media: 'text/plain',
+  },
   'GET /openapi.json': {
     summary: 'This document (OpenAPI 3.1)',
     tag: 'server',
@@ -196,6 +217,58 @@ export const OPERATIONS: Record<string, Operation> = {
     body: SendMessageRequest,
     status: 201,
   },
+  'POST /v1/sessions/:id/messages/batch': {
+    summary: 'Send up to 100 messages in order (each idempotent by its id; the outbox drains with it)',
+    tag: 'messages',
+    access: 'user',
+    body: SendBatchRequest,
+    status: 201,
+  },
+  'POST /v1/server/users/:externalId/credits': {
+    summary: 'Grant credits to the user you identify with this `sub`',
+    tag: 'server-api',
+    access: 'server',
+    body: GrantRequest,
+    status: 201,
+  },
+  'GET /v1/server/users/:externalId': {
+    summary: 'A user’s balance and session count',
+    tag: 'server-api',
+    access: 'server',
+  },
+  'DELETE /v1/server/users/:externalId': {
+    summary: 'Erase a user (as their own account deletion does)',
+    tag: 'server-api',
+    access: 'server',
+  },
+  'GET /v1/server/sessions': {
+    summary: 'Sessions of your app: metadata only, never content',
+    tag: 'server-api',
+    access: 'server',
+    query: ServerSessionsQuery,
+  },
+  'POST /v1/server/webhook-endpoints': {
+    summary: 'Subscribe an https endpoint to webhook events (its signing secret is shown once)',
+    tag: 'server-api',
+    access: 'server',
+    body: CreateWebhookEndpointRequest,
+    status: 201,
+  },
+  'GET /v1/server/webhook-endpoints': {
+    summary: 'Your webhook endpoints',
+    tag: 'server-api',
+    access: 'server',
+  },
+  'DELETE /v1/server/webhook-endpoints/:id': {
+    summary: 'Remove a webhook endpoint',
+    tag: 'server-api',
+    access: 'server',
+  },
+  'GET /v1/server/webhook-endpoints/:id/deliveries': {
+    summary: 'An endpoint’s recent deliveries and failures',
+    tag: 'server-api',
+    access: 'server',
+  },
   'POST /v1/sessions/:id/attachments': {
     summary: 'Upload a file (raw body, its type in Content-Type)',
     tag: 'messages',
@@ -240,4 +313,15 @@ export const OPERATIONS: Record<string, Operation> = {
  * vendor webhooks are added here with their payload schemas; the document lists them under
  * `webhooks`.)
  */
-export const WEBHOOKS: Record<string, { summary: string; payload: z.ZodMiniType }> = {}
+export const WEBHOOKS: Record<string, { summary: string; payload: z.ZodMiniType }> = Object.fromEntries(
+  WEBHOOK_EVENT_TYPES.map((type) => [
+    type,
+    {
+      summary: `${type}, signed: Suportra-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`,
+      payload:
+        WebhookEvent.def.options.find((option) =>
+          (option.shape.type.def.values as readonly string[]).includes(type),
+        ) ?? WebhookEvent,
+    },
+  ]),
+)
