@@ -216,5 +216,5 @@ export {
   rawSocket,
   textFrame,
 } from './raw-socket.js'
-export { insertWaitingSessions, type WaitingRow } from './rows.js'
+export { insertMessages, insertWaitingSessions, type MessageRows, type WaitingRow } from './rows.js'
 export { openSocket, type TestSocket } from './socket.js'

@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'preact/hooks'
 import { About } from '../chat/about.js'
 import { Composer } from '../chat/composer.js'
 import { MessageItem } from '../chat/message-item.js'
+import { useVirtual } from '../chat/use-virtual.js'
 import { VideoControl } from '../chat/video-control.js'
 import { useT, useWidget } from '../context.js'
 import { Go } from '../form.js'
@@ -66,6 +67,9 @@ export function Chat({ id }: { id: string }): JSX.Element {
     if (list.current?.clientHeight) older()
   }, [hasOlder, messages[0]?.key])
 
+  const head = hasOlder ? t('loading') : paged.current && t('historyStart')
+  const [from, to, rendered] = useVirtual(messages, head)
+
   const open = session?.status === 'waiting' || session?.status === 'active'
   const builderName = session?.builder?.name ?? t('builder')
   const queue = session?.queue
@@ -109,15 +113,12 @@ export function Chat({ id }: { id: string }): JSX.Element {
         tabIndex={0}
         onScroll={older}
       >
-        <ol class="messages">
+        {/* A long transcript renders the rows near the visible part; the others' room is padding. */}
+        <ol ref={rendered} class="messages">
           {/* At the top while older messages exist: the user sees it as they reach it, and that loads them.
               Once paging back reached the first message, the end of the history says so. */}
-          {hasOlder ? (
-            <li class="event">{t('loading')}</li>
-          ) : (
-            paged.current && <li class="event">{t('historyStart')}</li>
-          )}
-          {messages.map((message) => (
+          {head && !from && <li class="event">{head}</li>}
+          {messages.slice(from, to).map((message) => (
             <MessageItem
               key={message.key}
               message={message}
