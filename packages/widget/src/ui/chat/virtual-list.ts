@@ -7,6 +7,11 @@ const OVER = 600
 /** The key of the line above the first message ("Loading…", the start of the history). */
 const HEAD = ' head'
 
+/** Measured slots by message key (kept for the next time a chat opens), their sum and average. */
+const slots = new Map<string, number>()
+let sum = 0
+let guess = 64
+
 /**
  * A long transcript as a virtual list (loaded with its own chunk once the chat holds many messages):
  * only the rows near the visible part are in the DOM, the others stand in as padding of the list, so
@@ -20,16 +25,12 @@ const HEAD = ' head'
  * eye stays put. Someone at the very top stays there. Screen readers get each row's place in the whole
  * (`aria-posinset` of `aria-setsize`). Without layout (a test DOM) every row renders.
  */
-export function createVirtualList(redo: () => void) {
+export function createVirtualList(redo: () => void, fresh?: boolean) {
   let ol: HTMLElement
   let log: HTMLElement
-  /** Measured slots by message key, and their sum. */
-  const slots = new Map<string, number>()
-  let sum = 0
-  let guess = 64
   /** The distance from the bottom to the lower edge of the visible part, and its height. */
   let d = 0
-  let height = 0
+  let height = 800
   /** No layout (a test DOM): every row renders. */
   let all = false
   let atTop = false
@@ -40,8 +41,6 @@ export function createVirtualList(redo: () => void) {
   let first: ChatMessage | undefined
   let below: [ChatMessage | 0 | undefined, number] = [0, 0]
   const keys = new Map<Element, string>()
-  /** The first render renders every row, to measure them: nothing moves when the list turns virtual. */
-  let fresh = true
 
   const measure = (key: string, h: number) => {
     const old = slots.get(key)
@@ -83,15 +82,18 @@ export function createVirtualList(redo: () => void) {
   }
 
   return {
-    /** The rows to render for these messages. */
-    range(messages: ChatMessage[]): [from: number, to: number] {
+    /**
+     * The rows to render for these messages. Fresh (the list turns virtual), the rows from `tail`
+     * are on screen: they render once more, to be measured, and nothing moves.
+     */
+    range(messages: ChatMessage[], tail: number): [from: number, to: number] {
       const n = messages.length
       guess = slots.size ? sum / slots.size : guess
       top = new Array<number>(n + 1)
       top[n] = 0
       for (let i = n; i--; )
         top[i] = (top[i + 1] as number) + (slots.get((messages[i] as ChatMessage).key) ?? guess)
-      from = 0
+      from = fresh ? tail : 0
       to = n
       if (!all && !fresh) {
         const hi = d + height + OVER
@@ -145,7 +147,7 @@ export function createVirtualList(redo: () => void) {
           watch.observe(row)
         }
       })
-      if (fresh && !all) {
+      if (fresh) {
         fresh = false
         redo()
       }

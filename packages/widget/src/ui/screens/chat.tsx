@@ -40,10 +40,11 @@ export function Chat({ id }: { id: string }): JSX.Element {
   }
 
   // A new message: keep the newest in view, and mark it read while the chat is on screen. (Older
-  // ones going in above do not move the list: it is anchored at the bottom, see .log.)
+  // ones going in above do not move the list: it is anchored at the bottom, see .log, whose scroll
+  // position 0 is the bottom: no layout is read for it.)
   useEffect(() => {
     const el = list.current
-    if (el) el.scrollTop = el.scrollHeight
+    if (el) el.scrollTop = 0
     widget.seen()
     handle.markRead().catch(() => {})
   }, [messages.at(-1)?.key])
