@@ -63,7 +63,8 @@ function paintedWith(count) {
   return new Promise((resolve) => {
     const check = () => {
       const list = document.querySelector('suportra-widget')?.shadowRoot?.querySelector('ol.messages')
-      const held = list && (Number(list.firstElementChild?.getAttribute('aria-setsize')) || list.children.length)
+      const held =
+        list && (Number(list.firstElementChild?.getAttribute('aria-setsize')) || list.children.length)
       if (!held || held < count) return requestAnimationFrame(check)
       requestAnimationFrame(() => resolve(performance.now()))
     }

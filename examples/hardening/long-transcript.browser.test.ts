@@ -78,6 +78,8 @@ test('with 10,000 messages held the list keeps fewer than 200 rows in the DOM; t
   const held = await rows(page)
   expect(held.count).toBeLessThan(200)
   expect(await onScreen(page, `Message ${HELD}`)).toBe(true)
+  if (process.env.HARDENING_SHOTS)
+    await page.screenshot({ path: `${process.env.HARDENING_SHOTS}/long-transcript-1366-bottom.png` })
 
   await sendFromWidget(panel, 'Thanks, that fixed it')
   await expect.poll(() => onScreen(page, 'Thanks, that fixed it')).toBe(true)
@@ -92,6 +94,18 @@ test('with 10,000 messages held the list keeps fewer than 200 rows in the DOM; t
   await expect.poll(() => panel.getByText('Session started').isVisible()).toBe(true)
   const top = await rows(page)
   expect(top.count).toBeLessThan(200)
+  // HARDENING_SHOTS=/dir: the top at 1366×768, then the bottom and the top on a 375×667 screen.
+  const shots = process.env.HARDENING_SHOTS
+  if (shots) {
+    await page.screenshot({ path: `${shots}/long-transcript-1366-top.png` })
+    await page.setViewportSize({ width: 375, height: 667 })
+    await page.evaluate(() => {
+      const log = document.querySelector('suportra-widget')?.shadowRoot?.querySelector('.log') as HTMLElement
+      log.scrollTop = 0
+    })
+    await expect.poll(() => onScreen(page, 'Thanks, that fixed it')).toBe(true)
+    await page.screenshot({ path: `${shots}/long-transcript-375-bottom.png` })
+  }
   report.push(
     `${HELD} messages held: ${held.count} rows in the DOM at the bottom, ${top.count} at the top (aria-setsize ${held.setSize}); newest on screen after open and send, first after scrolling up`,
   )
