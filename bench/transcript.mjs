@@ -8,11 +8,11 @@
 // Scrolling: the message list's scrollTop moves 3,000 px/s (a brisk flick), set in
 // requestAnimationFrame for 1.5 s, bouncing at the ends; frame time = delta between rAF callbacks.
 //   sending         the user sends a message: time until it shows, with the newest page held and with
-//                   the whole history held (the whole list re-renders on every change).
-// Paging with the panel open re-renders the whole list once per page (quadratic): it is timed up to
-// 1,000 messages; above that the history is fetched with the panel closed (`--open-paging N` raises
-// the limit: 10,000 took about two minutes here).
-// Usage: node bench/transcript.mjs [--runs 3] [--open-paging 1000] [sizes ...]   (prints JSON)
+//                   the whole history held.
+// The history is paged in with the panel open at every size (`--open-paging N` pages it in with the
+// panel closed above N messages: before the transcript became a virtual list each page re-rendered
+// the whole list, and 10,000 took about two minutes).
+// Usage: node bench/transcript.mjs [--runs 3] [--open-paging N] [sizes ...]   (prints JSON)
 import { fileURLToPath } from 'node:url'
 import { startHostServer } from '../examples/host-server.mjs'
 import { call, DEMO_BUILDER, signIn } from './lib/api.mjs'
@@ -54,12 +54,31 @@ async function seededSession(server, total) {
 
 // ---- in the page ----
 
-/** Resolves with the time of the first frame painted once the list holds `count` messages. */
+/**
+ * Resolves with the time of the first frame painted once the list holds `count` messages: its rows, or
+ * for a long transcript (a virtual list, with the rows near the visible part in the DOM) the size of the
+ * whole its rows say they belong to (`aria-setsize`, which counts the line above the first message too).
+ */
 function paintedWith(count) {
   return new Promise((resolve) => {
     const check = () => {
       const list = document.querySelector('suportra-widget')?.shadowRoot?.querySelector('ol.messages')
-      if (!list || list.children.length < count) return requestAnimationFrame(check)
+      const held =
+        list && (Number(list.firstElementChild?.getAttribute('aria-setsize')) || list.children.length)
+      if (!held || held < count) return requestAnimationFrame(check)
+      requestAnimationFrame(() => resolve(performance.now()))
+    }
+    check()
+  })
+}
+
+/** Resolves with the time of the first frame painted once a row of the list shows `text`. */
+function paintedText(text) {
+  return new Promise((resolve) => {
+    const check = () => {
+      const list = document.querySelector('suportra-widget')?.shadowRoot?.querySelector('ol.messages')
+      if (!list || ![...list.children].some((li) => li.textContent?.includes(text)))
+        return requestAnimationFrame(check)
       requestAnimationFrame(() => resolve(performance.now()))
     }
     check()
@@ -83,10 +102,13 @@ async function firstOpen({ count }) {
 }
 
 async function scrollFrames({ pxPerSecond, durationMs }) {
-  const list = document.querySelector('suportra-widget').shadowRoot.querySelector('ol.messages')
-  const max = list.scrollHeight - list.clientHeight
+  // The log scrolls (the list inside it does not); it is reversed: 0 at the newest message, negative above.
+  const log = document.querySelector('suportra-widget').shadowRoot.querySelector('.log')
+  const list = log.querySelector('ol.messages')
+  const max = log.scrollHeight - log.clientHeight
   const deltas = []
-  let direction = -1
+  let direction = 1
+  let distance = -log.scrollTop
   let last = performance.now()
   const end = last + durationMs
   await new Promise((resolve) => {
@@ -94,12 +116,13 @@ async function scrollFrames({ pxPerSecond, durationMs }) {
       const delta = now - last
       deltas.push(delta)
       last = now
-      let next = list.scrollTop + (direction * pxPerSecond * delta) / 1000
+      let next = distance + (direction * pxPerSecond * delta) / 1000
       if (next <= 0 || next >= max) {
         direction = -direction
         next = Math.min(max, Math.max(0, next))
       }
-      list.scrollTop = next
+      distance = next
+      log.scrollTop = -next
       if (now < end) requestAnimationFrame(frame)
       else resolve()
     }
@@ -108,7 +131,8 @@ async function scrollFrames({ pxPerSecond, durationMs }) {
       requestAnimationFrame(frame)
     })
   })
-  return { deltas, scrollHeight: list.scrollHeight, nodes: list.querySelectorAll('*').length }
+  log.scrollTop = 0
+  return { deltas, scrollHeight: log.scrollHeight, nodes: list.querySelectorAll('*').length }
 }
 
 /** Fetches every older page through the widget's client; with the panel open, until it is painted. */
@@ -139,12 +163,10 @@ async function reopen({ count }) {
 }
 
 /** The user sends a message: time until it shows (optimistically) in a painted frame. */
-async function sendPainted({ sessionId }) {
-  const list = document.querySelector('suportra-widget').shadowRoot.querySelector('ol.messages')
-  const count = list.children.length
+async function sendPainted({ sessionId, text }) {
   const start = performance.now()
-  const sent = window.__widget.client.sessions.get(sessionId).send('Thanks, that fixed it!')
-  const painted = await window.__paintedWith(count + 1)
+  const sent = window.__widget.client.sessions.get(sessionId).send(text)
+  const painted = await window.__paintedText(text)
   await sent
   return painted - start
 }
@@ -169,7 +191,7 @@ async function runOnce(browser, host, session, total, panelOpen) {
   try {
     await page.goto(`${host.url}/transcript.html`)
     await page.waitForFunction(() => window.__widget)
-    await page.evaluate(`window.__paintedWith = ${paintedWith}`)
+    await page.evaluate(`window.__paintedWith = ${paintedWith}; window.__paintedText = ${paintedText}`)
     await page.evaluate(
       ({ email }) => window.__widget.client.auth.signIn({ email, password: 'demo-password' }),
       { email: session.email },
@@ -179,7 +201,7 @@ async function runOnce(browser, host, session, total, panelOpen) {
     const opened = await page.evaluate(firstOpen, { count: Math.min(PAGE, total) })
     const result = { firstPaint: opened.ms, openRequests: opened.requests }
     result.firstScroll = await scroll()
-    result.firstSend = await page.evaluate(sendPainted, { sessionId })
+    result.firstSend = await page.evaluate(sendPainted, { sessionId, text: 'Thanks, that fixed it!' })
     result.history = {
       ...(await page.evaluate(loadHistory, { sessionId, timeoutMs: HISTORY_TIMEOUT_MS, panelOpen })),
       panelOpen,
@@ -190,7 +212,7 @@ async function runOnce(browser, host, session, total, panelOpen) {
       log('full scroll deltas', result.fullScroll.deltas.map(Math.round).join(' '))
       log('again', (await scroll()).deltas.map(Math.round).join(' '))
     }
-    result.fullSend = await page.evaluate(sendPainted, { sessionId })
+    result.fullSend = await page.evaluate(sendPainted, { sessionId, text: 'And the second one too, thanks!' })
     await cdp.send('HeapProfiler.collectGarbage')
     result.heap = (await cdp.send('Runtime.getHeapUsage')).usedSize
     return result
@@ -199,7 +221,7 @@ async function runOnce(browser, host, session, total, panelOpen) {
   }
 }
 
-export async function measureTranscript({ sizes = [1000, 10000], runs = 3, openPagingUpTo = 1000 } = {}) {
+export async function measureTranscript({ sizes = [1000, 10000], runs = 3, openPagingUpTo = Infinity } = {}) {
   const server = await startChild(new URL('./serve.mjs', import.meta.url))
   const host = await startHostServer({ root: pagesDir, apiUrl: server.url })
   const browser = await launchBrowser()
@@ -286,7 +308,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const runsAt = args.indexOf('--runs')
   const runs = runsAt === -1 ? 3 : Number(args.splice(runsAt, 2)[1])
   const pagingAt = args.indexOf('--open-paging')
-  const openPagingUpTo = pagingAt === -1 ? 1000 : Number(args.splice(pagingAt, 2)[1])
+  const openPagingUpTo = pagingAt === -1 ? Infinity : Number(args.splice(pagingAt, 2)[1])
   const sizes = args.map(Number).filter(Boolean)
   console.log(
     JSON.stringify(

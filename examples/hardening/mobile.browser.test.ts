@@ -208,3 +208,34 @@ test('the hardening page fits a 375 px phone whatever the font (much wider text 
   report.push(`page width on a 375 px phone: ${widths.join(', ')}`)
   expect(widths).toEqual(['default: 375 px', 'wide monospace: 375 px'])
 })
+
+test('opening the panel draws it at the visual viewport at once: no style written to it after it is in the page (no restyle of the whole panel), but the keyboard still resizes it', async () => {
+  const host = await stack.host()
+  const { page, problems } = await stack.open(host.url, PHONE)
+  const panel = panelOf(page)
+  await page.locator('suportra-widget .launcher').waitFor()
+  // Every style written to the panel once it is in the shadow root (a change of its variables restyles
+  // everything in it: they are inherited).
+  await page.evaluate(() => {
+    const root = document.querySelector('suportra-widget')?.shadowRoot as ShadowRoot
+    const writes: string[] = []
+    ;(window as unknown as { writes: string[] }).writes = writes
+    new MutationObserver((records) => {
+      for (const record of records)
+        if ((record.target as Element).classList.contains('panel')) writes.push(String(record.attributeName))
+    }).observe(root, { subtree: true, attributes: true, attributeFilter: ['style'] })
+  })
+  const writes = () => page.evaluate(() => (window as unknown as { writes: string[] }).writes.length)
+
+  await page.locator('suportra-widget .launcher').tap()
+  await expect.poll(() => panel.boundingBox()).toEqual({ x: 0, y: 0, width: 375, height: 667 })
+  // Past the frames in which the panel's effects run.
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 300)))
+  expect(await writes()).toBe(0)
+
+  await page.setViewportSize({ width: 375, height: 667 - KEYBOARD })
+  await expect.poll(() => panel.boundingBox()).toEqual({ x: 0, y: 0, width: 375, height: 667 - KEYBOARD })
+  expect(await writes()).toBeGreaterThan(0)
+  report.push('open: the panel is drawn at the visual viewport with no style written after it is in the page')
+  expect(problems.errors).toEqual([])
+})

@@ -232,7 +232,18 @@ test(`${PAYLOADS.length} payloads from both sides, live and from history, in the
   const times = (p: Payload) => (typed.includes(p) ? 4 : 2)
   const wanted = expectations(PAYLOADS, times)
   for (const page of [widget.page, react.page, builderConsole.page]) {
-    for (const name of stored) await expect.poll(() => page.getByText(name).count()).toBeGreaterThan(0)
+    for (const name of stored)
+      await expect
+        .poll(async () => {
+          // The widget's long transcript is a virtual list (the rows near the visible part are in the
+          // DOM): the file message went first, at the top; a new message scrolls to the newest again.
+          await page.evaluate(() => {
+            const log = document.querySelector('suportra-widget')?.shadowRoot?.querySelector('.log')
+            if (log) log.scrollTop = -log.scrollHeight
+          })
+          return page.getByText(name).count()
+        })
+        .toBeGreaterThan(0)
   }
   tally('live, widget', await inspected(widget.page, 'widget', wanted), await ran(widget))
   tally('live, React app', await inspected(react.page, 'app', wanted), await ran(react))

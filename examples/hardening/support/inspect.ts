@@ -28,10 +28,14 @@ export interface Findings {
   codeMismatch: string[]
 }
 
-/** Inspects the widget (`scope: 'widget'`) or a React app's `#root`, optionally within one element. */
+/**
+ * Inspects the widget (`scope: 'widget'`) or a React app's `#root`, optionally within one element. A long
+ * transcript in the widget is a virtual list (the rows near the visible part are in the DOM): its log is
+ * scrolled from the first message to the last, and every row is inspected as it was rendered.
+ */
 export function inspect(page: Page, scope: 'widget' | 'app', expectations: Expectation[], within?: string) {
   return page.evaluate(
-    ([scope, expectations, within]) => {
+    async ([scope, expectations, within]) => {
       const root =
         scope === 'widget'
           ? document.querySelector('suportra-widget')?.shadowRoot
@@ -74,7 +78,42 @@ export function inspect(page: Page, scope: 'widget' | 'app', expectations: Expec
         'role',
         'aria-hidden',
       ])
-      const items = [...(area?.querySelectorAll('li.message') ?? [])]
+      let items = [...(area?.querySelectorAll('li.message') ?? [])]
+      const log = area?.querySelector<HTMLElement>('.log')
+      if (log?.querySelector('li[aria-posinset]')) {
+        // Copies of the rows rendered on the way, by their place in the whole; checked like the others.
+        const seen = new Map<string | null, Element>()
+        const frame = () =>
+          new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+        log.scrollTop = -log.scrollHeight
+        await frame()
+        for (let step = 0; step < 5_000; step++) {
+          for (const li of log.querySelectorAll('li.message'))
+            seen.set(li.getAttribute('aria-posinset'), li.cloneNode(true) as Element)
+          if (log.scrollTop >= 0) break
+          log.scrollTop = Math.min(0, log.scrollTop + log.clientHeight / 2)
+          await frame()
+        }
+        items = [...seen.values()]
+        const copies = document.createElement('div')
+        copies.append(...items)
+        for (const el of copies.querySelectorAll(FORBIDDEN)) findings.forbidden.push(describe(el))
+        for (const el of copies.querySelectorAll('*'))
+          for (const name of el.getAttributeNames())
+            if (name.toLowerCase().startsWith('on')) findings.handlers.push(`${name} on ${describe(el)}`)
+        // (Links of the rows on screen at the end are counted again below.)
+        for (const a of copies.querySelectorAll('a')) {
+          findings.links++
+          const rel = (a.getAttribute('rel') ?? '').split(/\s+/)
+          if (
+            !/^(https?|mailto):/.test(a.href) ||
+            a.target !== '_blank' ||
+            !rel.includes('noopener') ||
+            !rel.includes('noreferrer')
+          )
+            findings.badLinks.push(`${a.getAttribute('href')} target=${a.target} rel=${rel.join(' ')}`)
+        }
+      }
       findings.items = items.length
       for (const item of items) {
         for (const el of item.querySelectorAll('*')) {

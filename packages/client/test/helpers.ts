@@ -52,13 +52,15 @@ export function watch(...stores: { subscribe(fn: () => void): () => void }[]): (
   }
 }
 
-/** A fetch that counts requests by path, for asserting how many calls were made. */
+/** A fetch that counts requests by path (and keeps every URL), for asserting how many calls were made. */
 export function countingFetch() {
   const counts = new Map<string, number>()
+  const urls: string[] = []
   const fetchFn: typeof fetch = (input, init) => {
-    const path = new URL(String(input)).pathname
-    counts.set(path, (counts.get(path) ?? 0) + 1)
+    const url = new URL(String(input))
+    counts.set(url.pathname, (counts.get(url.pathname) ?? 0) + 1)
+    urls.push(url.pathname + url.search)
     return fetch(input, init)
   }
-  return { fetch: fetchFn, count: (path: string) => counts.get(path) ?? 0 }
+  return { fetch: fetchFn, urls, count: (path: string) => counts.get(path) ?? 0 }
 }

@@ -64,6 +64,8 @@ export function createSessionHandle(id: string, deps: HandleDeps) {
   let contiguous = 0
   let loaded: Promise<void> | undefined
   let ready = false
+  /** A resume frame went out while the first page loaded: what came between them reaches neither. */
+  let recheck = false
   let filling: Promise<void> | undefined
   /** A gap was seen while a fill was running: fetch again when it ends. */
   let gapAgain = false
@@ -73,11 +75,8 @@ export function createSessionHandle(id: string, deps: HandleDeps) {
   let typingSentAt = 0
 
   const $messages = derive($stored, deps.outbox.$entries, (stored, entries) => {
-    let own = entries.filter((e) => e.sessionId === id)
-    if (own[0]) {
-      const shown = new Set(stored.map((m) => m.clientId))
-      own = own.filter((e) => !shown.has(e.clientId))
-    }
+    // This session's unsent messages (a handful: one pass over the transcript each) not stored yet.
+    const own = entries.filter((e) => e.sessionId === id && !stored.some((m) => m.clientId === e.clientId))
     return own[0] ? [...stored, ...own] : stored
   })
 
@@ -92,8 +91,9 @@ export function createSessionHandle(id: string, deps: HandleDeps) {
       contiguous = Math.max(contiguous, first - 1)
       advance()
       ready = true
-      // Realtime messages that arrived during the load may sit beyond a gap.
-      catchUp($stored.get().at(-1)?.seq ?? 0)
+      // Realtime messages that arrived during the load may sit beyond a gap; after a resume frame
+      // without this session, anything newer than the page may be missing: fetch it.
+      catchUp(recheck ? 1 / 0 : ($stored.get().at(-1)?.seq ?? 0))
     })
     loaded.catch(() => {
       loaded = undefined
@@ -200,8 +200,9 @@ export function createSessionHandle(id: string, deps: HandleDeps) {
     $messages: $messages as ReadableAtom<ChatMessage[]>,
     $hasOlder,
 
-    /** The last seq held without a gap; realtime resumes from here. 0 until loaded. */
+    /** The last seq held without a gap; realtime resumes from here (read for its resume frame). */
     get resumeFrom(): number | undefined {
+      recheck = !ready && !!loaded
       return ready ? contiguous : undefined
     },
 

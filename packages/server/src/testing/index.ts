@@ -218,6 +218,6 @@ export {
   rawSocket,
   textFrame,
 } from './raw-socket.js'
-export { insertWaitingSessions, type WaitingRow } from './rows.js'
+export { insertMessages, insertWaitingSessions, type MessageRows, type WaitingRow } from './rows.js'
 export { openSocket, type TestSocket } from './socket.js'
 export { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js'

@@ -42,3 +42,59 @@ export async function insertWaitingSessions(db: Kysely<DB>, rows: WaitingRow[]):
     )
     .execute()
 }
+
+/** What `insertMessages` appends to a session. */
+export interface MessageRows {
+  sessionId: string
+  /** How many messages, with seq following the session's last one. */
+  count: number
+  userId: string
+  builderId: string
+  /** The body of the n-th message inserted (from 1); default `Message n`. */
+  text?(n: number): string
+}
+
+/**
+ * Appends `count` text messages to a session, the user and the builder taking turns, in one
+ * transaction, and moves its `last_seq` on: for tests of long transcripts (10,000 messages), where
+ * sending each through the API would only slow them down. No events or notifications go out.
+ */
+export async function insertMessages(db: Kysely<DB>, rows: MessageRows): Promise<void> {
+  const { sessionId, count, userId, builderId, text = (n) => `Message ${n}` } = rows
+  await db.transaction().execute(async (tx) => {
+    const { last_seq } = await tx
+      .selectFrom('sessions')
+      .select('last_seq')
+      .where('id', '=', sessionId)
+      .executeTakeFirstOrThrow()
+    const start = Date.now() - count * 1000
+    const values = Array.from({ length: count }, (_, i) => {
+      const seq = last_seq + i + 1
+      const builder = i % 2 === 1
+      return {
+        id: `msg_test_${sessionId}_${seq}`,
+        session_id: sessionId,
+        seq,
+        client_id: `m_test_${sessionId}_${seq}`,
+        author: builder ? ('builder' as const) : ('user' as const),
+        author_id: builder ? builderId : userId,
+        kind: 'text' as const,
+        body: text(i + 1),
+        code_language: null,
+        code_content: null,
+        created_at: start + i * 1000,
+      }
+    })
+    // SQLite binds at most 32,766 values per statement; 11 a row.
+    for (let i = 0; i < values.length; i += 1000)
+      await tx
+        .insertInto('messages')
+        .values(values.slice(i, i + 1000))
+        .execute()
+    await tx
+      .updateTable('sessions')
+      .set({ last_seq: last_seq + count })
+      .where('id', '=', sessionId)
+      .execute()
+  })
+}

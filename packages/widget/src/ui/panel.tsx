@@ -1,5 +1,5 @@
 import type { JSX } from 'preact'
-import { useEffect, useRef } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { useT, useWidget } from './context.js'
 import { Go } from './form.js'
 import { lazy } from './lazy.js'
@@ -17,6 +17,20 @@ const History = lazy(() => import('./screens/history.js').then((m) => m.History)
 const Ongoing = lazy(() => import('./screens/ongoing.js').then((m) => m.Ongoing))
 const Rate = lazy(() => import('./screens/rate.js').then((m) => m.Rate))
 
+const viewport = globalThis.visualViewport
+
+/**
+ * The visual viewport's size and place as the panel's variables (`--vv-height: 667px;…`), not the layout
+ * viewport's: a page wider than the screen (or zoomed in) has a larger one, and a panel that size would
+ * reach past the screen's edge.
+ */
+const visual = (): string | undefined =>
+  viewport
+    ? ['height', 'width', 'offsetTop', 'offsetLeft']
+        .map((key) => `--vv-${key}:${viewport[key as 'height']}px`)
+        .join(';')
+    : undefined
+
 const FOCUSABLE = 'button:not([disabled]),input:not([disabled]),select,textarea,a[href],[tabindex="0"]'
 
 /**
@@ -30,23 +44,21 @@ export function Panel(): JSX.Element {
   const sessions = useStore(widget.client.sessions.$list)
   const balance = useStore(widget.client.credits.$balance)
   const ref = useRef<HTMLDivElement>(null)
+  // Phones: the panel covers the visual viewport, so the on-screen keyboard never covers the composer.
+  // Its place and size are read before the panel is drawn and go in with it: opening restyles nothing.
+  const [style] = useState(visual)
 
   useEffect(() => {
     // Inside a shadow root document.activeElement is only the host; the launcher is the root's.
     const root = ref.current?.getRootNode() as Document | ShadowRoot | undefined
     const previous = ((root?.activeElement ?? document.activeElement) as HTMLElement | null) ?? undefined
     ref.current?.querySelector<HTMLElement>('input,textarea,button:not(.icon)')?.focus()
-    // Phones: follow the visual viewport, so the on-screen keyboard never covers the composer.
-    const viewport = globalThis.visualViewport
-    // Its size and place, not the layout viewport's: a page wider than the screen (or zoomed in) has a
-    // larger one, and a panel that size would reach past the screen's edge.
+    // Then follow it (the on-screen keyboard opens): all four read, then written.
     const fit = () => {
-      for (const key of ['height', 'width', 'offsetTop', 'offsetLeft'] as const)
-        ref.current?.style.setProperty(`--vv-${key}`, `${viewport?.[key]}px`)
+      if (ref.current) ref.current.style.cssText = visual() as string
     }
     viewport?.addEventListener('resize', fit)
     viewport?.addEventListener('scroll', fit)
-    if (viewport) fit()
     // A screen change removes the focused element (the button that caused it), and focus would fall
     // to the page: move it to the new screen's heading instead, so keyboard users stay in the panel.
     // A screen that loads first (its own chunk) has none yet: the panel's title holds focus until it comes.
@@ -117,6 +129,7 @@ export function Panel(): JSX.Element {
     <div
       ref={ref}
       class="panel"
+      style={style}
       role="dialog"
       aria-modal="true"
       aria-labelledby="suportra-title"

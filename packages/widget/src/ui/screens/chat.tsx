@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'preact/hooks'
 import { About } from '../chat/about.js'
 import { Composer } from '../chat/composer.js'
 import { MessageItem } from '../chat/message-item.js'
+import { useVirtual } from '../chat/use-virtual.js'
 import { VideoControl } from '../chat/video-control.js'
 import { useT, useWidget } from '../context.js'
 import { Go } from '../form.js'
@@ -39,10 +40,11 @@ export function Chat({ id }: { id: string }): JSX.Element {
   }
 
   // A new message: keep the newest in view, and mark it read while the chat is on screen. (Older
-  // ones going in above do not move the list: it is anchored at the bottom, see .log.)
+  // ones going in above do not move the list: it is anchored at the bottom, see .log, whose scroll
+  // position 0 is the bottom: no layout is read for it.)
   useEffect(() => {
     const el = list.current
-    if (el) el.scrollTop = el.scrollHeight
+    if (el) el.scrollTop = 0
     widget.seen()
     handle.markRead().catch(() => {})
   }, [messages.at(-1)?.key])
@@ -65,6 +67,9 @@ export function Chat({ id }: { id: string }): JSX.Element {
   useEffect(() => {
     if (list.current?.clientHeight) older()
   }, [hasOlder, messages[0]?.key])
+
+  const head = hasOlder ? t('loading') : paged.current && t('historyStart')
+  const [from, to, rendered] = useVirtual(messages, head)
 
   const open = session?.status === 'waiting' || session?.status === 'active'
   const builderName = session?.builder?.name ?? t('builder')
@@ -109,15 +114,12 @@ export function Chat({ id }: { id: string }): JSX.Element {
         tabIndex={0}
         onScroll={older}
       >
-        <ol class="messages">
+        {/* A long transcript renders the rows near the visible part; the others' room is padding. */}
+        <ol ref={rendered} class="messages">
           {/* At the top while older messages exist: the user sees it as they reach it, and that loads them.
               Once paging back reached the first message, the end of the history says so. */}
-          {hasOlder ? (
-            <li class="event">{t('loading')}</li>
-          ) : (
-            paged.current && <li class="event">{t('historyStart')}</li>
-          )}
-          {messages.map((message) => (
+          {head && !from && <li class="event">{head}</li>}
+          {messages.slice(from, to).map((message) => (
             <MessageItem
               key={message.key}
               message={message}
