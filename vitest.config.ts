@@ -69,6 +69,11 @@ export default defineConfig({
         },
       },
       project('examples', 'examples'),
+      // The tarball-install test: every published package packed, installed with npm, type-checked and run.
+      {
+        ...project('packages', 'test/packages'),
+        test: { ...project('packages', 'test/packages').test, testTimeout: 120_000 },
+      },
     ],
   },
 })
