@@ -63,13 +63,18 @@ export default defineConfig({
         ...onReact18,
         test: {
           ...onReact18.test,
-          include: ['src/hooks.test.tsx', 'src/connections.test.tsx', 'src/suportra-widget.test.tsx'],
+          include: ['src/hooks.test.tsx', 'src/connections.test.tsx', 'src/widget/suportra-widget.test.tsx'],
           // hooks.test.tsx checks React.version against this: a broken alias cannot pass as React 18.
           env: { REACT_MAJOR: '18' },
           server: { deps: { inline: [/@testing-library/] } },
         },
       },
       project('examples', 'examples'),
+      // The tarball-install test: every published package packed, installed with npm, type-checked and run.
+      {
+        ...project('packages', 'test/packages'),
+        test: { ...project('packages', 'test/packages').test, testTimeout: 120_000 },
+      },
     ],
   },
 })

@@ -67,7 +67,14 @@ export async function startHostServer({
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found')
     }
   })
-  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve))
+  // A busy port rejects (EADDRINUSE) instead of crashing the process from an unhandled 'error' event.
+  await new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
   const url = `http://127.0.0.1:${server.address().port}`
   return {
     url,

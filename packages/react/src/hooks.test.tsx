@@ -182,3 +182,21 @@ describe(`hooks follow realtime events (React ${version})`, () => {
     await waitFor(() => expect(view.result.current.connection).toBe('idle'))
   })
 })
+
+test('the hooks’ functions keep their identity across renders (safe in effect dependencies)', async () => {
+  const user = await client()
+  const session = await user.sessions.start({ tool: 'cursor', topic: 'Stable callbacks' })
+  const view = renderHook(
+    () => ({ credits: useCredits(), sessions: useSessions(), session: useSession(session.id) }),
+    { wrapper: wrapper(user) },
+  )
+  const first = view.result.current
+  view.rerender()
+  const next = view.result.current
+  expect(next).not.toBe(first)
+  for (const name of ['refresh', 'transactions', 'packs', 'checkout'] as const)
+    expect(next.credits[name], name).toBe(first.credits[name])
+  expect(next.sessions.start).toBe(first.sessions.start)
+  for (const name of ['send', 'notifyTyping', 'markRead', 'close', 'rate'] as const)
+    expect(next.session[name], name).toBe(first.session[name])
+})

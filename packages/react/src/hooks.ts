@@ -1,3 +1,4 @@
+'use client'
 import type { ChatMessage, Session, SessionHandle, Typing, User } from '@suportra/client'
 import { useCallback, useMemo, useSyncExternalStore } from 'react'
 import { useSuportra } from './provider.js'
@@ -27,79 +28,80 @@ export function useConnection() {
   return useStore(useSuportra().$connection)
 }
 
+/** Binds `names` of `target` once per target: the functions keep their identity across renders. */
+function useBound<T extends object, K extends keyof T>(target: T, names: readonly K[]): Pick<T, K> {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `names` is a constant list at every call site
+  return useMemo(
+    () =>
+      Object.fromEntries(
+        names.map((name) => [name, (target[name] as (...args: unknown[]) => unknown).bind(target)]),
+      ) as Pick<T, K>,
+    [target],
+  )
+}
+
+const CREDITS = ['refresh', 'transactions', 'packs', 'checkout'] as const
+
 /** The live credit balance (undefined until loaded), the ledger, the packs for sale and checkout. */
 export function useCredits() {
   const { credits } = useSuportra()
-  return {
-    balance: useStore(credits.$balance),
-    refresh: credits.refresh.bind(credits),
-    transactions: credits.transactions.bind(credits),
-    packs: credits.packs.bind(credits),
-    checkout: credits.checkout.bind(credits),
-  }
+  return { balance: useStore(credits.$balance), ...useBound(credits, CREDITS) }
 }
 
 /** The user's rights over their data: export everything, delete the account. */
 export function useAccount() {
   const { account } = useSuportra()
-  return { exportData: account.export, deleteAccount: account.delete }
+  const bound = useBound(account, ['export', 'delete'] as const)
+  return { exportData: bound.export, deleteAccount: bound.delete }
 }
 
 /** Your sessions, live, and `start()`. */
 export function useSessions() {
   const { sessions } = useSuportra()
-  return { sessions: useStore(sessions.$list), start: sessions.start.bind(sessions) }
+  return { sessions: useStore(sessions.$list), ...useBound(sessions, ['start'] as const) }
 }
 
-export interface UseSession {
+/** What `useSession()` binds from the session's handle (`typing()` is `notifyTyping`: `typing` is the state). */
+const SESSION = [
+  'send',
+  'retry',
+  'discard',
+  'markRead',
+  'loadOlder',
+  'close',
+  'cancel',
+  'rate',
+  'upgradeToVideo',
+] as const
+
+export type UseSession = {
   session: Session | undefined
   messages: ChatMessage[]
   typing: Typing | null
   hasOlder: boolean
+  /** The handle itself, for everything else (`exportMarkdown()`, `deleteTranscript()`…). */
   handle: SessionHandle
-  send: SessionHandle['send']
-  retry: SessionHandle['retry']
-  discard: SessionHandle['discard']
   notifyTyping: SessionHandle['typing']
-  markRead: SessionHandle['markRead']
-  loadOlder: SessionHandle['loadOlder']
-  close: SessionHandle['close']
-  cancel: SessionHandle['cancel']
-  rate: SessionHandle['rate']
-  upgradeToVideo: SessionHandle['upgradeToVideo']
-}
+} & Pick<SessionHandle, (typeof SESSION)[number]>
 
 /** One session, live: its state, its transcript (with unsent messages), typing, and what you can do with it. */
 export function useSession(id: string): UseSession {
   const client = useSuportra()
   const handle = useMemo(() => client.sessions.get(id), [client, id])
-  const actions = useMemo(
-    () => ({
-      send: handle.send.bind(handle),
-      retry: handle.retry.bind(handle),
-      discard: handle.discard.bind(handle),
-      notifyTyping: handle.typing.bind(handle),
-      markRead: handle.markRead.bind(handle),
-      loadOlder: handle.loadOlder.bind(handle),
-      close: handle.close.bind(handle),
-      cancel: handle.cancel.bind(handle),
-      rate: handle.rate.bind(handle),
-      upgradeToVideo: handle.upgradeToVideo.bind(handle),
-    }),
-    [handle],
-  )
+  const { typing: notifyTyping } = useBound(handle, ['typing'] as const)
   return {
     session: useStore(handle.$session),
     messages: useStore(handle.$messages),
     typing: useStore(handle.$typing),
     hasOlder: useStore(handle.$hasOlder),
     handle,
-    ...actions,
+    notifyTyping,
+    ...useBound(handle, SESSION),
   }
 }
 
 /** For builders: the live queue of waiting sessions, and `claim()`. */
 export function useBuilderQueue() {
   const { builder } = useSuportra()
-  return { queue: useStore(builder.$queue), claim: builder.claim.bind(builder) }
+  return { queue: useStore(builder.$queue), ...useBound(builder, ['claim'] as const) }
 }

@@ -1,4 +1,5 @@
-/** @suportra/react: a provider and hooks over `@suportra/client`, and `<SuportraWidget>`. */
+'use client'
+/** @suportra/react: a provider and hooks over `@suportra/client` (`<SuportraWidget>` is in `@suportra/react/widget`). */
 export {
   type UseSession,
   useAccount,
@@ -11,4 +12,3 @@ export {
   useUser,
 } from './hooks.js'
 export { SuportraProvider, useSuportra } from './provider.js'
-export { SuportraWidget, type SuportraWidgetProps } from './suportra-widget.js'

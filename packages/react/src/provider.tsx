@@ -1,7 +1,9 @@
+'use client'
 import type { SuportraClient } from '@suportra/client'
 import { createContext, type ReactNode, useContext } from 'react'
 
-const ClientContext = createContext<SuportraClient | null>(null)
+/** The provider's client (null outside one): `<SuportraWidget>` drives it when there is one. */
+export const ClientContext = createContext<SuportraClient | null>(null)
 
 /** Makes a client (from `createClient`) available to the hooks below it. Create the client once, outside render. */
 export function SuportraProvider({ client, children }: { client: SuportraClient; children?: ReactNode }) {

@@ -7,7 +7,6 @@ import WebSocket from 'ws'
 import { DEMO } from '../test/helpers.js'
 import {
   SuportraProvider,
-  SuportraWidget,
   useAccount,
   useBuilderQueue,
   useConnection,
@@ -17,6 +16,7 @@ import {
   useSuportra,
   useUser,
 } from './index.js'
+import { SuportraWidget } from './widget/index.js'
 
 let server: TestServer
 beforeAll(async () => {

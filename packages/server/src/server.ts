@@ -152,8 +152,12 @@ export async function startServer(options: StartOptions = {}): Promise<SuportraS
   const wss = serveRealtime(server, hub, ctx)
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', resolve)
+    // `on`, not `once`: a busy port can emit 'error' twice, and the second must not end the process.
+    server.on('error', reject)
+    server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
   })
   const { port, address } = server.address() as AddressInfo
   const host = address.includes(':') ? `[${address}]` : address

@@ -5,6 +5,7 @@ import {
   createWidget,
   type MountOptions,
   type OpenOptions,
+  type Theme,
   type Widget,
   type WidgetEventName,
   type WidgetEvents,
@@ -18,12 +19,26 @@ export interface WidgetInstance {
   identify(input: { token: string }): Promise<void>
   signOut(): Promise<void>
   setContext(context: OpenOptions['context']): void
+  /** Shows the widget in another language (`en`, `es`, `de`, `ar`…); resolves once its strings are in. */
+  setLocale(locale: string): Promise<void>
+  /** Replaces the theme (colour, mode, position, launcher label and icon…) while mounted. */
+  setTheme(theme: Theme): void
+  showLauncher(): void
+  hideLauncher(): void
+  /** What the widget shows now: open or not, the unread count, the ongoing (waiting or active) session's id. */
+  getState(): WidgetState
   on<K extends WidgetEventName>(name: K, listener: (payload: WidgetEvents[K]) => void): () => void
   off<K extends WidgetEventName>(name: K, listener: (payload: WidgetEvents[K]) => void): void
   /** Removes every node, listener, timer and socket. */
   destroy(): void
   /** The headless client underneath, for anything the widget does not cover. */
   client: Widget['client']
+}
+
+export interface WidgetState {
+  isOpen: boolean
+  unread: number
+  sessionId: string | undefined
 }
 
 const mounted = new Map<string, WidgetInstance>()
@@ -44,8 +59,15 @@ export function mount(options: MountOptions): WidgetInstance {
   // Inline !important beats any host page rule, whatever its specificity.
   host.style.setProperty('all', 'initial', 'important')
   host.style.setProperty('display', 'contents', 'important')
-  if (options.theme?.primary) host.style.setProperty('--suportra-primary', options.theme.primary)
-  if (options.theme?.zIndex) host.style.setProperty('--suportra-z', String(options.theme.zIndex))
+  const setTheme = (theme: Theme) => {
+    widget.theme.value = theme
+    host.style.setProperty('--suportra-primary', theme.primary ?? '')
+    host.style.setProperty('--suportra-z', theme.zIndex ? String(theme.zIndex) : '')
+  }
+  setTheme(widget.theme.value)
+  const launcher = (show: boolean) => {
+    widget.launcher.value = show
+  }
 
   // The widget's own element (made here or by the loader) lives on <html>, outside the body: a
   // transformed body would pin its fixed launcher to the page, and single-page apps that wipe or
@@ -78,6 +100,15 @@ export function mount(options: MountOptions): WidgetInstance {
     identify: widget.identify,
     signOut: widget.signOut,
     setContext: widget.setContext,
+    setLocale: widget.i18n.setLocale,
+    setTheme,
+    showLauncher: () => launcher(true),
+    hideLauncher: () => launcher(false),
+    getState: () => ({
+      isOpen: widget.isOpen.value,
+      unread: widget.unread.value,
+      sessionId: widget.client.sessions.$list.get().find((s) => /^(waiting|active)$/.test(s.status))?.id,
+    }),
     on: widget.on,
     off: widget.off,
     destroy() {

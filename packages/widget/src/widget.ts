@@ -49,6 +49,11 @@ export interface MountOptions {
    */
   fetch?: typeof fetch
   WebSocket?: WebSocketFactory
+  /**
+   * A client to drive instead of making one (e.g. your `<SuportraProvider>`'s: one sign-in, one
+   * socket). The widget does not destroy it; `baseUrl`, `storage`, `fetch` and `WebSocket` are then unused.
+   */
+  client?: SuportraClient
 }
 
 /** What `open()` can prefill: the tool, the blocker, and what the user was doing. */
@@ -93,13 +98,15 @@ export type View =
 export function createWidget(options: MountOptions) {
   /** Files being uploaded, and how far each has got. */
   const uploads = signal<ReadonlyMap<Blob, Progress>>(new Map())
-  const client: SuportraClient = createClient({
-    baseUrl: options.baseUrl,
-    appId: options.appId,
-    ...(options.storage && { storage: options.storage }),
-    fetch: options.fetch ?? uploadFetch(uploads),
-    ...(options.WebSocket && { WebSocket: options.WebSocket }),
-  })
+  const client: SuportraClient =
+    options.client ??
+    createClient({
+      baseUrl: options.baseUrl,
+      appId: options.appId,
+      ...(options.storage && { storage: options.storage }),
+      fetch: options.fetch ?? uploadFetch(uploads),
+      ...(options.WebSocket && { WebSocket: options.WebSocket }),
+    })
   const i18n = createI18n(options.locale)
   const isOpen = signal(false)
   const view = signal<View>({ name: 'home' })
@@ -187,8 +194,9 @@ export function createWidget(options: MountOptions) {
         },
       )
     },
-    theme: options.theme ?? {},
-    launcher: options.launcher !== false,
+    /** The theme and whether the launcher shows: both may change while mounted. */
+    theme: signal<Theme>(options.theme ?? {}),
+    launcher: signal(options.launcher !== false),
 
     /**
      * Opens the panel, optionally with the tool, topic and context filled in: they replace what the
@@ -262,7 +270,7 @@ export function createWidget(options: MountOptions) {
     destroy() {
       for (const fn of cleanups.splice(0)) fn()
       events.clear()
-      client.destroy()
+      if (!options.client) client.destroy()
     },
   }
   return widget

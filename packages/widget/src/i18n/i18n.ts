@@ -87,6 +87,7 @@ export function createI18n(requested?: string) {
   return {
     locale,
     catalog,
+    setLocale,
     /** Resolves once the first catalogue is in. */
     ready,
     dir: () => (RTL.test(locale.value) ? 'rtl' : 'ltr'),

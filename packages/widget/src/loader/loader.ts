@@ -16,7 +16,7 @@ declare global {
 }
 
 /** Commands the widget can take later, on boot: they load nothing by themselves. */
-const LATER = /^(on|off|close|setContext)$/
+const LATER = /^(on|off|close|set\w+|\w+Launcher|getState)$/
 
 // The placeholder looks like the widget's launcher (widget.css), so nothing moves when the widget draws
 // over it; `all:initial` keeps inherited host styles out, `outline:revert` keeps the browser's focus ring.

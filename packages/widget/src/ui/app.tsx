@@ -6,7 +6,7 @@ import { Panel } from './panel.js'
 
 /** The widget's root: the launcher and, when open, the panel. Direction and language follow the locale. */
 export function App({ widget }: { widget: Widget }): JSX.Element | null {
-  const { theme } = widget
+  const theme = widget.theme.value
   // Nothing to show until the language has loaded (a few milliseconds; the loader's button stays meanwhile).
   if (!widget.i18n.catalog.value) return null
   return (
@@ -17,7 +17,7 @@ export function App({ widget }: { widget: Widget }): JSX.Element | null {
         dir={widget.i18n.dir()}
         lang={widget.i18n.locale.value}
       >
-        {widget.launcher && <Launcher />}
+        {widget.launcher.value && <Launcher />}
         {widget.isOpen.value && <Panel />}
         {/* Always there (a live region must exist before it speaks); says something while the panel is closed. */}
         <p class="sr" role="status">

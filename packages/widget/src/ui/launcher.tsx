@@ -6,25 +6,24 @@ export function Launcher(): JSX.Element {
   const widget = useWidget()
   const t = useT()
   const count = widget.unread.value
+  const theme = widget.theme.value
   return (
     <button
       type="button"
       class="launcher"
       aria-expanded={widget.isOpen.value}
       aria-haspopup="dialog"
-      aria-label={
-        count ? `${widget.theme.launcherLabel ?? t('launcher')}, ${t('unread', { count })}` : undefined
-      }
+      aria-label={count ? `${theme.launcherLabel ?? t('launcher')}, ${t('unread', { count })}` : undefined}
       onClick={widget.toggle}
     >
-      {widget.theme.launcherIcon ? (
-        <img src={widget.theme.launcherIcon} alt="" />
+      {theme.launcherIcon ? (
+        <img src={theme.launcherIcon} alt="" />
       ) : (
         <svg viewBox="0 0 24 24" aria-hidden="true">
           <path d="M4 4h16v12H8l-4 4z" />
         </svg>
       )}
-      <span>{widget.theme.launcherLabel ?? t('launcher')}</span>
+      <span>{theme.launcherLabel ?? t('launcher')}</span>
       {count > 0 && (
         <span class="badge" aria-hidden="true">
           {count}
