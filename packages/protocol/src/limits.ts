@@ -1,5 +1,6 @@
 import { MIN_PASSWORD_LENGTH, PASSWORD_RESET_MINUTES } from './account-limits.js'
 import { MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH } from './message-limits.js'
+import { MAX_PATCH_DESCRIPTION_LENGTH, MAX_PATCH_DETAIL_LENGTH, MAX_PATCH_LENGTH } from './patch-limits.js'
 
 /** Size limits the server enforces. */
 export const LIMITS = {
@@ -23,6 +24,10 @@ export const LIMITS = {
   urlLength: 2048,
   /** Minutes a password reset link works (once). */
   passwordResetMinutes: PASSWORD_RESET_MINUTES,
+  /** A patch's unified diff, in characters. */
+  patchLength: MAX_PATCH_LENGTH,
+  patchDescriptionLength: MAX_PATCH_DESCRIPTION_LENGTH,
+  patchDetailLength: MAX_PATCH_DETAIL_LENGTH,
 } as const
 
 /** Size limits of a session's context, per part and in total. */

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import type { SessionContext } from './context.js'
+import type { Patch, PatchResult } from './patch.js'
 
 const id = z.string()
 const timestamp = z.number()
@@ -112,6 +113,14 @@ export const Message = z.object({
   code: z.nullable(CodeBlock),
   attachments: z.array(Attachment),
   createdAt: timestamp,
+  /**
+   * A builder's fix as a unified diff; null or absent (older servers) otherwise. Kept but unchecked
+   * here, as `User.managed`: a checked optional object costs the client about 180 bytes. The server
+   * checks it on the way in (`PatchInput`), and the widget reads it as text.
+   */
+  patch: z.unknown() as unknown as z.ZodMiniOptional<z.ZodMiniNullable<typeof Patch>>,
+  /** On a user's message: what their tool made of a builder's patch; null or absent otherwise (unchecked, as `patch`). */
+  patchResult: z.unknown() as unknown as z.ZodMiniOptional<z.ZodMiniNullable<typeof PatchResult>>,
 })
 export type Message = z.infer<typeof Message>
 

@@ -7,6 +7,7 @@ import { conflict, invalid } from '../errors.js'
 import { notifyMessage, participantsOf } from '../sessions/notify.js'
 import { ensureOpen, loadSession } from '../sessions/sessions.js'
 import { appendMessage, toMessage } from '../sessions/transcript.js'
+import { checkPatchRules, patchFields } from './patches.js'
 
 /** Adds the attachments to message rows (one query for the whole page). */
 export async function withAttachments(ctx: Context, rows: MessageRow[]): Promise<Message[]> {
@@ -68,19 +69,22 @@ export async function sendMessage(
   await spend()
   ensureOpen(session)
   if (access === 'builder' && session.status !== 'active') throw conflict('Session is not active')
+  checkPatchRules(input, access)
 
   const attachmentIds = [...new Set(input.attachmentIds ?? [])]
   let row: MessageRow
   try {
     row = await ctx.store.transaction(async (tx) => {
+      const { body = input.text ?? '', ...patch } = await patchFields(tx, sessionId, input)
       const stored = await appendMessage(tx, sessionId, {
         client_id: input.id,
         author: access === 'owner' ? 'user' : 'builder',
         author_id: caller.userId,
         kind: attachmentIds.length > 0 ? 'file' : input.code ? 'code' : 'text',
-        body: input.text ?? '',
+        body,
         code_language: input.code?.language ?? null,
         code_content: input.code?.content ?? null,
+        ...patch,
       })
       if (attachmentIds.length > 0) {
         const linked = await tx

@@ -3,6 +3,7 @@ import type { Tx } from '../db/database.js'
 import type { AttachmentRow, MessageRow, NewMessage } from '../db/schema.js'
 import { conflict } from '../errors.js'
 import { newId } from '../ids.js'
+import { patchColumns, patchOf, patchResultOf } from './patch-rows.js'
 
 /**
  * Stores a message with the session's next `seq`. Incrementing `last_seq` locks the session row,
@@ -32,6 +33,7 @@ export async function appendMessage(
     body: fields.body,
     code_language: fields.code_language ?? null,
     code_content: fields.code_content ?? null,
+    ...patchColumns(fields),
   }
   await tx.insertInto('messages').values(row).execute()
   return row
@@ -62,5 +64,7 @@ export function toMessage(row: MessageRow, attachments: AttachmentRow[]): Messag
     code: row.code_content === null ? null : { language: row.code_language ?? '', content: row.code_content },
     attachments: attachments.map(toAttachment),
     createdAt: row.created_at,
+    patch: patchOf(row),
+    patchResult: patchResultOf(row),
   }
 }
