@@ -56,6 +56,7 @@ export default defineConfig({
       project('server', 'packages/server'),
       project('protocol', 'packages/protocol'),
       project('client', 'packages/client'),
+      project('mcp', 'packages/mcp'),
       project('widget', 'packages/widget', 'dom', 'preact', ['test/setup.ts']),
       project('react', 'packages/react', 'dom', 'react'),
       {

@@ -69,9 +69,11 @@ export function PatchForm({
         </label>
       )}
       {file && diff && (
-        <pre className="code" aria-label="Diff preview">
-          <code>{diff}</code>
-        </pre>
+        <figure className="patch" aria-label="Diff preview">
+          <pre className="code">
+            <code>{diff}</code>
+          </pre>
+        </figure>
       )}
       {problem && <small role="alert">{problem}</small>}
       <div className="composer-actions">

@@ -150,10 +150,13 @@ export function createWidget(options: MountOptions) {
    * Listens to a widget event; a listener that throws does not keep it from the others. `patch` sets
    * the one patch handler (the last registered; its unsubscribe removes whichever is registered).
    */
-  const on = <K extends WidgetEventName>(name: K, listener: (payload: WidgetEvents[K]) => void) =>
-    name === 'patch'
-      ? ((patchHandler.value = listener as unknown as PatchHandler), () => (patchHandler.value = undefined))
-      : events.on(name, listener)
+  const on = <K extends WidgetEventName>(name: K, listener: (payload: WidgetEvents[K]) => void) => {
+    if (name !== 'patch') return events.on(name, listener)
+    patchHandler.value = listener as unknown as PatchHandler
+    return () => {
+      patchHandler.value = undefined
+    }
+  }
   cleanups.push(
     client.on('connection', ({ current, retryIn }) => {
       down.value = current === 'offline' || current === 'reconnecting' || retryIn !== undefined

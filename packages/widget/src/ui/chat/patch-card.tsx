@@ -67,7 +67,8 @@ export function PatchCard({
     busy.value = false
   }
   return (
-    <div class="patch" role="group" aria-label={t('patch')}>
+    // A fieldset, not a <section>: sections fill the panel's height (widget.css).
+    <fieldset class="patch" aria-label={t('patch')}>
       {patch.description && <p>{patch.description}</p>}
       <CodeBlock language="diff" content={patch.diff} />
       <div class="actions">
@@ -82,6 +83,6 @@ export function PatchCard({
           </small>
         )}
       </div>
-    </div>
+    </fieldset>
   )
 }
