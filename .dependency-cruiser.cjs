@@ -47,7 +47,8 @@ module.exports = {
       // Every file of the package but the schemas is a constant file (and so behind that entry).
       from: {
         path: '^packages/protocol/src/',
-        pathNot: '/(models|requests|responses|realtime|errors|frames|context|account-export|patch|index)[.]ts$',
+        pathNot:
+          '/(models|requests|responses|realtime|errors|frames|context|account-export|patch|index)[.]ts$',
       },
       to: { path: ZOD },
     },

@@ -9,6 +9,7 @@ import { createClient, memoryStorage, type SuportraClient, type WebSocketFactory
 import { api, createUser, DEMO, startTestServer, type TestServer } from '@suportra/server/testing'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import WebSocket from 'ws'
+import { fileStorage } from '../src/config/file-storage.js'
 
 // `suportra-mcp` driven as an MCP client drives it: the SDK's own Client spawns the built bin over
 // stdio, against the real server. (Build first: `pnpm --filter @suportra/mcp build`.)
@@ -234,4 +235,28 @@ test('malformed arguments, unknown sessions and a missing sign-in are tool error
   const refused = await call(anonymous, 'list_sessions', {})
   expect(refused.isError).toBe(true)
   expect(textOf(refused)).toMatch(/suportra login.*SUPORTRA_EMAIL/)
+})
+
+test("with no sign-in in the environment, the CLI's stored sign-in (SUPORTRA_CONFIG_DIR/storage.json) is used", async () => {
+  const dir = join(configDir, 'cli')
+  // What `suportra login` leaves behind: the client's sign-in in the CLI's storage file.
+  const cli = createClient({
+    baseUrl: server.url,
+    appId: DEMO.appId,
+    storage: fileStorage(join(dir, 'storage.json')),
+    WebSocket: WebSocket as unknown as WebSocketFactory,
+  })
+  const user = await createUser(server, { credits: 1 })
+  await cli.auth.signIn({ email: user.user.email ?? '', password: DEMO.user.password })
+  cli.destroy()
+  const started = await api(server.url, 'POST', '/v1/sessions', {
+    token: user.accessToken,
+    body: { tool: 'cursor', topic: 'Started from the CLI' },
+  })
+  const { client } = await connect({ SUPORTRA_CONFIG_DIR: dir })
+  const listed = await call(client, 'list_sessions', {})
+  expect(listed.isError ?? false).toBe(false)
+  expect(listed.structuredContent).toMatchObject({
+    sessions: [{ sessionId: started.body.session.id, status: 'waiting', topic: 'Started from the CLI' }],
+  })
 })
