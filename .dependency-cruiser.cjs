@@ -48,9 +48,24 @@ module.exports = {
       from: {
         path: '^packages/protocol/src/',
         pathNot:
-          '/(models|requests|responses|realtime|errors|frames|context|account-export|server-api|batch|availability|index)[.]ts$',
+          '/(models|requests|responses|realtime|errors|frames|context|account-export|server-api|batch|availability|patch|index)[.]ts$',
       },
       to: { path: ZOD },
+    },
+    {
+      name: 'mcp-talks-to-the-server-through-the-client',
+      severity: 'error',
+      comment:
+        'The MCP server is an API client like any other: it uses @suportra/client and the protocol, never the server, the widget or React.',
+      from: { path: '^packages/mcp/src/' },
+      to: { path: '^packages/(server|widget|react)/' },
+    },
+    {
+      name: 'nothing-imports-the-mcp-server',
+      severity: 'error',
+      comment: 'The MCP server is an end product (a bin); no other package depends on it.',
+      from: { path: '^packages/(?!mcp/)[^/]+/src/' },
+      to: { path: '^packages/mcp/' },
     },
     {
       name: 'client-imports-no-ui-or-server',

@@ -57,6 +57,7 @@ export default defineConfig({
       project('protocol', 'packages/protocol'),
       project('client', 'packages/client'),
       project('cli', 'packages/cli'),
+      project('mcp', 'packages/mcp'),
       project('widget', 'packages/widget', 'dom', 'preact', ['test/setup.ts']),
       project('react', 'packages/react', 'dom', 'react'),
       {

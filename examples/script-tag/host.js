@@ -5,6 +5,16 @@ window.Suportra ??= Object.assign((...args) => window.Suportra.q.push(args), { q
 
 Suportra('on', 'session-started', (event) => console.log('Suportra session started', event.session.id))
 
+// "Apply in <tool>" on a builder's patch: a real tool would apply the diff to the open project (and
+// answer { applied: false, detail } when it does not apply). This page keeps it and shows it.
+window.appliedPatches = []
+Suportra('on', 'patch', async ({ patch }) => {
+  window.appliedPatches.push(patch)
+  const shown = document.getElementById('applied')
+  if (shown) shown.textContent = `Applied: ${patch.description || 'a patch'}`
+  return { applied: true }
+})
+
 document.addEventListener('DOMContentLoaded', () => {
   const file = document.getElementById('file')
   const error = document.getElementById('error')

@@ -1,7 +1,8 @@
 import { useSession, useUser } from '@suportra/react'
 import { useEffect, useRef, useState } from 'react'
 import { MessageView } from '../../react-app/src/chat-parts.js'
-import { ContextCard } from './context-card.js'
+import { Code, ContextCard } from './context-card.js'
+import { PatchForm, PatchView } from './patch-form.js'
 
 /** What the builder sends to suggest video: only the user can start it (and pays for it). */
 export const VIDEO_SUGGESTION =
@@ -13,6 +14,7 @@ export function ChatPane({ id }: { id: string }) {
   const { session, messages, typing, send, notifyTyping, markRead, close, retry } = useSession(id)
   const [draft, setDraft] = useState('')
   const [attached, setAttached] = useState<File[]>([])
+  const [patching, setPatching] = useState(false)
   const files = useRef<HTMLInputElement>(null)
   const list = useRef<HTMLOListElement>(null)
   const readUpTo = session?.readSeq.builder ?? 0
@@ -63,10 +65,27 @@ export function ChatPane({ id }: { id: string }) {
             mine={message.authorId === me?.id}
             builderName={session?.builder?.name}
             onRetry={() => retry(message.key)}
+            renderPatch={(patch) => (
+              <PatchView patch={patch} render={(diff) => <Code code={diff} language="diff" />} />
+            )}
           />
         ))}
       </ol>
       {typing && <p className="typing">{session?.user.name} is typing…</p>}
+      {patching && (
+        <PatchForm
+          onCancel={() => setPatching(false)}
+          onSend={(patch) => {
+            // The reply box's text goes with it (a message needs text; the card shows what the patch does).
+            const text = draft.trim() || 'Here is a fix:'
+            send({ text, patch: { diff: patch.diff, description: patch.description || undefined } }).catch(
+              () => {},
+            )
+            setDraft('')
+            setPatching(false)
+          }}
+        />
+      )}
       <form className="composer" onSubmit={submit}>
         <textarea
           aria-label="Reply"
@@ -93,6 +112,11 @@ export function ChatPane({ id }: { id: string }) {
           </label>
           {attached.length > 0 && (
             <small className="attached">{attached.map((f) => f.name).join(', ')}</small>
+          )}
+          {session?.status === 'active' && !patching && (
+            <button type="button" className="link" onClick={() => setPatching(true)}>
+              Send as patch
+            </button>
           )}
           {session?.kind === 'chat' && !suggested && (
             <button type="button" className="link" onClick={() => send(VIDEO_SUGGESTION).catch(() => {})}>

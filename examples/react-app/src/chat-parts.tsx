@@ -2,6 +2,7 @@
 // message bodies never become HTML.
 import type { Attachment, ChatMessage } from '@suportra/client'
 import { useSuportra } from '@suportra/react'
+import type { ReactNode } from 'react'
 
 /** What a lifecycle event says; `claimed` names the builder who joined ("Grace Hopper joined"). */
 const EVENTS: Record<string, (builder: string) => string> = {
@@ -76,12 +77,15 @@ export function MessageView({
   mine,
   builderName,
   onRetry,
+  renderPatch,
 }: {
   message: ChatMessage
   mine: boolean
   /** The session's builder, named in "… joined" (`session.builder.name`). */
   builderName?: string | undefined
   onRetry?: () => void
+  /** How a builder's patch shows (default: its description and the diff as text). */
+  renderPatch?: (patch: NonNullable<ChatMessage['patch']>) => ReactNode
 }) {
   if (message.kind === 'event') {
     return <li className="event">{EVENTS[message.body]?.(builderName ?? 'The builder') ?? message.body}</li>
@@ -97,6 +101,15 @@ export function MessageView({
           </pre>
         </figure>
       )}
+      {message.patch &&
+        (renderPatch?.(message.patch) ?? (
+          <figure>
+            <figcaption>Patch{message.patch.description ? `: ${message.patch.description}` : ''}</figcaption>
+            <pre>
+              <code>{message.patch.diff}</code>
+            </pre>
+          </figure>
+        ))}
       {message.attachments.map((file) => (
         <FileLink key={file.id || file.name} file={file} />
       ))}

@@ -5,13 +5,14 @@
  */
 
 export * from './account-export.js'
-export * from './batch.js'
 export * from './availability.js'
+export * from './batch.js'
 export * from './constants.js'
 export * from './context.js'
 export * from './errors.js'
 export * from './frames.js'
 export * from './models.js'
+export * from './patch.js'
 export * from './realtime.js'
 export * from './requests.js'
 export * from './responses.js'

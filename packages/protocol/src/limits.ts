@@ -1,5 +1,6 @@
 import { MIN_PASSWORD_LENGTH, PASSWORD_RESET_MINUTES } from './account-limits.js'
 import { MAX_ATTACHMENT_BYTES, MAX_BATCH_MESSAGES, MAX_TEXT_LENGTH } from './message-limits.js'
+import { MAX_PATCH_DESCRIPTION_LENGTH, MAX_PATCH_DETAIL_LENGTH, MAX_PATCH_LENGTH } from './patch-limits.js'
 
 /** Size limits the server enforces. */
 export const LIMITS = {
@@ -27,6 +28,10 @@ export const LIMITS = {
   batchMessages: MAX_BATCH_MESSAGES,
   /** Largest body of a batch send (larger than `jsonBodyBytes`: it carries up to `batchMessages` messages). */
   batchBodyBytes: 2 * 1024 * 1024,
+  /** A patch's unified diff, in characters. */
+  patchLength: MAX_PATCH_LENGTH,
+  patchDescriptionLength: MAX_PATCH_DESCRIPTION_LENGTH,
+  patchDetailLength: MAX_PATCH_DETAIL_LENGTH,
 } as const
 
 /** Size limits of a session's context, per part and in total. */

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import type { SessionContext } from './context.js'
+import type { Patch, PatchResult } from './patch.js'
 
 const id = z.string()
 const timestamp = z.number()
@@ -98,8 +99,8 @@ export type Attachment = z.infer<typeof Attachment>
 export const CodeBlock = z.object({ language: z.string(), content: z.string() })
 export type CodeBlock = z.infer<typeof CodeBlock>
 
-/** A stored message. `seq` is gap-free per session; `clientId` is the sender's idempotency key. */
-export const Message = z.object({
+/** A stored message's fields, as checked. */
+const MessageFields = {
   id,
   clientId: z.nullable(z.string()),
   sessionId: id,
@@ -112,7 +113,23 @@ export const Message = z.object({
   code: z.nullable(CodeBlock),
   attachments: z.array(Attachment),
   createdAt: timestamp,
-})
+}
+
+/**
+ * A stored message. `seq` is gap-free per session; `clientId` is the sender's idempotency key.
+ *
+ * `patch` (a builder's fix as a unified diff) and `patchResult` (on a user's message: what their tool
+ * made of a patch) are null or absent (older servers) on other messages. They are kept but not
+ * checked here, by a loose object, as `User.managed`: checked, they cost the client about 180 bytes,
+ * and naming them unchecked about 20. The server checks them on the way in (`PatchInput`,
+ * `PatchResultInput` in ./patch.ts), and the widget shows a diff only as text.
+ */
+export const Message = z.looseObject(MessageFields) as unknown as z.ZodMiniObject<
+  typeof MessageFields & {
+    patch: z.ZodMiniOptional<z.ZodMiniNullable<typeof Patch>>
+    patchResult: z.ZodMiniOptional<z.ZodMiniNullable<typeof PatchResult>>
+  }
+>
 export type Message = z.infer<typeof Message>
 
 /**

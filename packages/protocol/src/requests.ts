@@ -2,6 +2,7 @@ import * as z from 'zod/mini'
 import { SessionContextInput } from './context.js'
 import { LIMITS } from './limits.js'
 import { SessionKind } from './models.js'
+import { PatchInput, PatchResultInput } from './patch.js'
 
 const text = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max))
 const email = z.email().check(z.maxLength(LIMITS.emailLength), z.toLowerCase())
@@ -127,11 +128,18 @@ export const SendMessageRequest = z
     attachmentIds: z.optional(
       z.array(z.string().check(z.maxLength(64))).check(z.maxLength(LIMITS.attachmentsPerMessage)),
     ),
+    /** A fix as a unified diff; builders only (see ./patch.ts). Null: none. */
+    patch: z.optional(z.nullable(PatchInput)),
+    /** The user's tool applied (or failed to apply) a builder's patch; the server words the message. Null: none. */
+    patchResult: z.optional(z.nullable(PatchResultInput)),
   })
   .check(
-    z.refine((m) => Boolean(m.text?.trim() || m.code || m.attachmentIds?.length), {
-      message: 'A message needs text, code or an attachment',
-    }),
+    z.refine(
+      (m) => Boolean(m.text?.trim() || m.code || m.attachmentIds?.length || m.patch || m.patchResult),
+      {
+        message: 'A message needs text, code, an attachment or a patch',
+      },
+    ),
   )
 export type SendMessageRequest = z.input<typeof SendMessageRequest>
 

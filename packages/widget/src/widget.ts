@@ -1,5 +1,6 @@
 import { batch, effect, signal } from '@preact/signals'
 import {
+  type ChatMessage,
   createClient,
   createEmitter,
   type PacksResponse,
@@ -11,6 +12,7 @@ import {
   type WebSocketFactory,
 } from '@suportra/client'
 import type { Availability } from '@suportra/client/availability'
+import type { Patch } from '@suportra/protocol'
 import type { ReadableAtom } from 'nanostores'
 import { createI18n } from './i18n/i18n.js'
 import { type Progress, uploadFetch } from './upload/upload-fetch.js'
@@ -72,8 +74,30 @@ export type WidgetEvents = {
   'session-started': { session: Session }
   'session-closed': { session: Session }
   error: SuportraError
+  /**
+   * "Apply in <tool>" on a builder's patch: register one handler with `on('patch', handler)` (the
+   * button shows only then). It returns (or resolves to) a `PatchOutcome`, which the builder sees as
+   * "Patch applied" or "Patch failed: <detail>".
+   */
+  patch: PatchOffer
 }
 export type WidgetEventName = keyof WidgetEvents
+
+/** What `on('patch', handler)` gets: the patch (a unified diff), the message carrying it, its session. */
+export interface PatchOffer {
+  patch: Patch
+  message: ChatMessage
+  session: Session | undefined
+}
+
+/** What a patch handler answers: applied or not, and why not (shown to the builder). */
+export interface PatchOutcome {
+  applied: boolean
+  detail?: string
+}
+
+/** The vendor's `on('patch')` handler. */
+export type PatchHandler = (offer: PatchOffer) => PatchOutcome | Promise<PatchOutcome>
 
 export type View =
   /** `offer`: `open()` brought a topic or context; with a session going, the user decides what to do with it. */
@@ -129,6 +153,19 @@ export function createWidget(options: MountOptions) {
    * a reload while the server cannot be reached, which the client still calls `connecting`.
    */
   const down = signal(false)
+  /** The vendor's `on('patch')` handler: one at a time, the last registered. */
+  const patchHandler = signal<PatchHandler | undefined>(undefined)
+  /**
+   * Listens to a widget event; a listener that throws does not keep it from the others. `patch` sets
+   * the one patch handler (the last registered; its unsubscribe removes whichever is registered).
+   */
+  const on = <K extends WidgetEventName>(name: K, listener: (payload: WidgetEvents[K]) => void) => {
+    if (name !== 'patch') return events.on(name, listener)
+    patchHandler.value = listener as unknown as PatchHandler
+    return () => {
+      patchHandler.value = undefined
+    }
+  }
   cleanups.push(
     client.on('connection', ({ current, retryIn }) => {
       down.value = current === 'offline' || current === 'reconnecting' || retryIn !== undefined
@@ -183,6 +220,7 @@ export function createWidget(options: MountOptions) {
     pricing,
     down,
     uploads,
+    patchHandler,
     loadPricing() {
       if (pricingLoad) return
       pricingLoad = client.credits.packs().then(
@@ -259,12 +297,11 @@ export function createWidget(options: MountOptions) {
     started(session: Session) {
       emit('session-started', { session })
     },
-    /** Listens to a widget event; a listener that throws does not keep it from the others. */
-    on: events.on,
+    on,
     off<K extends WidgetEventName>(name: K, listener: (payload: WidgetEvents[K]) => void): void {
       // The emitter holds a listener once: adding it again changes nothing, and the returned function
       // removes it (the client's emitter, shared with it, has no `off` of its own).
-      events.on(name, listener)()
+      on(name, listener)()
     },
     emit,
     destroy() {

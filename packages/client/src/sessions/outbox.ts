@@ -127,6 +127,8 @@ export function createOutbox(
       text: entry.body || undefined,
       code: entry.code ?? undefined,
       attachmentIds: uploaded[0] ? uploaded : undefined,
+      patch: entry.patch,
+      patchResult: entry.patchResult,
     }
     // A send with no answer is given up after a while and sent again: the server keeps one message per id.
     const { message } = await http(`/v1/sessions/${sessionId}/messages`, MessageResponse, {

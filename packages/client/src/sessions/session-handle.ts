@@ -3,6 +3,8 @@ import {
   type Message,
   MessagesResponse,
   OkResponse,
+  type PatchInput,
+  type PatchResultInput,
   type Session,
   SessionResponse,
 } from '@suportra/protocol'
@@ -24,7 +26,20 @@ export type ChatMessage = Omit<Message, 'seq'> & {
   key: string
 }
 
-export type SendInput = string | { text?: string; code?: CodeBlock; files?: Blob[] }
+export type SendInput =
+  | string
+  | {
+      text?: string
+      code?: CodeBlock
+      files?: Blob[]
+      /** A fix as a unified diff (builders only). Send it with a `text` (what it does, say). */
+      patch?: PatchInput
+      /**
+       * What the user's tool made of a builder's patch, with a `text` such as "Patch applied" (the
+       * server words the stored message itself: "Patch applied" or "Patch failed: <detail>").
+       */
+      patchResult?: PatchResultInput
+    }
 
 export interface Typing {
   author: 'user' | 'builder'
@@ -212,7 +227,13 @@ export function createSessionHandle(id: string, deps: HandleDeps) {
 
     /** Sends at once (shown as pending), stored first so nothing is lost. Resolves when the server has it. */
     send(input: SendInput): Promise<Message> {
-      const { text = '', code = null, files = [] } = typeof input === 'string' ? { text: input } : input
+      // `patch` and `patchResult` ride along as given (every name written out costs bytes).
+      const {
+        text = '',
+        code = null,
+        files = [],
+        ...patch
+      } = typeof input === 'string' ? { text: input } : input
       if (!text.trim() && !code && !files[0])
         return Promise.reject(new SuportraError('validation', 'Nothing to send'))
       const me = deps.me() ?? null
@@ -229,6 +250,7 @@ export function createSessionHandle(id: string, deps: HandleDeps) {
           kind: files[0] ? 'file' : code ? 'code' : 'text',
           body: text,
           code,
+          ...(patch as Pick<Message, 'patch' | 'patchResult'>),
           attachments: files.map((f) => ({
             id: '',
             url: '',

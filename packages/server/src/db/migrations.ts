@@ -246,6 +246,18 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('password_resets_user').on('password_resets').column('user_id').execute()
     },
   },
+  '0005_patches': {
+    // A builder's fix as a unified diff on a message, and a user's report on one ("Patch applied",
+    // "Patch failed: …") pointing at the message that carried it.
+    // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's table types
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('messages').addColumn('patch_diff', 'text').execute()
+      await db.schema.alterTable('messages').addColumn('patch_description', 'text').execute()
+      await db.schema.alterTable('messages').addColumn('patch_result_of', 'text').execute()
+      await db.schema.alterTable('messages').addColumn('patch_applied', 'integer').execute()
+      await db.schema.alterTable('messages').addColumn('patch_detail', 'text').execute()
+    },
+  },
   '0006_server_api': {
     // The vendor's backend (issue 22): server API keys, idempotent API requests, webhook endpoints,
     // and the webhook outbox (an event per change, written in the change's transaction, and a

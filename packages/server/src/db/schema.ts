@@ -110,6 +110,13 @@ export interface DB {
     code_language: string | null
     code_content: string | null
     created_at: number
+    /** A builder's patch (migration 0005_patches); null on other messages. */
+    patch_diff?: string | null
+    patch_description?: string | null
+    /** A user's report on a patch: the message that carried it, 1/0, and why it failed. */
+    patch_result_of?: string | null
+    patch_applied?: number | null
+    patch_detail?: string | null
   }
   attachments: {
     id: string

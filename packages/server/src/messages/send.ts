@@ -7,8 +7,10 @@ import type { MessageRow } from '../db/schema.js'
 import { conflict, invalid } from '../errors.js'
 import { newId } from '../ids.js'
 import { notifyMessage, participantsOf } from '../sessions/notify.js'
+import { patchColumns } from '../sessions/patch-rows.js'
 import { type Access, checkAccess, ensureOpen } from '../sessions/sessions.js'
 import { withAttachments } from './messages.js'
+import { checkPatchRules, patchFields } from './patches.js'
 
 /** What deciding a send needs of the session, and the caller's message already stored under the id. */
 const sessionAndPrevious = prepare((db, sessionId: string, authorId: string, clientId: string) =>
@@ -49,6 +51,11 @@ const insertOnce = prepare(
     body: string,
     codeLanguage: string | null,
     codeContent: string | null,
+    patchDiff: string | null,
+    patchDescription: string | null,
+    patchResultOf: string | null,
+    patchApplied: number | null,
+    patchDetail: string | null,
   ) =>
     db
       .insertInto('messages')
@@ -64,6 +71,11 @@ const insertOnce = prepare(
         body,
         code_language: codeLanguage,
         code_content: codeContent,
+        patch_diff: patchDiff,
+        patch_description: patchDescription,
+        patch_result_of: patchResultOf,
+        patch_applied: patchApplied,
+        patch_detail: patchDetail,
       })
       .onConflict((oc) => oc.columns(['author_id', 'client_id']).doNothing())
       .returning('id'),
@@ -125,6 +137,7 @@ export async function storeMessages(
     await spend(fresh.length)
     ensureOpen(session)
     if (access === 'builder' && session.status !== 'active') throw conflict('Session is not active')
+    for (const input of fresh) checkPatchRules(input, access)
     try {
       const rows = await ctx.store.transaction(async (tx) => {
         const written: MessageRow[] = []
@@ -170,6 +183,8 @@ async function insertMessage(
   const bumped = (await bumpSeq(tx, sessionId)).rows[0]
   if (!bumped) throw conflict('Session no longer exists')
   const attachmentIds = [...new Set(input.attachmentIds ?? [])]
+  const { body = input.text ?? '', ...patch } = await patchFields(tx, sessionId, input)
+  const patchRow = patchColumns(patch)
   const row: MessageRow = {
     id: newId('msg'),
     session_id: sessionId,
@@ -179,9 +194,10 @@ async function insertMessage(
     author: access === 'owner' ? 'user' : 'builder',
     author_id: caller.userId,
     kind: attachmentIds.length > 0 ? 'file' : input.code ? 'code' : 'text',
-    body: input.text ?? '',
+    body,
     code_language: input.code?.language ?? null,
     code_content: input.code?.content ?? null,
+    ...patchRow,
   }
   const inserted = await insertOnce(
     tx,
@@ -196,6 +212,11 @@ async function insertMessage(
     row.body,
     row.code_language,
     row.code_content,
+    patchRow.patch_diff,
+    patchRow.patch_description,
+    patchRow.patch_result_of,
+    patchRow.patch_applied,
+    patchRow.patch_detail,
   )
   // Stored meanwhile by a concurrent send of the same id: roll back (the seq bump too).
   if (inserted.rows.length === 0) throw new Raced()

@@ -4,6 +4,7 @@ import type { AttachmentRow, MessageRow, NewMessage } from '../db/schema.js'
 import { conflict } from '../errors.js'
 import { newId } from '../ids.js'
 import { queueSessionWebhook } from '../webhooks/outbox.js'
+import { patchColumns, patchOf, patchResultOf } from './patch-rows.js'
 
 /**
  * Stores a message with the session's next `seq`. Incrementing `last_seq` locks the session row,
@@ -33,6 +34,7 @@ export async function appendMessage(
     body: fields.body,
     code_language: fields.code_language ?? null,
     code_content: fields.code_content ?? null,
+    ...patchColumns(fields),
   }
   await tx.insertInto('messages').values(row).execute()
   return row
@@ -74,5 +76,7 @@ export function toMessage(row: MessageRow, attachments: AttachmentRow[]): Messag
     code: row.code_content === null ? null : { language: row.code_language ?? '', content: row.code_content },
     attachments: attachments.map(toAttachment),
     createdAt: row.created_at,
+    patch: patchOf(row),
+    patchResult: patchResultOf(row),
   }
 }

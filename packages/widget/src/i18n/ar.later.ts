@@ -42,4 +42,9 @@ export const arLater: LaterCatalog = {
   ongoingText: 'جلستك «{topic}» ما زالت مفتوحة.',
   addToSession: 'أضف إلى هذه الجلسة',
   endAndStart: 'أنهِها وابدأ جلسة جديدة',
+  patch: 'تصحيح',
+  applyIn: 'تطبيق في {tool}',
+  applying: 'جارٍ التطبيق…',
+  patchApplied: 'تم تطبيق التصحيح',
+  patchFailed: 'فشل تطبيق التصحيح: {detail}',
 }

@@ -43,4 +43,9 @@ export const deLater: LaterCatalog = {
   ongoingText: 'Deine Sitzung „{topic}“ ist noch offen.',
   addToSession: 'Zu dieser Sitzung hinzufügen',
   endAndStart: 'Beenden und neu starten',
+  patch: 'Patch',
+  applyIn: 'In {tool} anwenden',
+  applying: 'Wird angewendet…',
+  patchApplied: 'Patch angewendet',
+  patchFailed: 'Patch fehlgeschlagen: {detail}',
 }

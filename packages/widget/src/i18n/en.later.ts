@@ -45,6 +45,11 @@ export const enLater = {
   ongoingText: 'Your session “{topic}” is still open.',
   addToSession: 'Add to this session',
   endAndStart: 'End it and start a new one',
+  patch: 'Patch',
+  applyIn: 'Apply in {tool}',
+  applying: 'Applying…',
+  patchApplied: 'Patch applied',
+  patchFailed: 'Patch failed: {detail}',
 }
 
 export type LaterCatalog = typeof enLater

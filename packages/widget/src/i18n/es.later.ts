@@ -42,4 +42,9 @@ export const esLater: LaterCatalog = {
   ongoingText: 'Tu sesión «{topic}» sigue abierta.',
   addToSession: 'Añadir a esta sesión',
   endAndStart: 'Terminarla y empezar una nueva',
+  patch: 'Parche',
+  applyIn: 'Aplicar en {tool}',
+  applying: 'Aplicando…',
+  patchApplied: 'Parche aplicado',
+  patchFailed: 'El parche falló: {detail}',
 }

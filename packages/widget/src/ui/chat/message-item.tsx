@@ -6,7 +6,11 @@ import { CodeBlock } from '../code-block.js'
 import { useT, useWidget } from '../context.js'
 import { Go } from '../form.js'
 import { save, useLater } from '../later.js'
+import { lazy } from '../lazy.js'
 import { Markdown } from '../markdown.js'
+
+/** A builder's patch: its own chunk, loaded when a patch is first shown. */
+const PatchCard = lazy(() => import('./patch-card.js').then((m) => m.PatchCard))
 
 const EVENTS: Record<string, MessageKey> = {
   started: 'started',
@@ -75,6 +79,7 @@ export function MessageItem(props: {
       <span class="sr">{mine ? t('you') : props.builderName}: </span>
       {message.body && <Markdown text={message.body} />}
       {message.code && <CodeBlock language={message.code.language} content={message.code.content} />}
+      {message.patch && <PatchCard message={message} handle={handle} />}
       {message.attachments.length > 0 && (
         <ul class="files">
           {message.attachments.map((file) => {
