@@ -53,7 +53,11 @@ export function follow(session: SessionHandle, options: FollowOptions): Promise<
       later(async () => {
         const result = await offerPatch(patch, options.applyPatches)
         if (result.detail === 'declined') return
-        await session.send(result.applied ? 'Patch applied.' : `Patch failed: ${result.detail ?? 'unknown'}`)
+        // Reported as a patch result: the builder's console shows "Patch applied" / "Patch failed: …".
+        await session.send({
+          text: result.applied ? 'Patch applied' : `Patch failed: ${result.detail ?? 'unknown'}`,
+          patchResult: { messageId: message.id, applied: result.applied, detail: result.detail ?? null },
+        })
       })
     }
   }

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { confirm, isCancel } from '@clack/prompts'
+import type { Patch } from '@suportra/protocol'
 import pc from 'picocolors'
 import { aside, interactive, say, warn } from '../io/terminal.js'
-import type { Patch } from './render.js'
 
 /** Runs `git apply [--check] <diff>` in the current directory; the first line of git's complaint on failure. */
 function gitApply(diff: string, check: boolean, cwd: string): { ok: true } | { ok: false; detail: string } {
@@ -28,7 +28,7 @@ function gitApply(diff: string, check: boolean, cwd: string): { ok: true } | { o
  * terminal; without one only with --apply-patches). Resolves to what happened, for the builder.
  */
 export async function offerPatch(
-  patch: Patch,
+  patch: Pick<Patch, 'diff'>,
   apply: boolean,
   cwd = process.cwd(),
 ): Promise<{ applied: boolean; detail?: string }> {

@@ -1,13 +1,8 @@
 import type { ChatMessage } from '@suportra/client'
+import type { Patch } from '@suportra/protocol'
 import pc from 'picocolors'
 
-/** A patch a builder sent (a unified diff); typed here until the protocol names it. */
-export interface Patch {
-  diff: string
-  description?: string | null
-}
-
-/** A message as the CLI reads it: a patch may ride along. */
+/** A message as the CLI reads it: a builder's patch may ride along. */
 export type Incoming = ChatMessage & { patch?: Patch | null }
 
 /** `14:05` in local time (or the date too, for a day other than today). */
