@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
+import { fileStorage } from '@suportra/cli/storage'
 import { createClient, memoryStorage, type SuportraClient, type WebSocketFactory } from '@suportra/client'
 import { api, createUser, DEMO, startTestServer, type TestServer } from '@suportra/server/testing'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import WebSocket from 'ws'
-import { fileStorage } from '../src/config/file-storage.js'
 
 // `suportra-mcp` driven as an MCP client drives it: the SDK's own Client spawns the built bin over
 // stdio, against the real server. (Build first: `pnpm --filter @suportra/mcp build`.)

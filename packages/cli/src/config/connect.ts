@@ -1,9 +1,7 @@
-import { homedir } from 'node:os'
-import { join } from 'node:path'
 import { createClient, type SuportraClient } from '@suportra/client'
 import WebSocket from 'ws'
 import { CliError } from '../errors.js'
-import { fileStorage } from './file-storage.js'
+import { storedSignIn } from './storage.js'
 
 /** The flags every command takes (`--url`, `--app`), with the environment as their defaults. */
 export interface Target {
@@ -13,11 +11,6 @@ export interface Target {
 
 export const DEFAULT_URL = 'http://127.0.0.1:8787'
 export const DEFAULT_APP = 'app_demo'
-
-/** Where the sign-in is kept: SUPORTRA_CONFIG_DIR, else $XDG_CONFIG_HOME/suportra, else ~/.config/suportra. */
-export function configDir(env = process.env): string {
-  return env.SUPORTRA_CONFIG_DIR ?? join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'suportra')
-}
 
 /** A client for `target`, its sign-in kept in the config directory; `ws` gives Node 20 its WebSocket. */
 export function connect(target: Target): SuportraClient {
@@ -29,7 +22,7 @@ export function connect(target: Target): SuportraClient {
   return createClient({
     baseUrl: target.url,
     appId: target.app,
-    storage: fileStorage(join(configDir(), 'storage.json')),
+    storage: storedSignIn(),
     WebSocket: WebSocket as never,
   })
 }

@@ -1,5 +1,4 @@
-import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { configDir } from '@suportra/cli/storage'
 
 /** What `suportra-mcp` reads from its environment. */
 export interface McpConfig {
@@ -32,7 +31,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): McpConfig {
   return {
     baseUrl: env.SUPORTRA_URL || 'http://127.0.0.1:8787',
     appId: env.SUPORTRA_APP || 'app_demo',
-    configDir: env.SUPORTRA_CONFIG_DIR || join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'suportra'),
+    configDir: configDir(env),
     maxCredits,
     tool: env.SUPORTRA_TOOL || 'other',
     email: env.SUPORTRA_EMAIL || undefined,

@@ -1,8 +1,8 @@
 import { join } from 'node:path'
+import { fileStorage } from '@suportra/cli/storage'
 import { createClient, memoryStorage, type SuportraClient, type WebSocketFactory } from '@suportra/client'
 import WebSocket from 'ws'
 import type { McpConfig } from './config.js'
-import { fileStorage } from './file-storage.js'
 
 /** The tool error an agent gets when there is no way to sign in. */
 export const NOT_SIGNED_IN =
