@@ -1,6 +1,7 @@
 import type { ChatMessage, SessionHandle, SuportraClient } from '@suportra/client'
 import { allMessages, createUser, signIn, startTestServer, type TestServer } from '@suportra/server/testing'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
+import { exportMarkdown } from '../src/sessions/export-markdown.js'
 import { countingFetch, DEMO, eventually, makeClient, signedIn, watch } from './helpers.js'
 
 let server: TestServer
@@ -171,7 +172,7 @@ test('exportMarkdown of a session never watched holds every message, not only th
   const elsewhere = makeClient(server.url)
   track(elsewhere)
   await elsewhere.auth.signIn({ email, password: DEMO.user.password })
-  const markdown = await elsewhere.sessions.get(mine.id).exportMarkdown()
+  const markdown = await exportMarkdown(elsewhere.sessions.get(mine.id))
 
   expect(markdown.startsWith('# A long conversation\n')).toBe(true)
   const lines = markdown.split('\n').filter((line) => line.startsWith('**'))

@@ -79,7 +79,7 @@ export type UseSession = {
   messages: ChatMessage[]
   typing: Typing | null
   hasOlder: boolean
-  /** The handle itself, for everything else (`exportMarkdown()`, `deleteTranscript()`…). */
+  /** The handle itself, for everything else (`deleteTranscript()`, `upgradeToVideo()`…). */
   handle: SessionHandle
   notifyTyping: SessionHandle['typing']
 } & Pick<SessionHandle, (typeof SESSION)[number]>

@@ -9,7 +9,7 @@ import { keysCommand } from './admin/keys.js'
 import { notifyPolicyChange } from './admin/notices.js'
 import { showTranscript } from './admin/transcripts.js'
 import { UsageError } from './admin/usage-error.js'
-import { lookUpUser } from './admin/users.js'
+import { grantToUser, lookUpUser } from './admin/users.js'
 import { setBusinessHours } from './availability/hours-admin.js'
 import { copyDatabase } from './db/copy.js'
 import { redactUrl } from './db/database.js'
@@ -35,6 +35,8 @@ Usage:
   suportra-server apps origins --app APP_ID --origin ORIGIN [--origin ORIGIN…] [--db …]
   suportra-server apps rotate-secret --app APP_ID [--overlap-hours 24] [--db …]   (old secret valid until then)
   suportra-server users show EMAIL|USER_ID|APP_ID:EXTERNAL_ID [--db …]
+  suportra-server users grant EMAIL|USER_ID|APP_ID:EXTERNAL_ID --amount N --reason "…" [--db …]
+                  (credits with the reason the user sees; a refund is a grant whose reason says so)
   suportra-server transcripts show SESSION_ID --reason "support: …"|"safety: …" [--staff NAME] [--db …]
                   (recorded with who, when and why; the user sees it in their data export)
   suportra-server notify-policy-change --subject TEXT --body-file FILE [--notice-id ID] [--db …]
@@ -90,6 +92,7 @@ const { values, positionals } = parseArgs({
     help: { type: 'boolean', short: 'h' },
     'overlap-hours': { type: 'string' },
     reason: { type: 'string' },
+    amount: { type: 'string' },
     staff: { type: 'string' },
     subject: { type: 'string' },
     'body-file': { type: 'string' },
@@ -311,6 +314,11 @@ async function admin(command: string) {
       const users = await lookUpUser(ctx, query)
       if (users.length === 0) console.log('No user found.')
       for (const u of users) console.log(JSON.stringify(u))
+    } else if (command === 'users grant') {
+      const query = positionals[2]
+      if (!query) throw new UsageError('users grant needs an email, a user id or APP_ID:EXTERNAL_ID')
+      const { transaction, balance } = await grantToUser(ctx, query, values.amount, values.reason)
+      console.log(`Granted ${transaction.amount} (${transaction.id}); balance now ${balance}.`)
     } else if (command === 'transcripts show') {
       const sessionId = positionals[2]
       if (!sessionId) throw new UsageError('transcripts show needs a session id')

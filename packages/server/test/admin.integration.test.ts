@@ -208,6 +208,48 @@ describe('apps and users', () => {
   }, 40_000)
 })
 
+describe('users grant', () => {
+  test('credits a user with the reason they see; without a reason or a valid amount it refuses and nothing changes', async () => {
+    const user = await createUser(server)
+    const balance = async () =>
+      (await api(server.url, 'GET', '/v1/credits', { token: user.accessToken })).body.balance as number
+
+    const noReason = await cli('users', 'grant', String(user.user.email), '--amount', '3')
+    expect(noReason.code).toBe(2)
+    expect(noReason.stderr).toContain('--reason')
+    for (const amount of ['--amount=-3', '--amount=0', '--amount=1.5', '--amount=lots']) {
+      const bad = await cli('users', 'grant', String(user.user.email), amount, '--reason', 'x')
+      expect(bad.code).toBe(2)
+    }
+    const nobody = await cli('users', 'grant', 'nobody@example.com', '--amount', '3', '--reason', 'x')
+    expect(nobody.code).toBe(2)
+    expect(await balance()).toBe(0)
+
+    const granted = await cli(
+      'users',
+      'grant',
+      String(user.user.email),
+      '--amount',
+      '3',
+      '--reason',
+      'Refund: the session of 8 December went wrong',
+    )
+    expect(granted.code).toBe(0)
+    expect(granted.stdout).toContain('balance now 3')
+    expect(await balance()).toBe(3)
+    const { transactions } = (
+      await api(server.url, 'GET', '/v1/credits/transactions', { token: user.accessToken })
+    ).body as { transactions: { kind: string; amount: number; reference: string }[] }
+    expect(transactions).toContainEqual(
+      expect.objectContaining({
+        kind: 'grant',
+        amount: 3,
+        reference: 'Refund: the session of 8 December went wrong',
+      }),
+    )
+  })
+})
+
 describe('policy-change notice', () => {
   test('interrupted and resumed, every registered user gets it exactly once; the CLI reads the body from a file', async () => {
     for (let i = 0; i < 5; i++) await createUser(server)

@@ -1,4 +1,5 @@
 import { type SessionHandle, type SuportraClient, SuportraError } from '@suportra/client'
+import { exportMarkdown } from '@suportra/client/markdown'
 import { requireUser } from '../config/connect.js'
 import { CliError, EXIT } from '../errors.js'
 import { say } from '../io/terminal.js'
@@ -34,7 +35,7 @@ export async function sessions(client: SuportraClient, flags: { json?: boolean }
 
 export async function transcript(client: SuportraClient, id: string): Promise<void> {
   const session = await loadSession(client, id)
-  say(await session.exportMarkdown())
+  say(await exportMarkdown(session))
 }
 
 /** `suportra cancel <id>`: withdraws a session nobody has joined; the credit held is released. */

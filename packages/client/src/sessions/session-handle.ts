@@ -298,20 +298,6 @@ export function createSessionHandle(id: string, deps: HandleDeps) {
 
     rate: (rating: { score: number; comment?: string }): Promise<Session> => call('/rating', rating),
 
-    /** The whole transcript as Markdown (older pages are loaded first), to paste back into an AI tool. */
-    async exportMarkdown(): Promise<string> {
-      while (await loadOlder());
-      const session = $session.value ?? (await refresh())
-      let markdown = `# ${session.topic}\n`
-      for (const m of $stored.get()) {
-        if (m.kind === 'event') continue
-        const who = m.author === 'user' ? session.user.name : session.builder?.name
-        const code = m.code ? `\n\`\`\`${m.code.language}\n${m.code.content}\n\`\`\`` : ''
-        markdown += `\n**${who}**: ${m.body}${code}${m.attachments.map((a) => `\n- ${a.name}`).join('')}\n`
-      }
-      return markdown
-    },
-
     /** Deletes the messages and files of an ended session, for both sides. */
     async deleteTranscript(): Promise<void> {
       await deps.http(`/v1/sessions/${id}/transcript`, OkResponse, { method: 'DELETE' })

@@ -32,7 +32,9 @@ export function Chat({ id }: { id: string }): JSX.Element {
   /** The transcript as Markdown, to paste the builder's advice back into the AI tool. */
   const copyTranscript = async () => {
     try {
-      await navigator.clipboard.writeText(await handle.exportMarkdown())
+      // Loaded on the first click: the Markdown export is no part of what an open needs.
+      const { exportMarkdown } = await import('@suportra/client/markdown')
+      await navigator.clipboard.writeText(await exportMarkdown(handle))
       copied.value = true
     } catch {
       // Clipboard refused: nothing to do; the transcript stays on screen.
