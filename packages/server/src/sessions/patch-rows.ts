@@ -7,9 +7,9 @@ type PatchColumns = Pick<
 >
 
 /** The patch columns of a new message row: null unless given. */
-export function patchColumns(
-  fields: Partial<NewMessage>,
-): { [K in keyof PatchColumns]-?: Exclude<PatchColumns[K], undefined> } {
+export function patchColumns(fields: Partial<NewMessage>): {
+  [K in keyof PatchColumns]-?: Exclude<PatchColumns[K], undefined>
+} {
   return {
     patch_diff: fields.patch_diff ?? null,
     patch_description: fields.patch_description ?? null,
