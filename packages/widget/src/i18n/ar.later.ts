@@ -47,4 +47,11 @@ export const arLater: LaterCatalog = {
   applying: 'جارٍ التطبيق…',
   patchApplied: 'تم تطبيق التصحيح',
   patchFailed: 'فشل تطبيق التصحيح: {detail}',
+  // a message that could not be sent, and its upload (loaded with the first send or a failed message)
+  tooLarge: 'الحد الأقصى لحجم الملف {max}.',
+  uploading: 'جارٍ رفع {name}: {percent}٪',
+  tooLong: 'يمكن أن تحتوي الرسالة على {max} حرف كحد أقصى.',
+  rateLimited: 'رسائل كثيرة جدًا. انتظر قليلًا ثم أعد المحاولة.',
+  sessionEnded: 'هذه الجلسة لم تعد تقبل رسائل.',
+  signInAgain: 'سجّل الدخول مجددًا لإرسالها.',
 }

@@ -71,12 +71,6 @@ export const ar: Catalog = {
   part_project: 'المشروع',
   error: 'حدث خطأ ما. حاول مرة أخرى.',
   serverDown: 'تعذّر الوصول إلى Suportra الآن.',
-  tooLarge: 'الحد الأقصى لحجم الملف {max}.',
   loading: 'جارٍ التحميل…',
   plainText: 'نص',
-  uploading: 'جارٍ رفع {name}: {percent}٪',
-  tooLong: 'يمكن أن تحتوي الرسالة على {max} حرف كحد أقصى.',
-  rateLimited: 'رسائل كثيرة جدًا. انتظر قليلًا ثم أعد المحاولة.',
-  sessionEnded: 'هذه الجلسة لم تعد تقبل رسائل.',
-  signInAgain: 'سجّل الدخول مجددًا لإرسالها.',
 }

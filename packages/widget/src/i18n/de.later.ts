@@ -48,4 +48,11 @@ export const deLater: LaterCatalog = {
   applying: 'Wird angewendet…',
   patchApplied: 'Patch angewendet',
   patchFailed: 'Patch fehlgeschlagen: {detail}',
+  // a message that could not be sent, and its upload (loaded with the first send or a failed message)
+  tooLarge: 'Dateien dürfen höchstens {max} groß sein.',
+  uploading: '{name} wird hochgeladen: {percent} %',
+  tooLong: 'Nachrichten dürfen höchstens {max} Zeichen lang sein.',
+  rateLimited: 'Zu viele Nachrichten. Warte kurz und versuche es erneut.',
+  sessionEnded: 'Diese Sitzung nimmt keine Nachrichten mehr an.',
+  signInAgain: 'Melde dich erneut an, um sie zu senden.',
 }

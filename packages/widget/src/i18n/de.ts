@@ -71,12 +71,6 @@ export const de: Catalog = {
   part_project: 'Projekt',
   error: 'Etwas ist schiefgelaufen. Bitte versuche es erneut.',
   serverDown: 'Suportra ist gerade nicht erreichbar.',
-  tooLarge: 'Dateien dürfen höchstens {max} groß sein.',
   loading: 'Wird geladen…',
   plainText: 'Text',
-  uploading: '{name} wird hochgeladen: {percent} %',
-  tooLong: 'Nachrichten dürfen höchstens {max} Zeichen lang sein.',
-  rateLimited: 'Zu viele Nachrichten. Warte kurz und versuche es erneut.',
-  sessionEnded: 'Diese Sitzung nimmt keine Nachrichten mehr an.',
-  signInAgain: 'Melde dich erneut an, um sie zu senden.',
 }

@@ -50,6 +50,13 @@ export const enLater = {
   applying: 'Applying…',
   patchApplied: 'Patch applied',
   patchFailed: 'Patch failed: {detail}',
+  // a message that could not be sent, and its upload (loaded with the first send or a failed message)
+  tooLarge: 'Files can be at most {max}.',
+  uploading: 'Uploading {name}: {percent}%',
+  tooLong: 'Messages can be at most {max} characters.',
+  rateLimited: 'Too many messages. Wait a moment, then retry.',
+  sessionEnded: 'This session no longer takes messages.',
+  signInAgain: 'Sign in again to send it.',
 }
 
 export type LaterCatalog = typeof enLater

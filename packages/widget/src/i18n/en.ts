@@ -80,14 +80,8 @@ export const en = {
   // errors
   error: 'Something went wrong. Please try again.',
   serverDown: 'Suportra cannot be reached right now.',
-  tooLarge: 'Files can be at most {max}.',
   loading: 'Loading…',
   plainText: 'text',
-  uploading: 'Uploading {name}: {percent}%',
-  tooLong: 'Messages can be at most {max} characters.',
-  rateLimited: 'Too many messages. Wait a moment, then retry.',
-  sessionEnded: 'This session no longer takes messages.',
-  signInAgain: 'Sign in again to send it.',
 }
 
 /** The strings the widget needs as soon as it opens (each locale's main chunk). */

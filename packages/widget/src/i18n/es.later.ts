@@ -47,4 +47,11 @@ export const esLater: LaterCatalog = {
   applying: 'Aplicando…',
   patchApplied: 'Parche aplicado',
   patchFailed: 'El parche falló: {detail}',
+  // a message that could not be sent, and its upload (loaded with the first send or a failed message)
+  tooLarge: 'Los archivos pueden ocupar como máximo {max}.',
+  uploading: 'Subiendo {name}: {percent} %',
+  tooLong: 'Los mensajes pueden tener como máximo {max} caracteres.',
+  rateLimited: 'Demasiados mensajes. Espera un momento y vuelve a intentarlo.',
+  sessionEnded: 'Esta sesión ya no admite mensajes.',
+  signInAgain: 'Inicia sesión de nuevo para enviarlo.',
 }

@@ -71,12 +71,6 @@ export const es: Catalog = {
   part_project: 'Proyecto',
   error: 'Algo salió mal. Inténtalo de nuevo.',
   serverDown: 'No se puede conectar con Suportra ahora.',
-  tooLarge: 'Los archivos pueden ocupar como máximo {max}.',
   loading: 'Cargando…',
   plainText: 'texto',
-  uploading: 'Subiendo {name}: {percent} %',
-  tooLong: 'Los mensajes pueden tener como máximo {max} caracteres.',
-  rateLimited: 'Demasiados mensajes. Espera un momento y vuelve a intentarlo.',
-  sessionEnded: 'Esta sesión ya no admite mensajes.',
-  signInAgain: 'Inicia sesión de nuevo para enviarlo.',
 }

@@ -73,6 +73,9 @@ export function MessageItem(props: {
     const key = EVENTS[message.body]
     return <li class="event">{key ? t(key, { name: props.builderName }) : message.body}</li>
   }
+  // What a failed message and an upload say is in the catalogue's later part: it comes with the first
+  // send (the secret check loads it), or here for a message left unsent before a reload.
+  if (message.status !== 'sent') widget.i18n.more().catch(() => {})
   const mine = message.authorId === widget.client.$user.get()?.id
   return (
     <li class={`message ${mine ? 'mine' : 'theirs'} ${message.status}`}>
