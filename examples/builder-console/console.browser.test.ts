@@ -91,7 +91,7 @@ test.each([
         : box(pane.locator('label', { has: site.page.locator('input[type=file]') }))
     }
     const attach = await attachControl()
-    const send = await box(pane.getByRole('button', { name: 'Send' }))
+    const send = await box(pane.getByRole('button', { name: 'Send', exact: true }))
     // The reply box spans the pane (minus its padding); the attach control is a small button.
     expect(reply.width).toBeGreaterThan(paneBox.width - 40)
     expect(attach.width).toBeLessThan(200)

@@ -40,11 +40,11 @@ test('a user in the React app and a builder in the builder console complete a wh
 
   // Messages both ways, including a code block, and the unread count on the builder's side.
   await user.page.getByLabel('Message', { exact: true }).fill('It worked locally')
-  await user.page.getByRole('button', { name: 'Send' }).click()
+  await user.page.getByRole('button', { name: 'Send', exact: true }).click()
   await expect.poll(() => pane.getByText('It worked locally').isVisible()).toBe(true)
   await expect.poll(() => pane.getByText('1 unread').isVisible()).toBe(true)
   await pane.getByLabel('Reply').fill('Bind to 0.0.0.0:\n```js\napp.listen(3000, "0.0.0.0")\n```')
-  await pane.getByRole('button', { name: 'Send' }).click()
+  await pane.getByRole('button', { name: 'Send', exact: true }).click()
   await expect.poll(() => pane.getByText('1 unread').isVisible()).toBe(false)
   await expect.poll(() => user.page.getByText('app.listen(3000, "0.0.0.0")').isVisible()).toBe(true)
   expect(await user.page.locator('pre code').first().textContent()).toBe('app.listen(3000, "0.0.0.0")')
@@ -116,11 +116,11 @@ test('a builder helps two users side by side: each pane has its own unread count
 
   // Each pane counts its own unread messages.
   await alan.page.getByLabel('Message', { exact: true }).fill('The agent keeps rewriting utils.ts')
-  await alan.page.getByRole('button', { name: 'Send' }).click()
+  await alan.page.getByRole('button', { name: 'Send', exact: true }).click()
   await katherine.page.getByLabel('Message', { exact: true }).fill('Preview is white, console is empty')
-  await katherine.page.getByRole('button', { name: 'Send' }).click()
+  await katherine.page.getByRole('button', { name: 'Send', exact: true }).click()
   await katherine.page.getByLabel('Message', { exact: true }).fill('Also after a reload')
-  await katherine.page.getByRole('button', { name: 'Send' }).click()
+  await katherine.page.getByRole('button', { name: 'Send', exact: true }).click()
   await expect.poll(() => paneA.getByText('1 unread').isVisible()).toBe(true)
   await expect.poll(() => paneK.getByText('2 unread').isVisible()).toBe(true)
 
@@ -132,7 +132,7 @@ test('a builder helps two users side by side: each pane has its own unread count
     mimeType: 'text/plain',
     buffer: Buffer.from(patch),
   })
-  await paneK.getByRole('button', { name: 'Send' }).click()
+  await paneK.getByRole('button', { name: 'Send', exact: true }).click()
   await expect.poll(() => paneK.getByText('2 unread').isVisible()).toBe(false)
   const file = katherine.page.getByRole('button', { name: '📎 vite.config.ts' })
   await expect.poll(() => file.isVisible()).toBe(true)

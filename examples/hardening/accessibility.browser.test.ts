@@ -105,7 +105,7 @@ describe('axe-core', () => {
     await panel.getByRole('button', { name: 'End session' }).click()
     await scan('rate', panel.getByLabel('Anything to add? (optional)'))
     await panel.locator('label', { hasText: '5 of 5' }).click()
-    await panel.getByRole('button', { name: 'Send' }).click()
+    await panel.getByRole('button', { name: 'Send', exact: true }).click()
     await scan('rated', panel.getByText('Thank you!'))
     await panel.getByRole('button', { name: 'Back' }).click()
     await panel.getByRole('button', { name: 'Past sessions' }).click()

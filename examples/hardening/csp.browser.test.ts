@@ -56,7 +56,7 @@ test.each(POLICIES)('%s: the widget loads, sends and receives with no violation'
     mimeType: 'text/plain',
     buffer: Buffer.from('error TS2307'),
   })
-  await panel.getByRole('button', { name: 'Send' }).click()
+  await panel.getByRole('button', { name: 'Send', exact: true }).click()
   await expect
     .poll(() => handle.$messages.get().some((m) => m.attachments.some((a) => a.name === 'build.log')))
     .toBe(true)
@@ -64,7 +64,7 @@ test.each(POLICIES)('%s: the widget loads, sends and receives with no violation'
   await handle.close()
   await panel.getByRole('button', { name: 'How did it go?' }).click()
   await panel.locator('label', { hasText: '5 of 5' }).click()
-  await panel.getByRole('button', { name: 'Send' }).click()
+  await panel.getByRole('button', { name: 'Send', exact: true }).click()
   await expect.poll(() => panel.getByText('Thank you!').isVisible()).toBe(true)
   // Every other screen, so every lazily loaded part of the widget loads under the policy too.
   for (const [button, shows] of [

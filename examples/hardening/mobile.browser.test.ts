@@ -77,7 +77,7 @@ test('a phone completes a session by touch, full screen, with the composer above
   const composer = panel.getByLabel('Write a message')
   const inView = {
     composer,
-    'send button': panel.getByRole('button', { name: 'Send' }),
+    'send button': panel.getByRole('button', { name: 'Send', exact: true }),
     'panel header': panel.getByRole('heading', { name: 'Talk to a builder' }),
     'newest message': panel.getByText('Step 12: check'),
   }
@@ -99,7 +99,7 @@ test('a phone completes a session by touch, full screen, with the composer above
   checks.push('panel shrinks to the visual viewport')
   await look('with the keyboard open')
   await composer.fill('Nothing in the console, just a white page')
-  await panel.getByRole('button', { name: 'Send' }).tap()
+  await panel.getByRole('button', { name: 'Send', exact: true }).tap()
   await builderSees(handle, 'Nothing in the console, just a white page')
   await page.setViewportSize(PHONE.viewport)
   await expect.poll(() => panel.boundingBox()).toEqual({ x: 0, y: 0, width: 375, height: 667 })
@@ -110,7 +110,7 @@ test('a phone completes a session by touch, full screen, with the composer above
 
   await panel.getByRole('button', { name: 'End session' }).tap()
   await panel.locator('label', { hasText: '4 of 5' }).tap()
-  await panel.getByRole('button', { name: 'Send' }).tap()
+  await panel.getByRole('button', { name: 'Send', exact: true }).tap()
   await panel.getByText('Thank you!').waitFor()
   await panel.getByRole('button', { name: 'Close' }).tap()
   expect(await panel.count()).toBe(0)

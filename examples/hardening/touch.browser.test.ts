@@ -74,7 +74,7 @@ test('a tap on each star stores that exact score, and the rating starts with non
     await suportra(page, 'open')
     await panel.getByText(topic).first().waitFor()
     await panel.getByRole('button', { name: 'End session' }).tap()
-    const send = panel.getByRole('button', { name: 'Send' })
+    const send = panel.getByRole('button', { name: 'Send', exact: true })
     await send.waitFor()
     // Nothing chosen yet, and Send waits for a choice.
     const chosen = await panel.getByRole('radio', { checked: true }).count()
@@ -201,7 +201,7 @@ test('every control on every screen is at least 24×24 px, on a phone and on a d
     }
     const remove = panel.getByRole('button', { name: 'Remove page.tsx' })
     if (await remove.count()) await remove.click()
-    else await panel.getByRole('button', { name: 'Send' }).click()
+    else await panel.getByRole('button', { name: 'Send', exact: true }).click()
     await suportra(page, 'open', {
       topic: 'Also failing on Vercel',
       context: { url: 'https://vercel.com/a/b' },
@@ -219,7 +219,7 @@ test('every control on every screen is at least 24×24 px, on a phone and on a d
     await panel.getByRole('button', { name: 'End session' }).click()
     await look('rate', panel.getByLabel('Anything to add? (optional)'))
     await panel.locator('label', { hasText: '3 of 5' }).click()
-    await panel.getByRole('button', { name: 'Send' }).click()
+    await panel.getByRole('button', { name: 'Send', exact: true }).click()
     await look('rated', panel.getByText('Thank you!'))
     await panel.getByRole('button', { name: 'Back' }).click()
     await panel.getByRole('button', { name: 'Past sessions' }).click()

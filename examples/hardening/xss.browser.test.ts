@@ -225,7 +225,7 @@ test(`${PAYLOADS.length} payloads from both sides, live and from history, in the
       for (const p of typed) {
         await pane.getByLabel('Reply').fill(p.text)
         // The pane grows while messages stream in, so the button never holds still for a pointer click.
-        await pane.getByRole('button', { name: 'Send' }).dispatchEvent('click')
+        await pane.getByRole('button', { name: 'Send', exact: true }).dispatchEvent('click')
       }
     })(),
   ])

@@ -214,7 +214,7 @@ for (const [width, height] of SIZES) {
     await mine?.send('It started after I asked the agent to refactor utils.ts. It undoes my fix every time.')
     await pane.getByText('It started after').waitFor()
     await pane.getByLabel('Reply').fill('Check .cursorrules: a rule may tell it to keep the old signature.')
-    await pane.getByRole('button', { name: 'Send' }).click()
+    await pane.getByRole('button', { name: 'Send', exact: true }).click()
     await pane.getByText('Check .cursorrules').waitFor()
     // A new arrival while the builder works: the title and the header announce it.
     const late = await createUser(sites.server, { name: 'Max Late', credits: 3 })

@@ -87,7 +87,7 @@ async function chatEndAndRate(dialog: Locator, topic: string, userToken: string)
   await dialog.getByRole('button', { name: 'End session' }).click()
   await dialog.locator('label', { hasText: '4 of 5' }).click()
   await dialog.getByLabel('Anything to add? (optional)').fill('Fixed in five minutes')
-  await dialog.getByRole('button', { name: 'Send' }).click()
+  await dialog.getByRole('button', { name: 'Send', exact: true }).click()
   await expect.poll(() => dialog.getByText('Thank you!').isVisible()).toBe(true)
 
   const stored = await api(sites.server.url, 'GET', `/v1/sessions/${handle.id}`, { token: userToken })
