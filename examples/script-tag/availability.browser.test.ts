@@ -117,7 +117,7 @@ test('the away email reaches the outbox when the builder answers a user who left
       .where('to_address', '=', person.user.email ?? '')
       .where('kind', '=', 'builder_replied')
       .executeTakeFirst()
-  await expect.poll(email, { timeout: 10_000, interval: 200 }).toBeTruthy()
+  await expect.poll(email, { timeout: 20_000, interval: 200 }).toBeTruthy()
   const mail = await email()
   const mailbox = await fetch(`${sites.server.url}/dev/mail`)
   expect(await mailbox.text()).toContain('Grace Hopper answered your Suportra question')
