@@ -11,6 +11,7 @@ const EVENTS: Record<string, (builder: string) => string> = {
   video: () => 'Upgraded to video',
   closed: () => 'Session closed',
   cancelled: () => 'Session cancelled',
+  requeued: () => 'Back in the queue: waiting for another builder',
 }
 
 const FENCE = /^(`{3,}|~{3,})\s*[\w+#.-]*\s*$/

@@ -18,6 +18,8 @@ const EVENTS: Record<string, MessageKey> = {
   closed: 'ended',
   cancelled: 'cancelled',
   video: 'video',
+  // The builder was deactivated by the operator: the session is back in the queue.
+  requeued: 'waiting',
 }
 
 const MB = 1024 * 1024
