@@ -5,15 +5,19 @@ import { execFile } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { promisify } from 'node:util'
+import { promisify, stripVTControlCharacters } from 'node:util'
 import { afterAll, expect, test } from 'vitest'
 import { publicPackages, root } from '../../scripts/workspace-packages.mjs'
 
 const copy = mkdtempSync(join(tmpdir(), 'suportra-changesets-'))
 afterAll(() => rmSync(copy, { recursive: true, force: true }))
 const changeset = join(root, 'node_modules/@changesets/cli/bin.js')
+// Colours off (CI forces them on): the assertions read the words.
 const run = async (args: string[]) =>
-  (await promisify(execFile)(process.execPath, [changeset, ...args], { cwd: copy, encoding: 'utf8' })).stdout
+  stripVTControlCharacters(
+    (await promisify(execFile)(process.execPath, [changeset, ...args], { cwd: copy, encoding: 'utf8' }))
+      .stdout,
+  )
 
 test('changeset status lists the pending bumps and changeset --empty writes a changeset', async () => {
   for (const file of ['package.json', 'pnpm-workspace.yaml', '.changeset'])

@@ -9,7 +9,7 @@ const BATCH = 100
 /**
  * Emails a user whom a builder answered while they were away: no connected socket for
  * `awayEmailMs` (`users.seen_at`, kept by `availability/presence.ts`) and a builder's message,
- * unread, sent after they left. One email per session per absence: `sessions.away_emailed_at` is
+ * unread and not yet emailed about (one that came just before they left counts too). One email per session per absence: `sessions.away_emailed_at` is
  * set with a conditional update in the email's transaction, so several instances sweeping at once
  * send it once, and the next one waits until the user has been seen again (`seen_at` past it).
  * Through the email outbox (retried, and in the local outbox in development).
@@ -49,7 +49,10 @@ export async function sweepAway(ctx: Context, now = Date.now()): Promise<number>
           .whereRef('m.session_id', '=', 's.id')
           .where('m.author', '=', 'builder')
           .whereRef('m.seq', '>', 's.user_read_seq')
-          .where('m.created_at', '>', eb.fn.coalesce('u.seen_at', eb.lit(0))),
+          // Not yet told about: newer than this session's last away email. (Not "newer than the
+          // user's last sighting": a socket whose close is noticed late keeps that clock moving past
+          // a reply the user never read.)
+          .where('m.created_at', '>', eb.fn.coalesce('s.away_emailed_at', eb.lit(0))),
       ),
     )
     .limit(BATCH)
